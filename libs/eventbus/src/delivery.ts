@@ -1,0 +1,85 @@
+// Delivery to a subscription's handler: retries, splitting a failed batch, and dead-lettering. Shared by both adapters.
+import {
+  DeadLetterHeaders,
+  UnprocessableMessage,
+  type BusMessage,
+  type OutgoingMessage,
+  type Subscription,
+} from './port.ts';
+
+export type DeadLetter = (message: BusMessage, error: unknown, attempts: number) => Promise<void>;
+
+const describe = (error: unknown): string =>
+  error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Runs `attempt` until it succeeds or fails `maxAttempts` times; returns the last error, if any. */
+async function withRetries(
+  maxAttempts: number,
+  attempt: () => Promise<void>,
+): Promise<{ error: unknown; attempts: number } | undefined> {
+  let lastError: unknown;
+  for (let n = 1; n <= maxAttempts; n++) {
+    try {
+      await attempt();
+      return undefined;
+    } catch (error) {
+      lastError = error;
+      if (error instanceof UnprocessableMessage) return { error, attempts: n };
+      if (n < maxAttempts) await pause(Math.min(20 * 2 ** n, 500));
+    }
+  }
+  return { error: lastError, attempts: maxAttempts };
+}
+
+/**
+ * Hands one partition's batch to the subscription. Resolves when every message is either handled or
+ * dead-lettered, so the caller may commit past the whole batch.
+ */
+export async function deliverBatch(
+  batch: readonly BusMessage[],
+  subscription: Subscription,
+  deadLetter: DeadLetter,
+): Promise<void> {
+  const maxAttempts = subscription.maxAttempts ?? 3;
+  const { handle, handleBatch } = subscription;
+  if (handleBatch) {
+    const failed = batch.length > 0 ? await withRetries(maxAttempts, () => handleBatch(batch)) : undefined;
+    if (!failed) return;
+    if (batch.length === 1) return deadLetter(batch[0]!, failed.error, failed.attempts);
+    for (const message of batch) {
+      const single = await withRetries(maxAttempts, () => handleBatch([message]));
+      if (single) await deadLetter(message, single.error, single.attempts);
+    }
+    return;
+  }
+  if (!handle) throw new Error(`subscription of group ${subscription.groupId} has neither handle nor handleBatch`);
+  for (const message of batch) {
+    const failed = await withRetries(maxAttempts, () => handle(message));
+    if (failed) await deadLetter(message, failed.error, failed.attempts);
+  }
+}
+
+/** The message a dead-letter topic receives: the original key, value and headers, plus why it failed. */
+export function deadLetterMessage(
+  message: BusMessage,
+  groupId: string,
+  error: unknown,
+  attempts: number,
+): OutgoingMessage {
+  return {
+    key: message.key,
+    value: message.value,
+    headers: {
+      ...message.headers,
+      [DeadLetterHeaders.error]: describe(error).slice(0, 2000),
+      [DeadLetterHeaders.attempts]: String(attempts),
+      [DeadLetterHeaders.topic]: message.topic,
+      [DeadLetterHeaders.partition]: String(message.partition),
+      [DeadLetterHeaders.offset]: message.offset,
+      [DeadLetterHeaders.group]: groupId,
+      [DeadLetterHeaders.failedAt]: new Date().toISOString(),
+    },
+  };
+}

@@ -1,0 +1,4 @@
+// Postgres plumbing shared by services, the launcher and the tests.
+export { startEmbeddedPostgres, type EmbeddedPostgresOptions, type RunningPostgres } from './embedded.ts';
+export { applyMigrations, readMigrations, type Migration } from './migrations.ts';
+export { ensureDatabase, dropDatabase, withDatabase } from './databases.ts';

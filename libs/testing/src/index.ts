@@ -1,0 +1,30 @@
+// Fixtures for tests against real engines: a fresh database per test file, the mock Kafka's address.
+import { randomBytes } from 'node:crypto';
+import { inject } from 'vitest';
+import { ensureDatabase, withDatabase } from '@switchboard/postgres';
+
+export { freePort } from './ports.ts';
+export { startMockKafka, type MockKafka } from './mock-kafka.ts';
+
+export const postgresServerUrl = (): string => inject('postgresUrl');
+export const kafkaBrokers = (): string[] => inject('kafkaBrokers').split(',');
+
+/** Creates an empty database with a unique name and returns its URL. */
+export async function freshDatabase(prefix = 't'): Promise<string> {
+  const name = `${prefix}_${randomBytes(5).toString('hex')}`;
+  await ensureDatabase(postgresServerUrl(), name);
+  return withDatabase(postgresServerUrl(), name);
+}
+
+/** A unique name for a topic or consumer group, so tests sharing a broker never meet. */
+export const uniqueName = (prefix: string): string => `${prefix}-${randomBytes(4).toString('hex')}`;
+
+/** Polls `check` until it returns true, or fails with `what` after `timeoutMs`. */
+export async function eventually(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for: ${what}`);
+}
