@@ -6,12 +6,7 @@ import { startEmbeddedPostgres } from '@switchboard/postgres';
 import { startMockKafka } from './mock-kafka.ts';
 import { freePort } from './ports.ts';
 
-declare module 'vitest' {
-  export interface ProvidedContext {
-    postgresUrl: string;
-    kafkaBrokers: string;
-  }
-}
+import './provided.ts';
 
 export default async function setup(project: TestProject) {
   const root = resolve(import.meta.dirname, '../../../.test-data');

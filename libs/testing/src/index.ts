@@ -1,6 +1,7 @@
 // Fixtures for tests against real engines: a fresh database per test file, the mock Kafka's address.
 import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
+import './provided.ts';
 import { ensureDatabase, withDatabase } from '@switchboard/postgres';
 
 export { freePort } from './ports.ts';

@@ -1,0 +1,6 @@
+// The event backbone: one port, a local-log adapter (embedded mode) and a Kafka adapter (distributed mode).
+export * from './port.ts';
+export { deliverBatch, deadLetterMessage } from './delivery.ts';
+export { partitionForKey } from './partitioner.ts';
+export { createLocalEventBus, migrateLocalLog, type LocalEventBusOptions } from './local/index.ts';
+export { createEventBus, type EventBusConfig } from './config.ts';

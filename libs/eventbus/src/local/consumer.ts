@@ -1,0 +1,228 @@
+// A consumer-group member of the local log. Each partition is owned through a session-level advisory
+// lock: a member that dies loses its locks with its connection, and no two members ever read one partition.
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { deliverBatch, deadLetterMessage } from '../delivery.ts';
+import { deadLetterTopic, type BusMessage, type Consumer, type Subscription } from '../port.ts';
+import type { LocalLog } from './log.ts';
+import { APPEND_CHANNEL, GROUP_CHANNEL, type Wakeups } from './wakeups.ts';
+
+export interface MemberTimings {
+  readonly heartbeatIntervalMs: number;
+  readonly sessionTimeoutMs: number;
+  readonly pollIntervalMs: number;
+  readonly fetchMaxMessages: number;
+}
+
+interface PartitionWorker {
+  readonly topic: string;
+  readonly partition: number;
+  stopping: boolean;
+  wake: () => void;
+  done: Promise<void>;
+}
+
+const partitionName = (topic: string, partition: number) => `${topic}:${partition}`;
+
+export class LocalGroupMember implements Consumer {
+  readonly memberId = `${hostname()}-${process.pid}-${randomBytes(4).toString('hex')}`;
+  private readonly workers = new Map<string, PartitionWorker>();
+  private lockClient!: pg.Client;
+  private heartbeat: NodeJS.Timeout | undefined;
+  private rebalancing: Promise<void> = Promise.resolve();
+  private stopped = false;
+  private failure: unknown;
+  private readonly unlisten: (() => void)[] = [];
+  private sessionQueue: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly log: LocalLog,
+    private readonly wakeups: Wakeups,
+    private readonly subscription: Subscription,
+    private readonly timings: MemberTimings,
+    private readonly databaseUrl: string,
+    private readonly publishDeadLetter: (topic: string, message: ReturnType<typeof deadLetterMessage>) => Promise<void>,
+    private readonly onFatal: (error: unknown) => void,
+  ) {}
+
+  async join(): Promise<void> {
+    for (const topic of this.subscription.topics) await this.log.partitionsOf(topic);
+    this.lockClient = new pg.Client({ connectionString: this.databaseUrl });
+    this.lockClient.on('error', (error) => this.fail(error));
+    await this.lockClient.connect();
+    this.unlisten.push(
+      this.wakeups.on(APPEND_CHANNEL, (topic) => {
+        for (const worker of this.workers.values()) if (worker.topic === topic) worker.wake();
+      }),
+      this.wakeups.on(GROUP_CHANNEL, (group) => {
+        if (group === this.subscription.groupId) this.scheduleRebalance();
+      }),
+    );
+    await this.beat();
+    await this.session('select pg_notify($1, $2)', [GROUP_CHANNEL, this.subscription.groupId]);
+    this.heartbeat = setInterval(() => this.scheduleRebalance(), this.timings.heartbeatIntervalMs);
+  }
+
+  /** One query at a time on the lock-holding session (pg clients must not be handed overlapping queries). */
+  private session<R extends pg.QueryResultRow = pg.QueryResultRow>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>> {
+    const run = this.sessionQueue.then(() => this.lockClient.query<R>(text, values));
+    this.sessionQueue = run.catch(() => undefined);
+    return run;
+  }
+
+  assignment(): readonly string[] {
+    return [...this.workers.keys()].sort();
+  }
+
+  private scheduleRebalance(): void {
+    this.rebalancing = this.rebalancing.then(() => (this.stopped ? undefined : this.beat())).catch((error) => this.fail(error));
+  }
+
+  /** Heartbeat, expire silent members, then take or give up partitions to match the round-robin plan. */
+  private async beat(): Promise<void> {
+    const { groupId, topics } = this.subscription;
+    await this.session(
+      `insert into eventbus.group_members (group_id, member_id, topics) values ($1, $2, $3)
+       on conflict (group_id, member_id) do update set heartbeat_at = now(), topics = excluded.topics`,
+      [groupId, this.memberId, topics],
+    );
+    const expired = await this.session(
+      `delete from eventbus.group_members where group_id = $1 and heartbeat_at < now() - $2 * interval '1 millisecond'`,
+      [groupId, this.timings.sessionTimeoutMs],
+    );
+    if (expired.rowCount) await this.session('select pg_notify($1, $2)', [GROUP_CHANNEL, groupId]);
+    const { rows: members } = await this.session<{ member_id: string; topics: string[] }>(
+      'select member_id, topics from eventbus.group_members where group_id = $1 order by member_id',
+      [groupId],
+    );
+    const desired = new Set<string>();
+    for (const topic of topics) {
+      const sharing = members.filter((m) => m.topics.includes(topic)).map((m) => m.member_id);
+      const mine = sharing.indexOf(this.memberId);
+      const partitions = await this.log.partitionsOf(topic);
+      for (let p = 0; p < partitions; p++) if (p % sharing.length === mine) desired.add(partitionName(topic, p));
+    }
+    for (const [name, worker] of this.workers) if (!desired.has(name)) await this.release(name, worker);
+    for (const name of desired) {
+      if (this.workers.has(name) || this.stopped) continue;
+      const [topic, partition] = [name.slice(0, name.lastIndexOf(':')), Number(name.slice(name.lastIndexOf(':') + 1))];
+      const { rows } = await this.session<{ locked: boolean }>('select pg_try_advisory_lock($1, $2) as locked', [
+        lockKey(groupId, topic),
+        partition,
+      ]);
+      // Locked by the previous owner still finishing its batch: the next heartbeat tries again.
+      if (rows[0]?.locked) this.workers.set(name, this.startWorker(topic, partition));
+    }
+  }
+
+  private async release(name: string, worker: PartitionWorker): Promise<void> {
+    worker.stopping = true;
+    worker.wake();
+    await worker.done;
+    this.workers.delete(name);
+    await this.session('select pg_advisory_unlock($1, $2)', [lockKey(this.subscription.groupId, worker.topic), worker.partition]);
+  }
+
+  private startWorker(topic: string, partition: number): PartitionWorker {
+    let wakeUp: () => void = () => undefined;
+    let pending = false;
+    const worker: PartitionWorker = {
+      topic,
+      partition,
+      stopping: false,
+      wake: () => {
+        pending = true;
+        wakeUp();
+      },
+      done: Promise.resolve(),
+    };
+    const waitForMessages = () =>
+      new Promise<void>((resolve) => {
+        if (pending || worker.stopping) return resolve();
+        const timer = setTimeout(resolve, this.timings.pollIntervalMs);
+        wakeUp = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    worker.done = (async () => {
+      let next = await this.position(topic, partition);
+      while (!worker.stopping) {
+        pending = false;
+        const batch = await this.log.fetch(topic, partition, next, this.timings.fetchMaxMessages);
+        if (batch.length === 0) {
+          await waitForMessages();
+          continue;
+        }
+        await deliverBatch(batch, this.subscription, (message, error, attempts) => this.deadLetter(message, error, attempts));
+        next = BigInt(batch[batch.length - 1]!.offset) + 1n;
+        await this.commit(topic, partition, next);
+      }
+    })().catch((error) => this.fail(error));
+    return worker;
+  }
+
+  /** The committed position, or the starting one (committed at once, so a crash cannot skip ahead later). */
+  private async position(topic: string, partition: number): Promise<bigint> {
+    const committed = await this.log.committedOffset(this.subscription.groupId, topic, partition);
+    if (committed !== undefined) return committed;
+    const start = await this.log.startingOffset(topic, partition, this.subscription.fromBeginning ?? false);
+    await this.commit(topic, partition, start);
+    return start;
+  }
+
+  /** Commits on the connection holding the partition's lock: if that connection is gone, so is the right to commit. */
+  private async commit(topic: string, partition: number, nextOffset: bigint): Promise<void> {
+    await this.session(
+      `insert into eventbus.group_offsets (group_id, topic, partition, next_offset) values ($1, $2, $3, $4)
+       on conflict (group_id, topic, partition) do update set next_offset = excluded.next_offset, committed_at = now()`,
+      [this.subscription.groupId, topic, partition, nextOffset.toString()],
+    );
+  }
+
+  private async deadLetter(message: BusMessage, error: unknown, attempts: number): Promise<void> {
+    const { groupId } = this.subscription;
+    await this.publishDeadLetter(deadLetterTopic(groupId), deadLetterMessage(message, groupId, error, attempts));
+  }
+
+  private fail(error: unknown): void {
+    if (this.stopped || this.failure) return;
+    this.failure = error;
+    this.onFatal(error);
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    for (const off of this.unlisten) off();
+    await this.rebalancing.catch(() => undefined);
+    for (const worker of this.workers.values()) {
+      worker.stopping = true;
+      worker.wake();
+    }
+    await Promise.all([...this.workers.values()].map((w) => w.done));
+    this.workers.clear();
+    try {
+      await this.session('delete from eventbus.group_members where group_id = $1 and member_id = $2', [
+        this.subscription.groupId,
+        this.memberId,
+      ]);
+      await this.session('select pg_notify($1, $2)', [GROUP_CHANNEL, this.subscription.groupId]);
+    } finally {
+      // Closing the session releases every advisory lock this member held.
+      await this.lockClient.end().catch(() => undefined);
+    }
+  }
+}
+
+/** A stable 32-bit number per (group, topic), paired with the partition number as the advisory lock key. */
+function lockKey(groupId: string, topic: string): number {
+  let h = 0x811c9dc5;
+  for (const ch of `${groupId}\u0000${topic}`) {
+    h ^= ch.codePointAt(0)!;
+    h = Math.imul(h, 0x01000193);
+  }
+  return h | 0;
+}

@@ -1,0 +1,53 @@
+// LISTEN for appends and group changes so consumers wake at once; a lost connection only slows them to
+// their polling interval, since correctness never depends on a notification arriving.
+import pg from 'pg';
+
+export const APPEND_CHANNEL = 'switchboard_eventbus';
+export const GROUP_CHANNEL = 'switchboard_eventbus_groups';
+
+type Listener = (payload: string) => void;
+
+export class Wakeups {
+  private client: pg.Client | undefined;
+  private readonly listeners = new Map<string, Set<Listener>>();
+  private closed = false;
+  private reconnectTimer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly databaseUrl: string) {}
+
+  async start(): Promise<void> {
+    const client = new pg.Client({ connectionString: this.databaseUrl });
+    client.on('error', () => this.reconnectLater());
+    client.on('end', () => this.reconnectLater());
+    client.on('notification', (n) => {
+      for (const listener of this.listeners.get(n.channel) ?? []) listener(n.payload ?? '');
+    });
+    await client.connect();
+    await client.query(`listen ${APPEND_CHANNEL}`);
+    await client.query(`listen ${GROUP_CHANNEL}`);
+    this.client = client;
+  }
+
+  on(channel: string, listener: Listener): () => void {
+    const set = this.listeners.get(channel) ?? new Set();
+    set.add(listener);
+    this.listeners.set(channel, set);
+    return () => set.delete(listener);
+  }
+
+  private reconnectLater(): void {
+    if (this.closed || this.reconnectTimer) return;
+    this.client = undefined;
+    this.reconnectTimer = setTimeout(() => {
+      this.reconnectTimer = undefined;
+      this.start().catch(() => this.reconnectLater());
+    }, 1000);
+    this.reconnectTimer.unref();
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    await this.client?.end().catch(() => undefined);
+  }
+}

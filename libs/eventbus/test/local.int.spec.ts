@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import pg from 'pg';
+import { createLocalEventBus, type EventBusConfig } from '@switchboard/eventbus';
+import { eventually, freshDatabase, uniqueName } from '@switchboard/testing';
+import { eventBusContract } from './contract.ts';
+
+const databaseUrl = await freshDatabase('bus');
+const timings = { heartbeatIntervalMs: 150, sessionTimeoutMs: 1500, pollIntervalMs: 500 } as const;
+const config = (): EventBusConfig => ({ kind: 'local', databaseUrl, ...timings });
+
+eventBusContract('local log', () => createLocalEventBus({ databaseUrl, ...timings }), { partitions: 4, childConfig: config });
+
+describe('the local log', () => {
+  it('never skips an offset while many writers append concurrently', async () => {
+    const writers = await Promise.all(Array.from({ length: 8 }, () => createLocalEventBus({ databaseUrl, ...timings })));
+    const reader = await createLocalEventBus({ databaseUrl, ...timings, pollIntervalMs: 5 });
+    const t = uniqueName('contended');
+    await reader.ensureTopics([{ topic: t, partitions: 1 }]);
+    const offsets: number[] = [];
+    await reader.subscribe({ groupId: uniqueName('g'), topics: [t], fromBeginning: true, handle: async (m) => void offsets.push(Number(m.offset)) });
+    const perWriter = 60;
+    await Promise.all(
+      writers.map(async (w, i) => {
+        for (let n = 0; n < perWriter; n++) await w.publish(t, [{ key: `k${i}-${n}`, value: Buffer.from(`${i}:${n}`) }]);
+      }),
+    );
+    const total = writers.length * perWriter;
+    await eventually('every append read', () => offsets.length >= total, 20_000);
+    expect(offsets).toEqual(Array.from({ length: total }, (_, i) => i));
+    await Promise.all([...writers, reader].map((b) => b.close()));
+  });
+
+  it('deletes messages past the retention of their topic, and a new group starts at the oldest kept', async () => {
+    const bus = await createLocalEventBus({ databaseUrl, ...timings, retentionCheckIntervalMs: 100 });
+    const t = uniqueName('short-lived');
+    await bus.ensureTopics([{ topic: t, partitions: 1, retentionMs: 60_000 }]);
+    await bus.publish(t, [{ key: 'a', value: Buffer.from('old') }]);
+    const client = new pg.Client({ connectionString: databaseUrl });
+    await client.connect();
+    await client.query(`update eventbus.messages set appended_at = now() - interval '2 minutes' where topic = $1`, [t]);
+    await bus.publish(t, [{ key: 'a', value: Buffer.from('new') }]);
+    const count = async () => (await client.query('select count(*)::int as n from eventbus.messages where topic = $1', [t])).rows[0].n;
+    await eventually('the expired message deleted', async () => (await count()) === 1);
+    await client.end();
+    const seen: string[] = [];
+    await bus.subscribe({ groupId: uniqueName('g'), topics: [t], fromBeginning: true, handle: async (m) => void seen.push(Buffer.from(m.value).toString()) });
+    await eventually('the kept message', () => seen.length === 1);
+    expect(seen).toEqual(['new']);
+    await bus.close();
+  });
+
+  it('refuses a topic with no partitions, naming it', async () => {
+    const bus = await createLocalEventBus({ databaseUrl, ...timings });
+    await expect(bus.ensureTopics([{ topic: 'calls', partitions: 0 }])).rejects.toThrow(/topic calls: partitions must be a positive integer/);
+    await bus.close();
+  });
+});

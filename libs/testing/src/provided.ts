@@ -1,0 +1,9 @@
+// What the global setup hands every test file.
+declare module 'vitest' {
+  export interface ProvidedContext {
+    postgresUrl: string;
+    kafkaBrokers: string;
+  }
+}
+
+export {};
