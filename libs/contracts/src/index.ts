@@ -1,0 +1,9 @@
+// Public entry of @switchboard/contracts: the generated event schemas, the event catalog, envelope encoding and headers.
+export * from './generated/switchboard/envelope/v1/envelope_pb.ts';
+export * from './generated/switchboard/customers/v1/events_pb.ts';
+export * from './generated/switchboard/telephony/v1/events_pb.ts';
+export * from './generated/switchboard/routing/v1/events_pb.ts';
+export * from './events.ts';
+export * from './envelope.ts';
+export * from './headers.ts';
+export { UnprocessableMessage } from './unprocessable.ts';
