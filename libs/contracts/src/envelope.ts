@@ -3,7 +3,7 @@ import { create, fromBinary, toBinary, type MessageInitShape } from '@bufbuild/p
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import { EnvelopeSchema, type Envelope } from './generated/switchboard/envelope/v1/envelope_pb.ts';
 import { eventTypeInfo, type DecodedEvent, type EventSchema } from './events.ts';
-import { UnprocessableMessage } from './unprocessable.ts';
+import { UnprocessableMessage } from '@switchboard/eventbus';
 
 /** What the envelope says about an event besides the event itself. */
 export interface EventMeta {

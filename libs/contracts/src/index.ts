@@ -6,4 +6,5 @@ export * from './generated/switchboard/routing/v1/events_pb.ts';
 export * from './events.ts';
 export * from './envelope.ts';
 export * from './headers.ts';
-export { UnprocessableMessage } from './unprocessable.ts';
+// Re-exported so a consumer can catch what decodeEnvelope throws: the same class as the event bus's.
+export { UnprocessableMessage } from '@switchboard/eventbus';

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { create, toBinary, type DescFile } from '@bufbuild/protobuf';
 import { timestampDate, timestampFromDate } from '@bufbuild/protobuf/wkt';
+import { UnprocessableMessage as BusUnprocessableMessage } from '@switchboard/eventbus';
 import { describe, expect, it } from 'vitest';
 import {
   CallArrivedSchema,
@@ -97,13 +98,17 @@ describe('encodeEvent / decodeEnvelope', () => {
     expect(event.message.switchCallRef).toBe('sip-abc');
   });
 
+  it('re-exports the event bus UnprocessableMessage (what the bus dead-letters at once)', () => {
+    expect(UnprocessableMessage).toBe(BusUnprocessableMessage);
+  });
+
   it('rejects garbage bytes as not an envelope', () => {
     for (const garbage of [
       new Uint8Array([0xde, 0xad, 0xbe, 0xef, 0xff, 0xff]),
       new TextEncoder().encode('{"type":"CustomerRegistered"}'),
       new Uint8Array(),
     ]) {
-      expect(() => decodeEnvelope(garbage)).toThrow(UnprocessableMessage);
+      expect(() => decodeEnvelope(garbage)).toThrow(BusUnprocessableMessage);
       expect(() => decodeEnvelope(garbage)).toThrow(/not a Switchboard envelope/);
     }
   });
