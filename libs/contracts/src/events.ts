@@ -70,3 +70,10 @@ export function eventTypeInfo(schemaOrTypeName: DescMessage | string): EventType
 export function eventTypes(): readonly EventTypeInfo[] {
   return [...catalog.values()];
 }
+
+/** An event message as a DecodedEvent, its type read off the message itself. */
+export function asDecodedEvent(message: EventMessage): DecodedEvent {
+  const info = catalog.get(message.$typeName);
+  if (!info) throw new TypeError(`${message.$typeName} is not an event type`);
+  return { type: info.type, typeName: info.typeName, message } as DecodedEvent;
+}

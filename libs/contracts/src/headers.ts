@@ -23,7 +23,7 @@ export interface TraceContext {
  * Headers for a bus message carrying `envelope`: copies of its id, type and schema version (so routers,
  * dead-letter tools and filters need not decode the value), the content type, and the trace context if given.
  */
-export function envelopeHeaders(envelope: Envelope, trace: TraceContext = {}): Readonly<Record<string, string>> {
+export function envelopeHeaders(envelope: Pick<Envelope, 'eventId' | 'type' | 'schemaVersion'>, trace: TraceContext = {}): Readonly<Record<string, string>> {
   const headers: Record<string, string> = {
     [EventHeaders.eventId]: envelope.eventId,
     [EventHeaders.type]: envelope.type,

@@ -4,7 +4,7 @@ import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { deliverBatch, deadLetterMessage } from '../delivery.ts';
-import { deadLetterTopic, type BusMessage, type Consumer, type Subscription } from '../port.ts';
+import { deadLetterTopic, type BusMessage, type Consumer, type OutgoingMessage, type Subscription } from '../port.ts';
 import type { LocalLog } from './log.ts';
 import { APPEND_CHANNEL, GROUP_CHANNEL, type Wakeups } from './wakeups.ts';
 
@@ -36,15 +36,31 @@ export class LocalGroupMember implements Consumer {
   private readonly unlisten: (() => void)[] = [];
   private sessionQueue: Promise<unknown> = Promise.resolve();
 
-  constructor(
-    private readonly log: LocalLog,
-    private readonly wakeups: Wakeups,
-    private readonly subscription: Subscription,
-    private readonly timings: MemberTimings,
-    private readonly databaseUrl: string,
-    private readonly publishDeadLetter: (topic: string, message: ReturnType<typeof deadLetterMessage>) => Promise<void>,
-    private readonly onFatal: (error: unknown) => void,
-  ) {}
+  private readonly log: LocalLog;
+  private readonly wakeups: Wakeups;
+  private readonly subscription: Subscription;
+  private readonly timings: MemberTimings;
+  private readonly databaseUrl: string;
+  private readonly publishDeadLetter: (topic: string, message: OutgoingMessage) => Promise<void>;
+  private readonly onFatal: (error: unknown) => void;
+
+  constructor(deps: {
+    log: LocalLog;
+    wakeups: Wakeups;
+    subscription: Subscription;
+    timings: MemberTimings;
+    databaseUrl: string;
+    publishDeadLetter: (topic: string, message: OutgoingMessage) => Promise<void>;
+    onFatal: (error: unknown) => void;
+  }) {
+    this.log = deps.log;
+    this.wakeups = deps.wakeups;
+    this.subscription = deps.subscription;
+    this.timings = deps.timings;
+    this.databaseUrl = deps.databaseUrl;
+    this.publishDeadLetter = deps.publishDeadLetter;
+    this.onFatal = deps.onFatal;
+  }
 
   async join(): Promise<void> {
     for (const topic of this.subscription.topics) await this.log.partitionsOf(topic);

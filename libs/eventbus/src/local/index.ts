@@ -61,15 +61,15 @@ export async function createLocalEventBus(options: LocalEventBusOptions): Promis
     publish: (topic: string, messages: readonly OutgoingMessage[]) => log.append(topic, messages),
     async subscribe(subscription: Subscription): Promise<Consumer> {
       if (subscription.topics.length === 0) throw new Error(`group ${subscription.groupId} subscribes to no topic`);
-      const member = new LocalGroupMember(
+      const member = new LocalGroupMember({
         log,
         wakeups,
         subscription,
         timings,
-        options.databaseUrl,
-        (topic, message) => log.append(topic, [message]),
+        databaseUrl: options.databaseUrl,
+        publishDeadLetter: (topic, message) => log.append(topic, [message]),
         onFatal,
-      );
+      });
       await member.join();
       members.add(member);
       const stop = member.stop.bind(member);

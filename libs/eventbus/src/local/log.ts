@@ -13,7 +13,10 @@ export class LocalLog {
   readonly pool: pg.Pool;
   private readonly partitionCounts = new Map<string, number>();
 
-  constructor(private readonly options: LocalLogOptions) {
+  private readonly options: LocalLogOptions;
+
+  constructor(options: LocalLogOptions) {
+    this.options = options;
     this.pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize });
     // An idle client that loses its connection must not crash the process; the next query reconnects.
     this.pool.on('error', () => undefined);

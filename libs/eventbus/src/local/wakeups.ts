@@ -13,7 +13,11 @@ export class Wakeups {
   private closed = false;
   private reconnectTimer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly databaseUrl: string) {}
+  private readonly databaseUrl: string;
+
+  constructor(databaseUrl: string) {
+    this.databaseUrl = databaseUrl;
+  }
 
   async start(): Promise<void> {
     const client = new pg.Client({ connectionString: this.databaseUrl });

@@ -1,0 +1,112 @@
+// Moves the outbox to the bus, oldest first, at least once. One relay per database works at a time (an
+// advisory lock); another replica's relay waits and takes over if the first one dies.
+import pg from 'pg';
+import type { EventBus, OutgoingMessage } from '@switchboard/eventbus';
+import type { PrismaClient } from './generated/prisma/client.ts';
+
+export interface OutboxRelayOptions {
+  readonly prisma: PrismaClient;
+  readonly databaseUrl: string;
+  readonly bus: EventBus;
+  readonly batchSize?: number;
+  /** How often the outbox is read without a notification (and how often a waiting replica retries the lock). */
+  readonly pollIntervalMs?: number;
+  readonly onError?: (error: unknown) => void;
+}
+
+export interface OutboxRelay {
+  /** Resolves once the outbox is empty (for tests and for a clean shutdown). */
+  drained(): Promise<void>;
+  /** Finishes the batch in flight, then stops. */
+  stop(): Promise<void>;
+}
+
+const RELAY_LOCK = 727_274_002;
+
+export async function startOutboxRelay(options: OutboxRelayOptions): Promise<OutboxRelay> {
+  const { prisma, bus } = options;
+  const batchSize = options.batchSize ?? 500;
+  const pollIntervalMs = options.pollIntervalMs ?? 1000;
+  const onError = options.onError ?? ((error: unknown) => process.stderr.write(`outbox relay: ${String(error)}\n`));
+  const session = new pg.Client({ connectionString: options.databaseUrl });
+  session.on('error', (error) => onError(error));
+  await session.connect();
+  await session.query('listen switchboard_outbox');
+
+  let stopping = false;
+  let wake: () => void = () => undefined;
+  let pending = false;
+  session.on('notification', () => {
+    pending = true;
+    wake();
+  });
+  let emptyWaiters: (() => void)[] = [];
+
+  const relayBatch = async (): Promise<number> => {
+    const rows = await prisma.outboxMessage.findMany({ orderBy: { id: 'asc' }, take: batchSize });
+    if (rows.length === 0) return 0;
+    const byTopic = new Map<string, OutgoingMessage[]>();
+    for (const row of rows) {
+      const list = byTopic.get(row.topic) ?? [];
+      list.push({ key: row.key, value: row.value, headers: row.headers as Record<string, string> });
+      byTopic.set(row.topic, list);
+    }
+    for (const [topic, messages] of byTopic) await bus.publish(topic, messages);
+    // Deleted only after the bus accepted them: a crash in between publishes them again (consumers are idempotent).
+    await prisma.outboxMessage.deleteMany({ where: { id: { in: rows.map((r) => r.id) } } });
+    return rows.length;
+  };
+
+  const sleep = () =>
+    new Promise<void>((resolve) => {
+      if (pending || stopping) return resolve();
+      const timer = setTimeout(resolve, pollIntervalMs);
+      wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+
+  const loop = (async () => {
+    let holding = false;
+    while (!stopping) {
+      try {
+        if (!holding) {
+          const { rows } = await session.query<{ locked: boolean }>('select pg_try_advisory_lock($1) as locked', [RELAY_LOCK]);
+          holding = rows[0]?.locked === true;
+          if (!holding) {
+            await sleep();
+            continue;
+          }
+        }
+        pending = false;
+        const moved = await relayBatch();
+        if (moved === batchSize) continue;
+        if (moved === 0) {
+          for (const done of emptyWaiters) done();
+          emptyWaiters = [];
+        }
+        if (moved === 0) await sleep();
+      } catch (error) {
+        onError(error);
+        await new Promise((r) => setTimeout(r, pollIntervalMs));
+      }
+    }
+  })();
+
+  return {
+    drained: () =>
+      new Promise<void>((resolve) => {
+        emptyWaiters.push(resolve);
+        pending = true;
+        wake();
+      }),
+    async stop() {
+      stopping = true;
+      wake();
+      await loop;
+      for (const done of emptyWaiters) done();
+      await session.end().catch(() => undefined);
+    },
+  };
+}

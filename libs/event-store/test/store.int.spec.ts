@@ -1,0 +1,191 @@
+import { fileURLToPath } from 'node:url';
+import { create } from '@bufbuild/protobuf';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  CustomerRegisteredSchema,
+  CustomerTier,
+  CustomerTierChangedSchema,
+  decodeEnvelope,
+  type DecodedEvent,
+  type EventMessage,
+} from '@switchboard/contracts';
+import { createLocalEventBus, type BusMessage, type EventBus } from '@switchboard/eventbus';
+import { eventually, freshDatabase, schemaDrift, uniqueName } from '@switchboard/testing';
+import {
+  EventStore,
+  StreamVersionConflict,
+  connectPrisma,
+  handleCommand,
+  migrateEventStore,
+  startOutboxRelay,
+  type Decider,
+  type PrismaClient,
+} from '@switchboard/event-store';
+
+const schemaPath = fileURLToPath(new URL('../prisma/schema.prisma', import.meta.url));
+const at = new Date('2026-11-23T09:00:00Z');
+
+const registered = (customerId: string, tier = CustomerTier.NORMAL) =>
+  create(CustomerRegisteredSchema, { customerId, name: 'Li Wei', tier, phoneNumbers: ['+8613812345678'], region: '010' });
+const tierChanged = (customerId: string, tier: CustomerTier, previousTier: CustomerTier) =>
+  create(CustomerTierChangedSchema, { customerId, tier, previousTier });
+
+let databaseUrl: string;
+let prisma: PrismaClient;
+let store: EventStore;
+
+beforeAll(async () => {
+  databaseUrl = await freshDatabase('store');
+  await migrateEventStore(databaseUrl);
+  prisma = connectPrisma(databaseUrl);
+  store = new EventStore(prisma, { topic: uniqueName('customers.events') });
+});
+afterAll(() => prisma.$disconnect());
+
+const outboxCount = () => prisma.outboxMessage.count();
+
+describe('the event store', () => {
+  it('has tables exactly as the Prisma schema describes them (no drift between migrations and schema)', async () => {
+    expect(await schemaDrift(schemaPath, databaseUrl)).toEqual([]);
+  });
+
+  it('reports a column that drifted from the schema', async () => {
+    const drifted = await freshDatabase('drift');
+    await migrateEventStore(drifted);
+    const client = new pg.Client({ connectionString: drifted });
+    await client.connect();
+    await client.query('alter table outbox alter column key drop not null; alter table events add column note text');
+    await client.end();
+    const problems = await schemaDrift(schemaPath, drifted);
+    expect(problems).toContain('OutboxMessage.key (outbox.key): schema says required, database column is nullable');
+    expect(problems).toContain('events.note: column in the database but not in model Event');
+  });
+
+  it('appends a stream and loads it back, event for event', async () => {
+    const id = uniqueName('customer');
+    const version = await store.append(id, 0, [registered(id), tierChanged(id, CustomerTier.GOLD, CustomerTier.NORMAL)], { occurredAt: at, siteId: 'bj' });
+    expect(version).toBe(2);
+    const loaded = await store.load(id);
+    expect(loaded.map((e) => [e.version, e.event.type])).toEqual([
+      [1, 'CustomerRegistered'],
+      [2, 'CustomerTierChanged'],
+    ]);
+    expect(loaded[0]!.event.message).toMatchObject({ customerId: id, phoneNumbers: ['+8613812345678'] });
+    expect(loaded[1]!.siteId).toBe('bj');
+  });
+
+  it('refuses an append at a stale version with a typed conflict, and writes nothing to the outbox', async () => {
+    const id = uniqueName('customer');
+    await store.append(id, 0, [registered(id)], { occurredAt: at });
+    const before = await outboxCount();
+    const stale = store.append(id, 0, [registered(id)], { occurredAt: at });
+    await expect(stale).rejects.toBeInstanceOf(StreamVersionConflict);
+    await expect(stale).rejects.toThrow(/expected at version 0 but is at 1/);
+    expect(await outboxCount()).toBe(before);
+  });
+
+  it('lets exactly one of two concurrent appends at the same version win', async () => {
+    const id = uniqueName('customer');
+    await store.append(id, 0, [registered(id)], { occurredAt: at });
+    const results = await Promise.allSettled(
+      Array.from({ length: 6 }, () => store.append(id, 1, [tierChanged(id, CustomerTier.GOLD, CustomerTier.NORMAL)], { occurredAt: at })),
+    );
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    for (const r of results.filter((r) => r.status === 'rejected')) expect(r.reason).toBeInstanceOf(StreamVersionConflict);
+    expect((await store.load(id)).length).toBe(2);
+  });
+});
+
+type TierCommand = { type: 'Register'; customerId: string; tier: CustomerTier } | { type: 'ChangeTier'; tier: CustomerTier };
+type TierState = { status: 'new' } | { status: 'registered'; customerId: string; tier: CustomerTier };
+const tiers: Decider<TierCommand, TierState, string> = {
+  initialState: { status: 'new' },
+  evolve: (state, event: DecodedEvent) => {
+    switch (event.type) {
+      case 'CustomerRegistered':
+        return { status: 'registered', customerId: event.message.customerId, tier: event.message.tier };
+      case 'CustomerTierChanged':
+        return state.status === 'registered' ? { ...state, tier: event.message.tier } : state;
+      default:
+        return state;
+    }
+  },
+  decide: (command, state): readonly EventMessage[] | { rejected: string } => {
+    if (command.type === 'Register') return state.status === 'new' ? [registered(command.customerId, command.tier)] : { rejected: 'already registered' };
+    if (state.status !== 'registered') return { rejected: 'no such customer' };
+    return state.tier === command.tier ? [] : [tierChanged(state.customerId, command.tier, state.tier)];
+  },
+};
+
+describe('the command handler', () => {
+  it('loads, decides and appends; a rejection is returned, not thrown', async () => {
+    const id = uniqueName('customer');
+    const first = await handleCommand(store, tiers, id, { type: 'Register', customerId: id, tier: CustomerTier.NORMAL }, { occurredAt: at });
+    expect(first).toMatchObject({ ok: true, version: 1 });
+    const upgraded = await handleCommand(store, tiers, id, { type: 'ChangeTier', tier: CustomerTier.PLATINUM }, { occurredAt: at });
+    expect(upgraded).toMatchObject({ ok: true, version: 2, state: { tier: CustomerTier.PLATINUM } });
+    const again = await handleCommand(store, tiers, id, { type: 'Register', customerId: id, tier: CustomerTier.GOLD }, { occurredAt: at });
+    expect(again).toEqual({ ok: false, rejected: 'already registered' });
+  });
+
+  it('retries a command that lost a race, so concurrent upgrades all land in order', async () => {
+    const id = uniqueName('customer');
+    await handleCommand(store, tiers, id, { type: 'Register', customerId: id, tier: CustomerTier.NORMAL }, { occurredAt: at });
+    const results = await Promise.all(
+      [CustomerTier.GOLD, CustomerTier.PLATINUM].map((tier) => handleCommand(store, tiers, id, { type: 'ChangeTier', tier }, { occurredAt: at }, 5)),
+    );
+    expect(results.every((r) => r.ok)).toBe(true);
+    expect((await store.load(id)).map((e) => e.version)).toEqual([1, 2, 3]);
+  });
+});
+
+describe('the outbox relay', () => {
+  let bus: EventBus;
+  beforeAll(async () => {
+    bus = await createLocalEventBus({ databaseUrl: await freshDatabase('relaybus'), heartbeatIntervalMs: 150, sessionTimeoutMs: 1500 });
+  });
+  afterAll(() => bus.close());
+
+  it('moves every appended event to the bus in stream order, with its envelope and headers, and empties the outbox', async () => {
+    const topic = uniqueName('customers.events');
+    const relayStore = new EventStore(prisma, { topic });
+    await prisma.outboxMessage.deleteMany();
+    const streams = Array.from({ length: 20 }, (_, i) => `${topic}-c${i}`);
+    await Promise.all(
+      streams.map(async (id) => {
+        await relayStore.append(id, 0, [registered(id)], { occurredAt: at, headers: { traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' } });
+        await relayStore.append(id, 1, [tierChanged(id, CustomerTier.GOLD, CustomerTier.NORMAL)], { occurredAt: at });
+        await relayStore.append(id, 2, [tierChanged(id, CustomerTier.PLATINUM, CustomerTier.GOLD)], { occurredAt: at });
+      }),
+    );
+    const relay = await startOutboxRelay({ prisma, databaseUrl, bus, pollIntervalMs: 200 });
+    const received: BusMessage[] = [];
+    await bus.subscribe({ groupId: uniqueName('routing'), topics: [topic], fromBeginning: true, handle: async (m) => void received.push(m) });
+    await eventually('60 events on the bus', () => received.length === 60);
+    await relay.drained();
+    expect(await outboxCount()).toBe(0);
+    for (const id of streams) {
+      const versions = received.map((m) => decodeEnvelope(m.value).envelope).filter((e) => e.streamId === id).map((e) => Number(e.streamVersion));
+      expect(versions).toEqual([1, 2, 3]);
+    }
+    const first = received.find((m) => decodeEnvelope(m.value).envelope.streamVersion === 1n)!;
+    expect(first.headers).toMatchObject({ 'event-type': 'switchboard.customers.v1.CustomerRegistered', traceparent: expect.stringMatching(/^00-/) });
+    await relay.stop();
+  });
+
+  it('lets only one relay work on a database at a time; the other takes over when it stops', async () => {
+    const topic = uniqueName('customers.events');
+    const relayStore = new EventStore(prisma, { topic });
+    const a = await startOutboxRelay({ prisma, databaseUrl, bus, pollIntervalMs: 100 });
+    const b = await startOutboxRelay({ prisma, databaseUrl, bus, pollIntervalMs: 100 });
+    const received = new Set<string>();
+    await bus.subscribe({ groupId: uniqueName('g'), topics: [topic], fromBeginning: true, handle: async (m) => void received.add(decodeEnvelope(m.value).envelope.eventId) });
+    await relayStore.append(`${topic}-x`, 0, [registered('x')], { occurredAt: at });
+    await eventually('the first event relayed', () => received.size === 1);
+    await a.stop();
+    await relayStore.append(`${topic}-y`, 0, [registered('y')], { occurredAt: at });
+    await eventually('the second event relayed by the other relay', () => received.size === 2, 10_000);
+    await b.stop();
+  });
+});
