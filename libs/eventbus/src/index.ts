@@ -3,4 +3,5 @@ export * from './port.ts';
 export { deliverBatch, deadLetterMessage } from './delivery.ts';
 export { partitionForKey } from './partitioner.ts';
 export { createLocalEventBus, migrateLocalLog, type LocalEventBusOptions } from './local/index.ts';
-export { createEventBus, type EventBusConfig } from './config.ts';
+export { createEventBus, eventBusEnv, checkEventBusEnv, eventBusConfigFromEnv, type EventBusConfig } from './config.ts';
+export { createKafkaEventBus, type KafkaEventBusOptions } from './kafka/index.ts';

@@ -30,3 +30,4 @@ export async function eventually(what: string, check: () => boolean | Promise<bo
   throw new Error(`timed out after ${timeoutMs} ms waiting for: ${what}`);
 }
 export { schemaDrift } from './schema-drift.ts';
+export { startServiceProcess, type ServiceProcess } from './service-process.ts';

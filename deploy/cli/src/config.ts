@@ -1,0 +1,37 @@
+// The launcher's configuration: embedded defaults, or the endpoints of the distributed mode.
+import { resolve } from 'node:path';
+import { fields, z } from '@switchboard/config';
+import { envPrefix, services } from './services.ts';
+
+const servicePorts = Object.fromEntries(services.map((s) => [`${envPrefix(s.name)}_PORT`, fields.port(s.defaultPort)]));
+const serviceDatabases = Object.fromEntries(services.map((s) => [`${envPrefix(s.name)}_DATABASE_URL`, fields.postgresUrl().optional()]));
+
+export const launcherConfig = z
+  .object({
+    SWITCHBOARD_DATA_DIR: z.string().min(1).default('.data').transform((p) => resolve(p)),
+    SWITCHBOARD_HOST: z.string().min(1).default('127.0.0.1'),
+    SWITCHBOARD_POSTGRES_PORT: fields.port(54329),
+    SWITCHBOARD_READY_TIMEOUT_MS: fields.positiveInt(60_000),
+    LOG_LEVEL: fields.logLevel(),
+    KAFKA_BROKERS: fields.list().optional(),
+    EVENTBUS_DATABASE_URL: fields.postgresUrl().optional(),
+    CLICKHOUSE_URL: fields.httpUrl().optional(),
+    ...servicePorts,
+    ...serviceDatabases,
+  })
+  .superRefine((env, ctx) => {
+    const given = services.filter((s) => (env as Record<string, unknown>)[`${envPrefix(s.name)}_DATABASE_URL`]);
+    if (given.length > 0 && given.length < services.length) {
+      const missing = services.filter((s) => !given.includes(s)).map((s) => `${envPrefix(s.name)}_DATABASE_URL`);
+      ctx.addIssue({ code: 'custom', path: [missing[0]!], message: `set every service's database or none (missing: ${missing.join(', ')})` });
+    }
+    if (given.length === services.length && !env.KAFKA_BROKERS && !env.EVENTBUS_DATABASE_URL) {
+      ctx.addIssue({ code: 'custom', path: ['KAFKA_BROKERS'], message: 'with external databases, set KAFKA_BROKERS (or EVENTBUS_DATABASE_URL for the local log)' });
+    }
+  });
+
+export type LauncherConfig = z.output<typeof launcherConfig>;
+
+export const portOf = (config: LauncherConfig, name: string) => (config as Record<string, unknown>)[`${envPrefix(name)}_PORT`] as number;
+export const databaseUrlOf = (config: LauncherConfig, name: string) =>
+  (config as Record<string, unknown>)[`${envPrefix(name)}_DATABASE_URL`] as string | undefined;

@@ -1,0 +1,131 @@
+// `switchboard start`: the embedded Postgres, a database per service, every service as a supervised process.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { join, resolve } from 'node:path';
+import { loadConfigOrExit } from '@switchboard/config';
+import { ensureDatabase, startEmbeddedPostgres, type RunningPostgres } from '@switchboard/postgres';
+import { migrateLocalLog } from '@switchboard/eventbus';
+import { databaseUrlOf, launcherConfig, portOf, type LauncherConfig } from './config.ts';
+import { formatServiceLine, note, step } from './progress.ts';
+import { BUS_DATABASE, databaseName, envPrefix, services, type ServiceSpec } from './services.ts';
+
+const repoRoot = resolve(import.meta.dirname, '../../..');
+
+interface Supervised {
+  readonly spec: ServiceSpec;
+  child: ChildProcess | undefined;
+  restarts: number;
+}
+
+export async function start(): Promise<void> {
+  const config = loadConfigOrExit(launcherConfig);
+  const embedded = !databaseUrlOf(config, services[0]!.name);
+  let postgres: RunningPostgres | undefined;
+  const supervised: Supervised[] = [];
+  let stopping = false;
+
+  const stopAll = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    process.stdout.write('\n▸ stopping: services finish their work and commit, then Postgres stops …\n');
+    await Promise.all(supervised.map((s) => stopChild(s.child)));
+    await postgres?.stop();
+    process.stdout.write('  stopped; the data stays in place for the next start\n');
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void stopAll(0));
+  process.on('SIGTERM', () => void stopAll(0));
+
+  if (embedded) {
+    postgres = await step(`starting the embedded Postgres (data in ${join(config.SWITCHBOARD_DATA_DIR, 'postgres')})`, () =>
+      startEmbeddedPostgres({ dataDir: join(config.SWITCHBOARD_DATA_DIR, 'postgres'), port: config.SWITCHBOARD_POSTGRES_PORT }),
+    );
+    const server = postgres;
+    await step('creating a database per service', async () => {
+      for (const name of [BUS_DATABASE, ...services.map((s) => databaseName(s.name))]) await ensureDatabase(server.baseUrl, name);
+    });
+  }
+  const busUrl = config.KAFKA_BROKERS ? undefined : (config.EVENTBUS_DATABASE_URL ?? postgres!.urlFor(BUS_DATABASE));
+  if (busUrl) await step('preparing the local event log', () => migrateLocalLog(busUrl));
+
+  const envFor = (spec: ServiceSpec): NodeJS.ProcessEnv => ({
+    ...process.env,
+    HOST: config.SWITCHBOARD_HOST,
+    PORT: String(portOf(config, spec.name)),
+    DATABASE_URL: databaseUrlOf(config, spec.name) ?? postgres!.urlFor(databaseName(spec.name)),
+    LOG_LEVEL: config.LOG_LEVEL,
+    ...(busUrl ? { EVENTBUS: 'local', EVENTBUS_DATABASE_URL: busUrl } : { EVENTBUS: 'kafka', KAFKA_BROKERS: config.KAFKA_BROKERS!.join(',') }),
+    ...Object.fromEntries(services.map((s) => [`${envPrefix(s.name)}_URL`, urlOf(config, s)])),
+  });
+
+  const launch = (entry: Supervised) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'services', entry.spec.name, 'src/main.ts')], {
+      cwd: repoRoot,
+      env: envFor(entry.spec),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    entry.child = child;
+    for (const stream of [child.stdout, child.stderr]) {
+      createInterface({ input: stream }).on('line', (line) => process.stdout.write(`${formatServiceLine(entry.spec.name, line)}\n`));
+    }
+    child.on('exit', (code, signal) => {
+      if (stopping) return;
+      entry.restarts++;
+      const delay = Math.min(1000 * 2 ** Math.min(entry.restarts - 1, 5), 30_000);
+      note(`${entry.spec.name} exited (${signal ?? `code ${code}`}); restarting in ${delay / 1000} s`);
+      setTimeout(() => !stopping && launch(entry), delay);
+    });
+  };
+
+  await step(`starting ${services.length} services`, async () => {
+    for (const spec of services) {
+      const entry: Supervised = { spec, child: undefined, restarts: 0 };
+      supervised.push(entry);
+      launch(entry);
+    }
+    let ready = 0;
+    await Promise.all(
+      services.map(async (spec) => {
+        await waitReady(urlOf(config, spec), config.SWITCHBOARD_READY_TIMEOUT_MS, spec.name);
+        note(`${spec.title} ready (${++ready}/${services.length})`);
+      }),
+    );
+  }).catch(async (error) => {
+    process.stderr.write(`${String(error instanceof Error ? error.message : error)}\n`);
+    await stopAll(1);
+  });
+
+  process.stdout.write('\nSwitchboard is running (Ctrl-C stops it):\n');
+  for (const spec of services) process.stdout.write(`  ${spec.title.padEnd(22)} ${urlOf(config, spec)}\n`);
+  process.stdout.write(`  ${'data folder'.padEnd(22)} ${config.SWITCHBOARD_DATA_DIR}\n`);
+}
+
+const urlOf = (config: LauncherConfig, spec: ServiceSpec) => `http://${config.SWITCHBOARD_HOST}:${portOf(config, spec.name)}`;
+
+async function waitReady(baseUrl: string, timeoutMs: number, name: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = 'no answer yet';
+  while (Date.now() < deadline) {
+    try {
+      const response = await fetch(`${baseUrl}/readyz`);
+      if (response.ok) return;
+      last = `${response.status} ${await response.text()}`;
+    } catch (error) {
+      last = String(error instanceof Error ? error.message : error);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${name} was not ready at ${baseUrl}/readyz within ${timeoutMs / 1000} s (last answer: ${last})`);
+}
+
+function stopChild(child: ChildProcess | undefined): Promise<void> {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((done) => {
+    const force = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    child.once('exit', () => {
+      clearTimeout(force);
+      done();
+    });
+    child.kill('SIGTERM');
+  });
+}

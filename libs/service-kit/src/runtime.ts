@@ -1,0 +1,124 @@
+// The boot of an event-sourced service: config, telemetry, its database and event store, the bus, the
+// outbox relay, its projections and routes, then listen; and the reverse on shutdown.
+import { fields, loadConfigOrExit, z } from '@switchboard/config';
+import { checkEventBusEnv, createEventBus, eventBusConfigFromEnv, eventBusEnv, type Consumer, type EventBus } from '@switchboard/eventbus';
+import {
+  EventStore,
+  connectPrisma,
+  migrateEventStore,
+  runProjection,
+  startOutboxRelay,
+  type AppendOptions,
+  type PrismaClient,
+  type Projection,
+} from '@switchboard/event-store';
+import { applyMigrations, readMigrations } from '@switchboard/postgres';
+import { baseServiceConfig } from './config.ts';
+import { createLogger, type Logger } from './logger.ts';
+import { createService, type Service, type ServiceRoutes } from './service.ts';
+import { installSignalHandlers } from './shutdown.ts';
+import { injectTraceHeaders } from './bus-tracing.ts';
+import { startTelemetry } from './telemetry.ts';
+
+export function eventSourcedServiceConfig(defaultPort: number) {
+  return baseServiceConfig(defaultPort)
+    .safeExtend({ DATABASE_URL: fields.postgresUrl(), ...eventBusEnv })
+    .superRefine(checkEventBusEnv);
+}
+export type EventSourcedServiceConfig = z.output<ReturnType<typeof eventSourcedServiceConfig>>;
+
+/** What a service's routes and projections are built from. */
+export interface ServiceContext {
+  readonly config: EventSourcedServiceConfig;
+  readonly logger: Logger;
+  readonly prisma: PrismaClient;
+  readonly store: EventStore;
+  readonly bus: EventBus;
+  /** Append options for a command arriving now, carrying the current trace into the events' headers. */
+  readonly commandOptions: (extra?: Omit<AppendOptions, 'occurredAt' | 'headers'>) => AppendOptions;
+}
+
+export interface EventSourcedServiceSpec {
+  readonly name: string;
+  readonly defaultPort: number;
+  /** The topic this service publishes to, e.g. `customers.events`. */
+  readonly topic: string;
+  /** Folder of this service's own SQL migrations (read models), applied after the event store's. */
+  readonly migrationsFolder?: string;
+  readonly routes: (context: ServiceContext) => ServiceRoutes;
+  readonly projections?: (context: ServiceContext) => readonly Projection[];
+}
+
+export interface StartOptions {
+  /** The environment to configure from (tests pass their own; main passes nothing). */
+  readonly env?: Record<string, string | undefined>;
+  /** Stop gracefully on SIGTERM / SIGINT (default true; tests that start several services in one process pass false). */
+  readonly handleSignals?: boolean;
+}
+
+/** Builds and starts the service. */
+export async function startEventSourcedService(
+  spec: EventSourcedServiceSpec,
+  { env = process.env, handleSignals = true }: StartOptions = {},
+): Promise<Service<EventSourcedServiceConfig> & { readonly url: string; readonly context: ServiceContext }> {
+  const config = loadConfigOrExit(eventSourcedServiceConfig(spec.defaultPort), env);
+  const logger = createLogger({ name: spec.name, level: config.LOG_LEVEL });
+  const telemetry = startTelemetry({
+    serviceName: spec.name,
+    exporter: config.OTEL_TRACES_EXPORTER,
+    ...(config.OTEL_EXPORTER_OTLP_ENDPOINT ? { endpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT } : {}),
+    logger,
+  });
+  await migrateEventStore(config.DATABASE_URL);
+  if (spec.migrationsFolder) await applyMigrations(config.DATABASE_URL, spec.name, await readMigrations(spec.migrationsFolder));
+  const prisma = connectPrisma(config.DATABASE_URL);
+  let service: Service<EventSourcedServiceConfig> | undefined;
+  // A consumer that can no longer work takes the process down; the supervisor starts it again.
+  const onConsumerFailure = (error: unknown) => {
+    logger.fatal({ err: error }, 'an event consumer failed; shutting down so the supervisor restarts the service');
+    void (service?.close() ?? Promise.resolve()).finally(() => process.exit(1));
+  };
+  const bus = await createEventBus(eventBusConfigFromEnv(config, spec.name, onConsumerFailure));
+  const store = new EventStore(prisma, { topic: spec.topic });
+  const context: ServiceContext = {
+    config,
+    logger,
+    prisma,
+    store,
+    bus,
+    commandOptions: (extra) => ({ ...extra, occurredAt: new Date(), headers: injectTraceHeaders({}) }),
+  };
+  const projections = spec.projections?.(context) ?? [];
+  const topics = new Set([spec.topic, ...projections.flatMap((p) => p.topics)]);
+  await bus.ensureTopics([...topics].map((topic) => ({ topic, partitions: config.EVENTBUS_PARTITIONS })));
+  const relay = await startOutboxRelay({
+    prisma,
+    databaseUrl: config.DATABASE_URL,
+    bus,
+    onError: (error) => logger.error({ err: error }, 'the outbox relay could not move events to the bus; retrying'),
+  });
+  const consumers: Consumer[] = [];
+  for (const projection of projections) consumers.push(await runProjection(bus, prisma, projection));
+
+  service = createService({
+    name: spec.name,
+    config,
+    logger,
+    telemetry,
+    routes: spec.routes(context),
+    readiness: async () => {
+      try {
+        await prisma.$queryRaw`select 1`;
+        return undefined;
+      } catch (error) {
+        return `the service database does not answer: ${String(error)}`;
+      }
+    },
+    // Consumers first (they finish their batch and commit), then the relay, the bus and the database.
+    onClose: [...consumers.map((c) => () => c.stop()), () => relay.stop(), () => bus.close(), () => prisma.$disconnect()],
+  });
+  const url = await service.listen();
+  if (handleSignals) installSignalHandlers(service);
+  logger.info({ url }, `${spec.name} listening`);
+  return Object.assign(service, { url, context });
+}

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { asDecodedEvent, CustomerKind, CustomerTier, type EventMessage } from '@switchboard/contracts';
+import { customerDecider } from './decide.ts';
+import type { CustomerCommand } from './commands.ts';
+
+const register: CustomerCommand = {
+  type: 'RegisterCustomer',
+  customerId: 'c-1',
+  name: 'Shenzhen Fast Freight',
+  kind: CustomerKind.KEY_ACCOUNT,
+  tier: CustomerTier.GOLD,
+  phoneNumbers: ['+8675512345678'],
+  region: '0755',
+  segment: 'key-account',
+};
+
+/** given these events, when this command: the events decided, or the rejection. */
+const given = (events: EventMessage[], command: CustomerCommand) =>
+  customerDecider.decide(command, events.map(asDecodedEvent).reduce(customerDecider.evolve, customerDecider.initialState));
+
+describe('a customer record', () => {
+  it('is registered once with its numbers', () => {
+    const decided = given([], register) as EventMessage[];
+    expect(decided).toHaveLength(1);
+    expect(decided[0]).toMatchObject({ $typeName: 'switchboard.customers.v1.CustomerRegistered', customerId: 'c-1', tier: CustomerTier.GOLD });
+    expect(given(decided, register)).toEqual({ rejected: { code: 'already-registered', message: 'customer c-1 is already registered' } });
+  });
+
+  it('refuses a phone number that is not E.164, saying which', () => {
+    expect(given([], { ...register, phoneNumbers: ['0755-1234'] })).toEqual({
+      rejected: { code: 'invalid', message: 'phone number "0755-1234" is not in E.164 form (like +8613812345678)' },
+    });
+  });
+
+  it('moves to platinum with the previous tier recorded, and a change to the same tier is no event', () => {
+    const history = given([], register) as EventMessage[];
+    expect(given(history, { type: 'ChangeTier', tier: CustomerTier.PLATINUM })).toMatchObject([
+      { $typeName: 'switchboard.customers.v1.CustomerTierChanged', tier: CustomerTier.PLATINUM, previousTier: CustomerTier.GOLD },
+    ]);
+    expect(given(history, { type: 'ChangeTier', tier: CustomerTier.GOLD })).toEqual([]);
+  });
+
+  it('cannot change the tier of a customer nobody registered', () => {
+    expect(given([], { type: 'ChangeTier', tier: CustomerTier.GOLD })).toMatchObject({ rejected: { code: 'not-found' } });
+  });
+});
