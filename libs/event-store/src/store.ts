@@ -30,6 +30,11 @@ export class StreamVersionConflict extends Error {
   }
 }
 
+function isUniqueViolation(error: unknown): boolean {
+  if (error instanceof Prisma.PrismaClientKnownRequestError) return error.code === 'P2002' || (error.meta as { code?: string } | undefined)?.code === '23505';
+  return /23505|unique constraint/i.test(String(error));
+}
+
 export interface StoredEvent {
   readonly eventId: string;
   readonly streamId: string;
@@ -125,21 +130,41 @@ export class EventStore {
         },
       };
     });
+    // One statement, one round trip: the version guard, the events, the outbox rows and the wake-up of
+    // the relay commit together. Two writers racing past the guard collide on (stream_id, version).
+    const events = rows.map((r) => r.event);
+    const outbox = rows.map((r) => r.outbox);
+    let appended: { inserted: bigint; current: number }[];
     try {
-      await this.prisma.$transaction(async (tx) => {
-        const current = await tx.event.aggregate({ where: { streamId }, _max: { version: true } });
-        const actual = current._max.version ?? 0;
-        if (actual !== expectedVersion) throw new StreamVersionConflict(streamId, expectedVersion, actual);
-        await tx.event.createMany({ data: rows.map((r) => r.event) });
-        await tx.outboxMessage.createMany({ data: rows.map((r) => r.outbox) });
-        await tx.$executeRaw`select pg_notify('switchboard_outbox', '')`;
-      });
+      appended = await this.prisma.$queryRaw<{ inserted: bigint; current: number }[]>`
+        with guard as (
+          select coalesce(max(version), 0) as current from events where stream_id = ${streamId}
+        ), new_events as (
+          insert into events (stream_id, version, event_id, type, schema_version, data, site_id, correlation_id, causation_id, occurred_at)
+          select ${streamId}, e.version, e.event_id, e.type, e.schema_version, e.data, ${options.siteId ?? null}, ${options.correlationId ?? null}, ${options.causationId ?? null}, ${options.occurredAt}
+          from unnest(${events.map((e) => e.version)}::int[], ${events.map((e) => e.eventId)}::uuid[], ${events.map((e) => e.type)}::text[],
+                      ${events.map((e) => e.schemaVersion)}::int[], ${events.map((e) => JSON.stringify(e.data))}::jsonb[])
+               as e(version, event_id, type, schema_version, data)
+          where (select current from guard) = ${expectedVersion}
+          returning 1
+        ), new_outbox as (
+          insert into outbox (topic, key, value, headers)
+          select o.topic, o.key, o.value, o.headers
+          from unnest(${outbox.map((o) => o.topic)}::text[], ${outbox.map((o) => o.key)}::text[], ${outbox.map((o) => Buffer.from(o.value))}::bytea[],
+                      ${outbox.map((o) => JSON.stringify(o.headers))}::jsonb[]) with ordinality as o(topic, key, value, headers, n)
+          where (select current from guard) = ${expectedVersion}
+          order by o.n
+          returning 1
+        ), wake_relay as (
+          select pg_notify('switchboard_outbox', '') from guard where current = ${expectedVersion}
+        )
+        select (select count(*) from new_events) as inserted, (select current from guard)::int as current, (select count(*) from wake_relay) as woke`;
     } catch (error) {
-      if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
-        throw new StreamVersionConflict(streamId, expectedVersion, undefined);
-      }
+      if (isUniqueViolation(error)) throw new StreamVersionConflict(streamId, expectedVersion, undefined);
       throw error;
     }
+    const result = appended[0]!;
+    if (Number(result.inserted) !== rows.length) throw new StreamVersionConflict(streamId, expectedVersion, result.current);
     return expectedVersion + messages.length;
   }
 }

@@ -26,7 +26,7 @@ import {
 const schemaPath = fileURLToPath(new URL('../prisma/schema.prisma', import.meta.url));
 const at = new Date('2026-11-23T09:00:00Z');
 
-const registered = (customerId: string, tier = CustomerTier.NORMAL) =>
+const registered = (customerId: string, tier: CustomerTier = CustomerTier.NORMAL) =>
   create(CustomerRegisteredSchema, { customerId, name: 'Li Wei', tier, phoneNumbers: ['+8613812345678'], region: '010' });
 const tierChanged = (customerId: string, tier: CustomerTier, previousTier: CustomerTier) =>
   create(CustomerTierChangedSchema, { customerId, tier, previousTier });

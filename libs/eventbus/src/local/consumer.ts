@@ -67,10 +67,12 @@ export class LocalGroupMember implements Consumer {
     this.lockClient = new pg.Client({ connectionString: this.databaseUrl });
     this.lockClient.on('error', (error) => this.fail(error));
     await this.lockClient.connect();
+    // This session writes only offsets, heartbeats and membership. Losing the last of those in an OS crash
+    // means a redelivery (at least once still holds), so they need not wait for the WAL flush.
+    await this.lockClient.query('set synchronous_commit = off');
     this.unlisten.push(
-      this.wakeups.on(APPEND_CHANNEL, (topic) => {
-        for (const worker of this.workers.values()) if (worker.topic === topic) worker.wake();
-      }),
+      // The payload is "topic:partition": only that partition's worker reads again.
+      this.wakeups.on(APPEND_CHANNEL, (payload) => this.workers.get(payload)?.wake()),
       this.wakeups.on(GROUP_CHANNEL, (group) => {
         if (group === this.subscription.groupId) this.scheduleRebalance();
       }),

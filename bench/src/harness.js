@@ -1,0 +1,34 @@
+// What every benchmark shares: a throw-away embedded Postgres, the mock Kafka, timing, percentiles, the machine.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { cpus, totalmem, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ensureDatabase, startEmbeddedPostgres, withDatabase } from '@switchboard/postgres';
+import { freePort } from '@switchboard/testing';
+export async function withPostgres(work) {
+    const dir = await mkdtemp(join(tmpdir(), 'switchboard-bench-'));
+    const server = await startEmbeddedPostgres({ dataDir: dir, port: await freePort() });
+    try {
+        return await work(server, async (name) => {
+            await ensureDatabase(server.baseUrl, name);
+            return withDatabase(server.baseUrl, name);
+        });
+    }
+    finally {
+        await server.stop();
+        await rm(dir, { recursive: true, force: true });
+    }
+}
+export const seconds = (startNs) => Number(process.hrtime.bigint() - startNs) / 1e9;
+export const now = () => process.hrtime.bigint();
+export function percentile(sorted, p) {
+    if (sorted.length === 0)
+        return Number.NaN;
+    return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+export const rate = (n, s) => `${Math.round(n / s).toLocaleString('en-US')}/s`;
+export function machine() {
+    const cpu = cpus()[0]?.model ?? 'unknown CPU';
+    return `${cpus().length} cores (${cpu.trim()}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.versions.node}`;
+}
+/** A 1 KB payload, as the issue asks. */
+export const kilobyte = (i) => Buffer.concat([Buffer.from(`${i}:`), Buffer.alloc(1024 - `${i}:`.length, 120)]);
