@@ -14,7 +14,7 @@ export interface Figure {
 
 export async function withPostgres<T>(work: (server: RunningPostgres, database: (name: string) => Promise<string>) => Promise<T>): Promise<T> {
   const dir = await mkdtemp(join(tmpdir(), 'switchboard-bench-'));
-  const server = await startEmbeddedPostgres({ dataDir: dir, port: await freePort() });
+  const server = await startEmbeddedPostgres({ dataDir: dir, port: await freePort(), fastInit: true });
   try {
     return await work(server, async (name) => {
       await ensureDatabase(server.baseUrl, name);

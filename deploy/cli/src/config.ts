@@ -15,7 +15,6 @@ export const launcherConfig = z
     LOG_LEVEL: fields.logLevel(),
     KAFKA_BROKERS: fields.list().optional(),
     EVENTBUS_DATABASE_URL: fields.postgresUrl().optional(),
-    CLICKHOUSE_URL: fields.httpUrl().optional(),
     ...servicePorts,
     ...serviceDatabases,
   })

