@@ -1,11 +1,13 @@
 // Runs the benchmarks and prints their figures as a Markdown table for docs/benchmarks.md.
 import { localLog } from './local-log.ts';
 import { eventStore } from './event-store.ts';
+import { kafka } from './kafka.ts';
 import { machine, type Figure } from './harness.ts';
 
 const suites: Record<string, () => Promise<Figure[]>> = {
   'local-log': localLog,
   'event-store': eventStore,
+  kafka,
 };
 
 const wanted = process.argv.slice(2);
