@@ -34,12 +34,16 @@ export async function applyToProjection(prisma: PrismaClient, projection: Projec
   });
 }
 
-export function runProjection(bus: EventBus, prisma: PrismaClient, projection: Projection): Promise<Consumer> {
+/** Wraps the handling of each message, e.g. in a consumer span that continues the producer's trace. */
+export type AroundMessage = (message: BusMessage, handle: () => Promise<void>) => Promise<void>;
+
+export function runProjection(bus: EventBus, prisma: PrismaClient, projection: Projection, around?: AroundMessage): Promise<Consumer> {
+  const apply = (message: BusMessage) => applyToProjection(prisma, projection, message);
   return bus.subscribe({
     groupId: projection.name,
     topics: projection.topics,
     fromBeginning: true,
-    handle: (message) => applyToProjection(prisma, projection, message),
+    handle: around ? (message) => around(message, () => apply(message)) : apply,
   });
 }
 

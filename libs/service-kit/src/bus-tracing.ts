@@ -1,5 +1,5 @@
 // Trace context across the event bus: W3C headers on each message, producer and consumer spans.
-import { ROOT_CONTEXT, SpanKind, context, propagation, trace, type Attributes, type Span } from '@opentelemetry/api';
+import { ROOT_CONTEXT, SpanKind, SpanStatusCode, context, propagation, trace, type Attributes, type Span } from '@opentelemetry/api';
 import { MessagingAttribute, instrumentationScope } from './telemetry-names.ts';
 
 /** A copy of `headers` with `traceparent` (and `tracestate`) of the active context added. */
@@ -32,5 +32,24 @@ export function startConsumerSpan(topic: string, attributes: Attributes = {}): S
   return trace.getTracer(instrumentationScope).startSpan(`${topic} process`, {
     kind: SpanKind.CONSUMER,
     attributes: { [MessagingAttribute.destinationName]: topic, [MessagingAttribute.operationType]: 'process', ...attributes },
+  });
+}
+
+/**
+ * Handles a consumed message inside a `<topic> process` span that continues the trace its headers carry
+ * (the span of the request that caused the event), so one trace runs from an HTTP call through the bus.
+ */
+export async function traceConsumption<T>(message: { readonly topic: string; readonly headers: Readonly<Record<string, string>> }, fn: () => Promise<T>): Promise<T> {
+  return withExtractedContext(message.headers, async () => {
+    const span = startConsumerSpan(message.topic);
+    try {
+      return await runInSpan(span, fn);
+    } catch (error) {
+      span.recordException(error as Error);
+      span.setStatus({ code: SpanStatusCode.ERROR, message: String(error) });
+      throw error;
+    } finally {
+      span.end();
+    }
   });
 }

@@ -15,7 +15,7 @@ export {
 } from './problem.ts';
 export type { Readiness } from './probes.ts';
 export { startTelemetry, type Telemetry, type TelemetryOptions } from './telemetry.ts';
-export { injectTraceHeaders, runInSpan, startConsumerSpan, startProducerSpan, withExtractedContext } from './bus-tracing.ts';
+export { injectTraceHeaders, runInSpan, startConsumerSpan, startProducerSpan, traceConsumption, withExtractedContext } from './bus-tracing.ts';
 export { DomainAttribute, MessagingAttribute, MetricName } from './telemetry-names.ts';
 export { createInstruments, meter, type Instruments } from './metrics.ts';
 // One TypeBox for every service's schemas: the one the type provider infers from.

@@ -17,7 +17,7 @@ import { baseServiceConfig } from './config.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createService, type Service, type ServiceRoutes } from './service.ts';
 import { installSignalHandlers } from './shutdown.ts';
-import { injectTraceHeaders } from './bus-tracing.ts';
+import { injectTraceHeaders, traceConsumption } from './bus-tracing.ts';
 import { startTelemetry } from './telemetry.ts';
 
 export function eventSourcedServiceConfig(defaultPort: number) {
@@ -98,7 +98,7 @@ export async function startEventSourcedService(
     onError: (error) => logger.error({ err: error }, 'the outbox relay could not move events to the bus; retrying'),
   });
   const consumers: Consumer[] = [];
-  for (const projection of projections) consumers.push(await runProjection(bus, prisma, projection));
+  for (const projection of projections) consumers.push(await runProjection(bus, prisma, projection, traceConsumption));
 
   service = createService({
     name: spec.name,
