@@ -31,8 +31,9 @@ export class StreamVersionConflict extends Error {
 }
 
 function isUniqueViolation(error: unknown): boolean {
-  if (error instanceof Prisma.PrismaClientKnownRequestError) return error.code === 'P2002' || (error.meta as { code?: string } | undefined)?.code === '23505';
-  return /23505|unique constraint/i.test(String(error));
+  // Prisma reports a raw query's violation as P2010 with the Postgres code in its message.
+  const e = error as { code?: string; meta?: { code?: string }; message?: string };
+  return e.code === 'P2002' || e.meta?.code === '23505' || /\b23505\b|unique constraint/i.test(e.message ?? '');
 }
 
 export interface StoredEvent {
