@@ -131,8 +131,8 @@ export class EventStore {
         },
       };
     });
-    // One statement, one round trip: the version guard, the events, the outbox rows and the wake-up of
-    // the relay commit together. Two writers racing past the guard collide on (stream_id, version).
+    // One statement, one round trip: the version guard, the events and the outbox rows commit together.
+    // Two writers racing past the guard collide on (stream_id, version).
     const events = rows.map((r) => r.event);
     const outbox = rows.map((r) => r.outbox);
     let appended: { inserted: bigint; current: number }[];
@@ -156,16 +156,17 @@ export class EventStore {
           where (select current from guard) = ${expectedVersion}
           order by o.n
           returning 1
-        ), wake_relay as (
-          select pg_notify('switchboard_outbox', '') from guard where current = ${expectedVersion}
         )
-        select (select count(*) from new_events) as inserted, (select current from guard)::int as current, (select count(*) from wake_relay) as woke`;
+        select (select count(*) from new_events) as inserted, (select current from guard)::int as current`;
     } catch (error) {
       if (isUniqueViolation(error)) throw new StreamVersionConflict(streamId, expectedVersion, undefined);
       throw error;
     }
     const result = appended[0]!;
     if (Number(result.inserted) !== rows.length) throw new StreamVersionConflict(streamId, expectedVersion, result.current);
+    // Wakes the relay after the commit, in a statement that writes no WAL: a NOTIFY inside the append
+    // would hold Postgres' global notify lock through the WAL flush and serialise every append.
+    await this.prisma.$executeRaw`select pg_notify('switchboard_outbox', '')`.catch(() => undefined);
     return expectedVersion + messages.length;
   }
 }

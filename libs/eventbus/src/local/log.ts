@@ -2,6 +2,7 @@
 import pg from 'pg';
 import { partitionForKey } from '../partitioner.ts';
 import type { BusMessage, OutgoingMessage, TopicSpec } from '../port.ts';
+import { APPEND_CHANNEL } from './wakeups.ts';
 
 export interface LocalLogOptions {
   readonly databaseUrl: string;
@@ -12,6 +13,8 @@ export interface LocalLogOptions {
 export class LocalLog {
   readonly pool: pg.Pool;
   private readonly partitionCounts = new Map<string, number>();
+  private readonly queued = new Map<string, { messages: OutgoingMessage[]; waiters: { resolve: () => void; reject: (error: unknown) => void }[] }>();
+  private readonly appending = new Set<string>();
 
   private readonly options: LocalLogOptions;
 
@@ -51,8 +54,40 @@ export class LocalLog {
     return count;
   }
 
-  async append(topic: string, messages: readonly OutgoingMessage[]): Promise<void> {
-    if (messages.length === 0) return;
+  /**
+   * Appends durably. Publishes to one topic that arrive while an append to it is in flight are sent
+   * together in the next one (each caller's messages still all or none): under load appends batch
+   * themselves, and at low load nothing waits.
+   */
+  append(topic: string, messages: readonly OutgoingMessage[]): Promise<void> {
+    if (messages.length === 0) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const queued = this.queued.get(topic) ?? { messages: [], waiters: [] };
+      queued.messages.push(...messages);
+      queued.waiters.push({ resolve, reject });
+      this.queued.set(topic, queued);
+      if (!this.appending.has(topic)) void this.drain(topic);
+    });
+  }
+
+  private async drain(topic: string): Promise<void> {
+    this.appending.add(topic);
+    try {
+      for (let queued = this.queued.get(topic); queued; queued = this.queued.get(topic)) {
+        this.queued.delete(topic);
+        try {
+          await this.appendNow(topic, queued.messages);
+          for (const waiter of queued.waiters) waiter.resolve();
+        } catch (error) {
+          for (const waiter of queued.waiters) waiter.reject(error);
+        }
+      }
+    } finally {
+      this.appending.delete(topic);
+    }
+  }
+
+  private async appendNow(topic: string, messages: readonly OutgoingMessage[]): Promise<void> {
     const partitions = await this.partitionsOf(topic);
     const keys: string[] = [];
     const parts: number[] = [];
@@ -64,13 +99,11 @@ export class LocalLog {
       values.push(Buffer.from(message.value.buffer, message.value.byteOffset, message.value.byteLength));
       headers.push(JSON.stringify(message.headers ?? {}));
     }
-    await this.pool.query('select eventbus.append($1, $2::int[], $3::text[], $4::bytea[], $5::jsonb[])', [
-      topic,
-      parts,
-      keys,
-      values,
-      headers,
-    ]);
+    await this.pool.query('select eventbus.append($1, $2::int[], $3::text[], $4::bytea[], $5::jsonb[])', [topic, parts, keys, values, headers]);
+    // After the commit, in a statement of its own that writes no WAL (see the migration); a lost
+    // notification only delays a consumer until its next poll.
+    const grown = [...new Set(parts)].map((p) => `${topic}:${p}`);
+    await this.pool.query(`select pg_notify('${APPEND_CHANNEL}', p) from unnest($1::text[]) as p`, [grown]).catch(() => undefined);
   }
 
   async fetch(topic: string, partition: number, fromOffset: bigint, limit: number): Promise<BusMessage[]> {

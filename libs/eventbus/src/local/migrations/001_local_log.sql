@@ -46,7 +46,8 @@ create table eventbus.group_members (
 );
 
 -- Appends a batch in one round trip and one transaction. Partitions are locked in ascending order so
--- concurrent appenders never deadlock; one NOTIFY per transaction with the topic name as the payload.
+-- concurrent appenders never deadlock. It sends no NOTIFY: that takes a global lock held through the
+-- commit's WAL flush, which would serialise every append; the caller notifies after the commit.
 create function eventbus.append(p_topic text, p_partitions int[], p_keys text[], p_values bytea[], p_headers jsonb[])
 returns void language plpgsql as $$
 declare
@@ -79,6 +80,4 @@ begin
   update eventbus.partitions pt set next_offset = pt.next_offset + c.n
   from (select x as partition, count(*) as n from unnest(p_partitions) as x group by x) c
   where pt.topic = p_topic and pt.partition = c.partition;
-
-  perform pg_notify('switchboard_eventbus', p_topic);
 end $$;
