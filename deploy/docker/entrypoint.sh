@@ -18,4 +18,4 @@ if [ ! -f "services/$service/src/main.ts" ]; then
 fi
 # exec: node becomes PID 1 and receives SIGTERM itself; the service drains and exits within
 # SHUTDOWN_TIMEOUT_MS (its own handler, so no init process is needed to forward signals).
-exec node --import tsx "services/$service/src/main.ts"
+exec node "services/$service/src/main.ts"

@@ -223,7 +223,7 @@ describe('the image', () => {
     expect(dockerfile).toMatch(new RegExp(`^USER ${values.podSecurityContext.runAsUser}:`, 'm'));
     const exposed = /^EXPOSE (.+)$/m.exec(dockerfile)?.[1]?.split(/\s+/).map(Number) ?? [];
     for (const [name, svc] of Object.entries(values.services)) expect(exposed, name).toContain(svc.port);
-    expect(read('deploy/docker/entrypoint.sh')).toContain('exec node --import tsx "services/$service/src/main.ts"');
+    expect(read('deploy/docker/entrypoint.sh')).toContain('exec node "services/$service/src/main.ts"');
     expect(read('.dockerignore')).toMatch(/^\*\*\/node_modules$/m);
   });
 });

@@ -7,7 +7,7 @@ const repoRoot = resolve(import.meta.dirname, '../../..');
 
 /** The benchmarks live in their own package; they run in a process of their own, with their own Postgres. */
 async function bench(args: string[]): Promise<void> {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', resolve(repoRoot, 'bench/src/main.ts'), ...args], { stdio: 'inherit', cwd: repoRoot });
+  const result = spawnSync(process.execPath, [resolve(repoRoot, 'bench/src/main.ts'), ...args], { stdio: 'inherit', cwd: repoRoot });
   process.exitCode = result.status ?? 1;
 }
 

@@ -59,7 +59,7 @@ export async function start(): Promise<void> {
   });
 
   const launch = (entry: Supervised) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'services', entry.spec.name, 'src/main.ts')], {
+    const child = spawn(process.execPath, [join(repoRoot, 'services', entry.spec.name, 'src/main.ts')], {
       cwd: repoRoot,
       env: envFor(entry.spec),
       stdio: ['ignore', 'pipe', 'pipe'],

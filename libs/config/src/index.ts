@@ -42,8 +42,10 @@ export function loadConfigOrExit<S extends z.ZodType>(schema: S, env: Env = proc
 
 /** Common field shapes, so every service spells a port or a list the same way. */
 export const fields = {
-  port: (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback),
-  positiveInt: (fallback: number) => z.coerce.number().int().positive().default(fallback),
+  port: (fallback: number) =>
+    z.coerce.number({ error: 'must be a port number (0 to 65535)' }).int('must be a whole number').min(0, 'must be a port number (0 to 65535)').max(65535, 'must be a port number (0 to 65535)').default(fallback),
+  positiveInt: (fallback: number) =>
+    z.coerce.number({ error: 'must be a positive whole number' }).int('must be a positive whole number').positive('must be a positive whole number').default(fallback),
   list: () =>
     z
       .string()

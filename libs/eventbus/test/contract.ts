@@ -126,7 +126,7 @@ export function eventBusContract(name: string, makeBus: () => Promise<EventBus>,
       const ids = Array.from({ length: 200 }, (_, i) => `ev-${i}`);
       await b.publish(t, ids.map((id, i) => message(`call-${i % 10}`, id)));
       const out = join(await mkdtemp(join(tmpdir(), 'crash-')), 'handled.txt');
-      const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'fixtures/slow-consumer.ts')], {
+      const child = spawn(process.execPath, [join(import.meta.dirname, 'fixtures/slow-consumer.ts')], {
         cwd: repoRoot,
         env: { ...process.env, BUS_CONFIG: JSON.stringify(options.childConfig()), GROUP: groupId, TOPIC: t, OUT: out },
         stdio: ['ignore', 'pipe', 'pipe'],

@@ -23,6 +23,7 @@ export { Type, type Static } from 'typebox';
 export {
   eventSourcedServiceConfig,
   startEventSourcedService,
+  runService,
   type EventSourcedServiceConfig,
   type EventSourcedServiceSpec,
   type ServiceContext,

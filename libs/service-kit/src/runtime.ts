@@ -49,6 +49,32 @@ export interface EventSourcedServiceSpec {
   readonly projections?: (context: ServiceContext) => readonly Projection[];
 }
 
+/** host:port/database of a connection URL, never its password. */
+function place(url: string): string {
+  const u = new URL(url);
+  return `${u.hostname}:${u.port || 5432}${u.pathname}`;
+}
+
+/** Runs one start-up step; a failure says which step and where, in words an operator can act on. */
+async function step<T>(what: string, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    const reason = error instanceof AggregateError ? error.errors.map(String).join('; ') : error instanceof Error ? error.message : String(error);
+    throw new Error(`${what} failed: ${reason}`, { cause: error });
+  }
+}
+
+/** A service's main: start, or say in one line why not and exit 1 (the supervisor retries). */
+export async function runService(spec: EventSourcedServiceSpec): Promise<void> {
+  try {
+    await startEventSourcedService(spec);
+  } catch (error) {
+    process.stderr.write(`${spec.name} could not start: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  }
+}
+
 export interface StartOptions {
   /** The environment to configure from (tests pass their own; main passes nothing). */
   readonly env?: Record<string, string | undefined>;
@@ -69,8 +95,10 @@ export async function startEventSourcedService(
     ...(config.OTEL_EXPORTER_OTLP_ENDPOINT ? { endpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT } : {}),
     logger,
   });
-  await migrateEventStore(config.DATABASE_URL);
-  if (spec.migrationsFolder) await applyMigrations(config.DATABASE_URL, spec.name, await readMigrations(spec.migrationsFolder));
+  await step(`preparing the service database (DATABASE_URL: ${place(config.DATABASE_URL)})`, async () => {
+    await migrateEventStore(config.DATABASE_URL);
+    if (spec.migrationsFolder) await applyMigrations(config.DATABASE_URL, spec.name, await readMigrations(spec.migrationsFolder));
+  });
   const prisma = connectPrisma(config.DATABASE_URL);
   let service: Service<EventSourcedServiceConfig> | undefined;
   // A consumer that can no longer work takes the process down; the supervisor starts it again.
@@ -78,7 +106,11 @@ export async function startEventSourcedService(
     logger.fatal({ err: error }, 'an event consumer failed; shutting down so the supervisor restarts the service');
     void (service?.close() ?? Promise.resolve()).finally(() => process.exit(1));
   };
-  const bus = await createEventBus(eventBusConfigFromEnv(config, spec.name, onConsumerFailure));
+  const busConfig = eventBusConfigFromEnv(config, spec.name, onConsumerFailure);
+  const bus = await step(
+    `connecting to the event bus (${busConfig.kind === 'kafka' ? `KAFKA_BROKERS: ${busConfig.brokers.join(',')}` : `EVENTBUS_DATABASE_URL: ${place(busConfig.databaseUrl)}`})`,
+    () => createEventBus(busConfig),
+  );
   const store = new EventStore(prisma, { topic: spec.topic });
   const context: ServiceContext = {
     config,

@@ -16,7 +16,7 @@ interface Running {
 }
 
 function startFixture(env: Record<string, string>): Running {
-  const child = spawn(process.execPath, ['--import', 'tsx', fixture], {
+  const child = spawn(process.execPath, [fixture], {
     cwd: root,
     env: { PATH: process.env['PATH'] ?? '', PORT: '0', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -95,7 +95,7 @@ describe('graceful shutdown', () => {
   });
 
   it('exits 2 with one line per wrong variable when the configuration is wrong', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', fixture], {
+    const child = spawn(process.execPath, [fixture], {
       cwd: root,
       env: { PATH: process.env['PATH'] ?? '', PORT: 'eighty', OTEL_TRACES_EXPORTER: 'otlp' },
       stdio: ['ignore', 'ignore', 'pipe'],

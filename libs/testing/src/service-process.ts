@@ -15,7 +15,7 @@ export interface ServiceProcess {
 
 export async function startServiceProcess(name: string, env: Record<string, string>, port?: number): Promise<ServiceProcess> {
   const chosen = port ?? (await freePort());
-  const child = spawn(process.execPath, ['--import', 'tsx', resolve(repoRoot, 'services', name, 'src/main.ts')], {
+  const child = spawn(process.execPath, [resolve(repoRoot, 'services', name, 'src/main.ts')], {
     cwd: repoRoot,
     env: { ...process.env, LOG_LEVEL: 'warn', HOST: '127.0.0.1', PORT: String(chosen), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

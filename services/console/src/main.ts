@@ -1,5 +1,5 @@
 // Entry point of the console service process.
-import { startEventSourcedService } from '@switchboard/service-kit';
+import { runService } from '@switchboard/service-kit';
 import { consoleService } from './service.ts';
 
-await startEventSourcedService(consoleService);
+await runService(consoleService);

@@ -1,5 +1,5 @@
 // Entry point of the customers service process.
-import { startEventSourcedService } from '@switchboard/service-kit';
+import { runService } from '@switchboard/service-kit';
 import { customersService } from './service.ts';
 
-await startEventSourcedService(customersService);
+await runService(customersService);

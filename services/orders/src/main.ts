@@ -1,5 +1,5 @@
 // Entry point of the orders service process.
-import { startEventSourcedService } from '@switchboard/service-kit';
+import { runService } from '@switchboard/service-kit';
 import { ordersService } from './service.ts';
 
-await startEventSourcedService(ordersService);
+await runService(ordersService);

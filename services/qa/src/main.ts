@@ -1,5 +1,5 @@
 // Entry point of the qa service process.
-import { startEventSourcedService } from '@switchboard/service-kit';
+import { runService } from '@switchboard/service-kit';
 import { qaService } from './service.ts';
 
-await startEventSourcedService(qaService);
+await runService(qaService);

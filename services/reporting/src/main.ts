@@ -1,5 +1,5 @@
 // Entry point of the reporting service process.
-import { startEventSourcedService } from '@switchboard/service-kit';
+import { runService } from '@switchboard/service-kit';
 import { reportingService } from './service.ts';
 
-await startEventSourcedService(reportingService);
+await runService(reportingService);

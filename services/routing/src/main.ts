@@ -1,5 +1,5 @@
 // Entry point of the routing service process.
-import { startEventSourcedService } from '@switchboard/service-kit';
+import { runService } from '@switchboard/service-kit';
 import { routingService } from './service.ts';
 
-await startEventSourcedService(routingService);
+await runService(routingService);

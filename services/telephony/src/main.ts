@@ -1,5 +1,5 @@
 // Entry point of the telephony service process.
-import { startEventSourcedService } from '@switchboard/service-kit';
+import { runService } from '@switchboard/service-kit';
 import { telephonyService } from './service.ts';
 
-await startEventSourcedService(telephonyService);
+await runService(telephonyService);
