@@ -29,4 +29,9 @@ if (!command) {
   process.stderr.write(`unknown command "${name}"; run ./switchboard help for the list\n`);
   process.exit(2);
 }
-await command.run(args);
+try {
+  await command.run(args);
+} catch (error) {
+  process.stderr.write(`switchboard ${name}: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+}

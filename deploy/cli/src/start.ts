@@ -36,70 +36,76 @@ export async function start(): Promise<void> {
   process.on('SIGINT', () => void stopAll(0));
   process.on('SIGTERM', () => void stopAll(0));
 
-  if (embedded) {
-    postgres = await step(`starting the embedded Postgres (data in ${join(config.SWITCHBOARD_DATA_DIR, 'postgres')})`, () =>
-      startEmbeddedPostgres({ dataDir: join(config.SWITCHBOARD_DATA_DIR, 'postgres'), port: config.SWITCHBOARD_POSTGRES_PORT }),
-    );
-    const server = postgres;
-    await step('creating a database per service', async () => {
-      for (const name of [BUS_DATABASE, ...services.map((s) => databaseName(s.name))]) await ensureDatabase(server.baseUrl, name);
-    });
-  }
-  const busUrl = config.KAFKA_BROKERS ? undefined : (config.EVENTBUS_DATABASE_URL ?? postgres!.urlFor(BUS_DATABASE));
-  if (busUrl) await step('preparing the local event log', () => migrateLocalLog(busUrl));
-
-  const envFor = (spec: ServiceSpec): NodeJS.ProcessEnv => ({
-    ...process.env,
-    HOST: config.SWITCHBOARD_HOST,
-    PORT: String(portOf(config, spec.name)),
-    DATABASE_URL: databaseUrlOf(config, spec.name) ?? postgres!.urlFor(databaseName(spec.name)),
-    LOG_LEVEL: config.LOG_LEVEL,
-    ...(busUrl ? { EVENTBUS: 'local', EVENTBUS_DATABASE_URL: busUrl } : { EVENTBUS: 'kafka', KAFKA_BROKERS: config.KAFKA_BROKERS!.join(',') }),
-    ...Object.fromEntries(services.map((s) => [`${envPrefix(s.name)}_URL`, urlOf(config, s)])),
-  });
-
-  const launch = (entry: Supervised) => {
-    const child = spawn(process.execPath, [join(repoRoot, 'services', entry.spec.name, 'src/main.ts')], {
-      cwd: repoRoot,
-      env: envFor(entry.spec),
-      stdio: ['ignore', 'pipe', 'pipe'],
-      // Its own process group: on Ctrl-C only the launcher hears the terminal, and stops services before Postgres.
-      detached: true,
-    });
-    entry.child = child;
-    for (const stream of [child.stdout, child.stderr]) {
-      createInterface({ input: stream }).on('line', (line) => process.stdout.write(`${formatServiceLine(entry.spec.name, line)}\n`));
-    }
-    child.on('exit', (code, signal) => {
-      if (stopping) return;
-      entry.restarts++;
-      const delay = Math.min(1000 * 2 ** Math.min(entry.restarts - 1, 5), 30_000);
-      note(`${entry.spec.name} exited (${signal ?? `code ${code}`}); restarting in ${delay / 1000} s`);
-      setTimeout(() => !stopping && launch(entry), delay);
-    });
-  };
-
-  await step(`starting ${services.length} services`, async () => {
-    for (const spec of services) {
-      const entry: Supervised = { spec, child: undefined, restarts: 0 };
-      supervised.push(entry);
-      launch(entry);
-    }
-    let ready = 0;
-    await Promise.all(
-      services.map(async (spec) => {
-        await waitReady(urlOf(config, spec), config.SWITCHBOARD_READY_TIMEOUT_MS, spec.name);
-        note(`${spec.title} ready (${++ready}/${services.length})`);
-      }),
-    );
-  }).catch(async (error) => {
-    process.stderr.write(`${String(error instanceof Error ? error.message : error)}\n`);
+  try {
+    await bringUp();
+  } catch (error) {
+    // Whatever started before the failure (Postgres, some services) stops again before we exit.
+    process.stderr.write(`could not start: ${error instanceof Error ? error.message : String(error)}\n`);
     await stopAll(1);
-  });
-
+  }
   process.stdout.write('\nSwitchboard is running (Ctrl-C stops it):\n');
   for (const spec of services) process.stdout.write(`  ${spec.title.padEnd(22)} ${urlOf(config, spec)}\n`);
   process.stdout.write(`  ${'data folder'.padEnd(22)} ${config.SWITCHBOARD_DATA_DIR}\n`);
+
+  async function bringUp(): Promise<void> {
+    if (embedded) {
+      postgres = await step(`starting the embedded Postgres (data in ${join(config.SWITCHBOARD_DATA_DIR, 'postgres')})`, () =>
+        startEmbeddedPostgres({ dataDir: join(config.SWITCHBOARD_DATA_DIR, 'postgres'), port: config.SWITCHBOARD_POSTGRES_PORT }),
+      );
+      const server = postgres;
+      await step('creating a database per service', async () => {
+        for (const name of [BUS_DATABASE, ...services.map((s) => databaseName(s.name))]) await ensureDatabase(server.baseUrl, name);
+      });
+    }
+    const busUrl = config.KAFKA_BROKERS ? undefined : (config.EVENTBUS_DATABASE_URL ?? postgres!.urlFor(BUS_DATABASE));
+    if (busUrl) await step('preparing the local event log', () => migrateLocalLog(busUrl));
+
+    const envFor = (spec: ServiceSpec): NodeJS.ProcessEnv => ({
+      ...process.env,
+      HOST: config.SWITCHBOARD_HOST,
+      PORT: String(portOf(config, spec.name)),
+      DATABASE_URL: databaseUrlOf(config, spec.name) ?? postgres!.urlFor(databaseName(spec.name)),
+      LOG_LEVEL: config.LOG_LEVEL,
+      ...(busUrl ? { EVENTBUS: 'local', EVENTBUS_DATABASE_URL: busUrl } : { EVENTBUS: 'kafka', KAFKA_BROKERS: config.KAFKA_BROKERS!.join(',') }),
+      ...Object.fromEntries(services.map((s) => [`${envPrefix(s.name)}_URL`, urlOf(config, s)])),
+    });
+
+    const launch = (entry: Supervised) => {
+      const child = spawn(process.execPath, [join(repoRoot, 'services', entry.spec.name, 'src/main.ts')], {
+        cwd: repoRoot,
+        env: envFor(entry.spec),
+        stdio: ['ignore', 'pipe', 'pipe'],
+        // Its own process group: on Ctrl-C only the launcher hears the terminal, and stops services before Postgres.
+        detached: true,
+      });
+      entry.child = child;
+      for (const stream of [child.stdout, child.stderr]) {
+        createInterface({ input: stream }).on('line', (line) => process.stdout.write(`${formatServiceLine(entry.spec.name, line)}\n`));
+      }
+      child.on('exit', (code, signal) => {
+        if (stopping) return;
+        entry.restarts++;
+        const delay = Math.min(1000 * 2 ** Math.min(entry.restarts - 1, 5), 30_000);
+        note(`${entry.spec.name} exited (${signal ?? `code ${code}`}); restarting in ${delay / 1000} s`);
+        setTimeout(() => !stopping && launch(entry), delay);
+      });
+    };
+
+    await step(`starting ${services.length} services`, async () => {
+      for (const spec of services) {
+        const entry: Supervised = { spec, child: undefined, restarts: 0 };
+        supervised.push(entry);
+        launch(entry);
+      }
+      let ready = 0;
+      await Promise.all(
+        services.map(async (spec) => {
+          await waitReady(urlOf(config, spec), config.SWITCHBOARD_READY_TIMEOUT_MS, spec.name);
+          note(`${spec.title} ready (${++ready}/${services.length})`);
+        }),
+      );
+    });
+  }
 }
 
 const urlOf = (config: LauncherConfig, spec: ServiceSpec) => `http://${config.SWITCHBOARD_HOST}:${portOf(config, spec.name)}`;

