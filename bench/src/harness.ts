@@ -2,6 +2,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, totalmem, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { EventBus, OutgoingMessage } from '@switchboard/eventbus';
 import { ensureDatabase, startEmbeddedPostgres, withDatabase, type RunningPostgres } from '@switchboard/postgres';
 import { freePort } from '@switchboard/testing';
 
@@ -43,3 +44,41 @@ export function machine(): string {
 
 /** A 1 KB payload, as the issue asks. */
 export const kilobyte = (i: number) => Buffer.concat([Buffer.from(`${i}:`), Buffer.alloc(1024 - `${i}:`.length, 120)]);
+
+/**
+ * Publishes `count` 1 KB events in batches of `batch` through `producer` while a group of `consumer`
+ * reads them; returns the seconds to publish them all and to consume them all, from the first publish.
+ */
+export async function produceAndConsume(
+  producer: EventBus,
+  consumer: EventBus,
+  topic: string,
+  count: number,
+  batch: number,
+  fromBeginning: boolean,
+): Promise<{ produceSeconds: number; totalSeconds: number }> {
+  let consumed = 0;
+  let allConsumed: () => void = () => undefined;
+  const done = new Promise<void>((r) => (allConsumed = r));
+  await consumer.subscribe({
+    groupId: `bench-${topic}`,
+    topics: [topic],
+    fromBeginning,
+    handleBatch: async (messages) => {
+      consumed += messages.length;
+      if (consumed >= count) allConsumed();
+    },
+  });
+  const start = now();
+  for (let i = 0; i < count; i += batch) {
+    const messages: OutgoingMessage[] = Array.from({ length: Math.min(batch, count - i) }, (_, j) => ({
+      key: `call-${(i + j) % 1000}`,
+      value: kilobyte(i + j),
+      headers: { 'event-type': 'CallArrived' },
+    }));
+    await producer.publish(topic, messages);
+  }
+  const produceSeconds = seconds(start);
+  await done;
+  return { produceSeconds, totalSeconds: seconds(start) };
+}

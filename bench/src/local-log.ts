@@ -1,7 +1,7 @@
 // The local log: produce + consume throughput against plain batched INSERTs of the same rows, and latency at 1,000 events/s.
 import pg from 'pg';
-import { createLocalEventBus, type OutgoingMessage } from '@switchboard/eventbus';
-import { kilobyte, now, percentile, rate, seconds, withPostgres, type Figure } from './harness.ts';
+import { createLocalEventBus } from '@switchboard/eventbus';
+import { kilobyte, now, percentile, produceAndConsume, rate, seconds, withPostgres, type Figure } from './harness.ts';
 
 const EVENTS = 50_000;
 const BATCH = 500;
@@ -32,30 +32,7 @@ export async function localLog(): Promise<Figure[]> {
     const producer = await createLocalEventBus({ databaseUrl: url });
     const consumer = await createLocalEventBus({ databaseUrl: url });
     await producer.ensureTopics([{ topic: 'calls', partitions: 8 }]);
-    let consumed = 0;
-    let allConsumed: () => void = () => undefined;
-    const done = new Promise<void>((r) => (allConsumed = r));
-    await consumer.subscribe({
-      groupId: 'bench',
-      topics: ['calls'],
-      fromBeginning: true,
-      handleBatch: async (batch) => {
-        consumed += batch.length;
-        if (consumed >= EVENTS) allConsumed();
-      },
-    });
-    const start = now();
-    for (let i = 0; i < EVENTS; i += BATCH) {
-      const messages: OutgoingMessage[] = Array.from({ length: Math.min(BATCH, EVENTS - i) }, (_, j) => ({
-        key: `call-${(i + j) % 1000}`,
-        value: kilobyte(i + j),
-        headers: { 'event-type': 'CallArrived' },
-      }));
-      await producer.publish('calls', messages);
-    }
-    const produceSeconds = seconds(start);
-    await done;
-    const totalSeconds = seconds(start);
+    const { produceSeconds, totalSeconds } = await produceAndConsume(producer, consumer, 'calls', EVENTS, BATCH, true);
     const throughput = EVENTS / totalSeconds;
     figures.push(
       { benchmark: 'local log', figure: 'baseline: batched INSERTs of the same 1 KB rows', value: rate(EVENTS, baselineSeconds) },
