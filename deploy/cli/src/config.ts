@@ -13,6 +13,8 @@ export const launcherConfig = z
     SWITCHBOARD_POSTGRES_PORT: fields.port(54329),
     SWITCHBOARD_READY_TIMEOUT_MS: fields.positiveInt(60_000),
     LOG_LEVEL: fields.logLevel(),
+    /** Shared with the switch (PBX, CPaaS or the simulator) to sign its webhooks; made and kept in the data folder when unset. */
+    SWITCH_WEBHOOK_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
     KAFKA_BROKERS: fields.list().optional(),
     EVENTBUS_DATABASE_URL: fields.postgresUrl().optional(),
     ...servicePorts,

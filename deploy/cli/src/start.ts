@@ -1,7 +1,9 @@
 // `switchboard start`: the embedded Postgres, a database per service, every service as a supervised process.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { join, resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
 import { loadConfigOrExit } from '@switchboard/config';
 import { ensureDatabase, startEmbeddedPostgres, type RunningPostgres } from '@switchboard/postgres';
 import { migrateLocalLog } from '@switchboard/eventbus';
@@ -60,12 +62,15 @@ export async function start(): Promise<void> {
     const busUrl = config.KAFKA_BROKERS ? undefined : (config.EVENTBUS_DATABASE_URL ?? postgres!.urlFor(BUS_DATABASE));
     if (busUrl) await step('preparing the local event log', () => migrateLocalLog(busUrl));
 
+    const switchSecret = config.SWITCH_WEBHOOK_SECRET ?? (await keptSecret(config.SWITCHBOARD_DATA_DIR, 'switch-webhook-secret'));
     const envFor = (spec: ServiceSpec): NodeJS.ProcessEnv => ({
       ...process.env,
       HOST: config.SWITCHBOARD_HOST,
       PORT: String(portOf(config, spec.name)),
       DATABASE_URL: databaseUrlOf(config, spec.name) ?? postgres!.urlFor(databaseName(spec.name)),
       LOG_LEVEL: config.LOG_LEVEL,
+      // Only telephony checks the switch's signatures; no other service gets the secret.
+      ...(spec.name === 'telephony' ? { SWITCH_WEBHOOK_SECRET: switchSecret } : {}),
       ...(busUrl ? { EVENTBUS: 'local', EVENTBUS_DATABASE_URL: busUrl } : { EVENTBUS: 'kafka', KAFKA_BROKERS: config.KAFKA_BROKERS!.join(',') }),
       ...Object.fromEntries(services.map((s) => [`${envPrefix(s.name)}_URL`, urlOf(config, s)])),
     });
@@ -105,6 +110,19 @@ export async function start(): Promise<void> {
         }),
       );
     });
+  }
+}
+
+/** A secret made once and kept (readable by its owner only) so that it survives restarts. */
+async function keptSecret(dataDir: string, name: string): Promise<string> {
+  const file = join(dataDir, 'secrets', name);
+  try {
+    return (await readFile(file, 'utf8')).trim();
+  } catch {
+    await mkdir(dirname(file), { recursive: true, mode: 0o700 });
+    const secret = randomBytes(32).toString('hex');
+    await writeFile(file, `${secret}\n`, { mode: 0o600 });
+    return secret;
   }
 }
 
