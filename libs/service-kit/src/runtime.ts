@@ -15,7 +15,7 @@ import {
 import { applyMigrations, readMigrations } from '@switchboard/postgres';
 import { baseServiceConfig } from './config.ts';
 import { createLogger, type Logger } from './logger.ts';
-import { createService, type Service, type ServiceRoutes } from './service.ts';
+import { createService, type Closer, type Service, type ServiceRoutes } from './service.ts';
 import { installSignalHandlers } from './shutdown.ts';
 import { injectTraceHeaders, traceConsumption } from './bus-tracing.ts';
 import { startTelemetry } from './telemetry.ts';
@@ -47,6 +47,13 @@ export interface EventSourcedServiceSpec {
   readonly migrationsFolder?: string;
   readonly routes: (context: ServiceContext) => ServiceRoutes;
   readonly projections?: (context: ServiceContext) => readonly Projection[];
+  /**
+   * Other long-running work (a sink that writes the bus to ClickHouse, say), started after the
+   * projections; the closers it returns run first on shutdown, so in-flight batches finish and commit.
+   */
+  readonly workers?: (context: ServiceContext) => Promise<readonly Closer[]>;
+  /** More to be ready for besides the service database; undefined when ready, else the reason. */
+  readonly readiness?: (context: ServiceContext) => Promise<string | undefined>;
 }
 
 /** host:port/database of a connection URL, never its password. */
@@ -131,6 +138,7 @@ export async function startEventSourcedService(
   });
   const consumers: Consumer[] = [];
   for (const projection of projections) consumers.push(await runProjection(bus, prisma, projection, traceConsumption));
+  const workerClosers = (await spec.workers?.(context)) ?? [];
 
   service = createService({
     name: spec.name,
@@ -141,13 +149,13 @@ export async function startEventSourcedService(
     readiness: async () => {
       try {
         await prisma.$queryRaw`select 1`;
-        return undefined;
       } catch (error) {
         return `the service database does not answer: ${String(error)}`;
       }
+      return spec.readiness?.(context);
     },
-    // Consumers first (they finish their batch and commit), then the relay, the bus and the database.
-    onClose: [...consumers.map((c) => () => c.stop()), () => relay.stop(), () => bus.close(), () => prisma.$disconnect()],
+    // Workers and consumers first (they finish their batch and commit), then the relay, the bus and the database.
+    onClose: [...workerClosers, ...consumers.map((c) => () => c.stop()), () => relay.stop(), () => bus.close(), () => prisma.$disconnect()],
   });
   const url = await service.listen();
   if (handleSignals) installSignalHandlers(service);
