@@ -6,15 +6,40 @@ import {
   CustomerTierChangedSchema,
 } from './generated/switchboard/customers/v1/events_pb.ts';
 import { AgentStateChangedSchema, SiteRegisteredSchema } from './generated/switchboard/routing/v1/events_pb.ts';
-import { CallArrivedSchema, CallEndedSchema } from './generated/switchboard/telephony/v1/events_pb.ts';
+// telephony
+import {
+  AgentRequestedSchema,
+  CallAnsweredByAgentSchema,
+  CallArrivedSchema,
+  CallbackRequestedSchema,
+  CallEndedSchema,
+  CallHeldSchema,
+  CallResumedSchema,
+  CallTransferredSchema,
+  DigitsCollectedSchema,
+  IvrStepEnteredSchema,
+  RecordingReadySchema,
+  SelfServiceCompletedSchema,
+} from './generated/switchboard/telephony/v1/events_pb.ts';
 
 /** Every event message. Add a new event here (a test fails if a message of an events.proto is missing). */
 export const eventSchemas = [
   CustomerRegisteredSchema,
   CustomerTierChangedSchema,
   CustomerPhoneNumberAddedSchema,
+  // telephony
   CallArrivedSchema,
+  IvrStepEnteredSchema,
+  DigitsCollectedSchema,
+  SelfServiceCompletedSchema,
+  AgentRequestedSchema,
+  CallbackRequestedSchema,
+  CallAnsweredByAgentSchema,
+  CallHeldSchema,
+  CallResumedSchema,
+  CallTransferredSchema,
   CallEndedSchema,
+  RecordingReadySchema,
   SiteRegisteredSchema,
   AgentStateChangedSchema,
 ] as const;

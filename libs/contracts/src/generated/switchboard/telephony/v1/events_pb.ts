@@ -14,7 +14,7 @@ import type { Message, UnknownEnum } from "@bufbuild/protobuf";
  * Describes the file switchboard/telephony/v1/events.proto.
  */
 export const file_switchboard_telephony_v1_events: GenFile = /*@__PURE__*/
-  fileDesc("CiVzd2l0Y2hib2FyZC90ZWxlcGhvbnkvdjEvZXZlbnRzLnByb3RvEhhzd2l0Y2hib2FyZC50ZWxlcGhvbnkudjEilwEKC0NhbGxBcnJpdmVkEg8KB2NhbGxfaWQYASABKAkSFgoOY2FsbGluZ19udW1iZXIYAiABKAkSFgoOZGlhbGxlZF9udW1iZXIYAyABKAkSLgoKYXJyaXZlZF9hdBgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASFwoPc3dpdGNoX2NhbGxfcmVmGAUgASgJIoMBCglDYWxsRW5kZWQSDwoHY2FsbF9pZBgBIAEoCRI3CghlbmRlZF9ieRgCIAEoDjIlLnN3aXRjaGJvYXJkLnRlbGVwaG9ueS52MS5DYWxsRW5kZWRCeRIsCghlbmRlZF9hdBgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAqeQoLQ2FsbEVuZGVkQnkSHQoZQ0FMTF9FTkRFRF9CWV9VTlNQRUNJRklFRBAAEhgKFENBTExfRU5ERURfQllfQ0FMTEVSEAESFwoTQ0FMTF9FTkRFRF9CWV9BR0VOVBACEhgKFENBTExfRU5ERURfQllfU1lTVEVNEANiBnByb3RvMw", [file_google_protobuf_timestamp]);
+  fileDesc("CiVzd2l0Y2hib2FyZC90ZWxlcGhvbnkvdjEvZXZlbnRzLnByb3RvEhhzd2l0Y2hib2FyZC50ZWxlcGhvbnkudjEiqAEKC0NhbGxBcnJpdmVkEg8KB2NhbGxfaWQYASABKAkSFgoOY2FsbGluZ19udW1iZXIYAiABKAkSFgoOZGlhbGxlZF9udW1iZXIYAyABKAkSLgoKYXJyaXZlZF9hdBgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASFwoPc3dpdGNoX2NhbGxfcmVmGAUgASgJEg8KB3NpdGVfaWQYBiABKAkiwAEKDkl2clN0ZXBFbnRlcmVkEg8KB2NhbGxfaWQYASABKAkSDwoHbm9kZV9pZBgCIAEoCRIRCglub2RlX2tpbmQYAyABKAkSMwoGYnJhbmNoGAQgASgOMiMuc3dpdGNoYm9hcmQudGVsZXBob255LnYxLkl2ckJyYW5jaBIUCgxmbG93X3ZlcnNpb24YBSABKA0SLgoKZW50ZXJlZF9hdBgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAimQEKD0RpZ2l0c0NvbGxlY3RlZBIPCgdjYWxsX2lkGAEgASgJEg8KB25vZGVfaWQYAiABKAkSDgoGZGlnaXRzGAMgASgJEhAKCGFjY2VwdGVkGAQgASgIEhAKCHZhcmlhYmxlGAUgASgJEjAKDGNvbGxlY3RlZF9hdBgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAi4gIKFFNlbGZTZXJ2aWNlQ29tcGxldGVkEg8KB2NhbGxfaWQYASABKAkSDwoHbm9kZV9pZBgCIAEoCRIPCgdzZXJ2aWNlGAMgASgJEj0KB291dGNvbWUYBCABKA4yLC5zd2l0Y2hib2FyZC50ZWxlcGhvbnkudjEuU2VsZlNlcnZpY2VPdXRjb21lEhMKC3Nwb2tlbl90ZXh0GAUgASgJEkoKBmZpZWxkcxgGIAMoCzI6LnN3aXRjaGJvYXJkLnRlbGVwaG9ueS52MS5TZWxmU2VydmljZUNvbXBsZXRlZC5GaWVsZHNFbnRyeRIWCg5mYWlsdXJlX3JlYXNvbhgHIAEoCRIwCgxjb21wbGV0ZWRfYXQYCCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wGi0KC0ZpZWxkc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEinAEKDkFnZW50UmVxdWVzdGVkEg8KB2NhbGxfaWQYASABKAkSDwoHbm9kZV9pZBgCIAEoCRINCgVxdWV1ZRgDIAEoCRIVCg1idXNpbmVzc190eXBlGAQgASgJEhAKCGxhbmd1YWdlGAUgASgJEjAKDHJlcXVlc3RlZF9hdBgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiuAEKEUNhbGxiYWNrUmVxdWVzdGVkEg8KB2NhbGxfaWQYASABKAkSDwoHbm9kZV9pZBgCIAEoCRINCgVxdWV1ZRgDIAEoCRIVCg1idXNpbmVzc190eXBlGAQgASgJEhAKCGxhbmd1YWdlGAUgASgJEhcKD2NhbGxiYWNrX251bWJlchgGIAEoCRIwCgxyZXF1ZXN0ZWRfYXQYByABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wImkKE0NhbGxBbnN3ZXJlZEJ5QWdlbnQSDwoHY2FsbF9pZBgBIAEoCRIQCghhZ2VudF9pZBgCIAEoCRIvCgthbnN3ZXJlZF9hdBgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiSAoIQ2FsbEhlbGQSDwoHY2FsbF9pZBgBIAEoCRIrCgdoZWxkX2F0GAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCJOCgtDYWxsUmVzdW1lZBIPCgdjYWxsX2lkGAEgASgJEi4KCnJlc3VtZWRfYXQYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIn0KD0NhbGxUcmFuc2ZlcnJlZBIPCgdjYWxsX2lkGAEgASgJEhUKDWZyb21fYWdlbnRfaWQYAiABKAkSDgoGdGFyZ2V0GAMgASgJEjIKDnRyYW5zZmVycmVkX2F0GAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCKDAQoJQ2FsbEVuZGVkEg8KB2NhbGxfaWQYASABKAkSNwoIZW5kZWRfYnkYAiABKA4yJS5zd2l0Y2hib2FyZC50ZWxlcGhvbnkudjEuQ2FsbEVuZGVkQnkSLAoIZW5kZWRfYXQYAyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wInYKDlJlY29yZGluZ1JlYWR5Eg8KB2NhbGxfaWQYASABKAkSCwoDdXJsGAIgASgJEhgKEGR1cmF0aW9uX3NlY29uZHMYAyABKA0SLAoIcmVhZHlfYXQYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wKnkKC0NhbGxFbmRlZEJ5Eh0KGUNBTExfRU5ERURfQllfVU5TUEVDSUZJRUQQABIYChRDQUxMX0VOREVEX0JZX0NBTExFUhABEhcKE0NBTExfRU5ERURfQllfQUdFTlQQAhIYChRDQUxMX0VOREVEX0JZX1NZU1RFTRADKlMKCUl2ckJyYW5jaBIaChZJVlJfQlJBTkNIX1VOU1BFQ0lGSUVEEAASEwoPSVZSX0JSQU5DSF9PUEVOEAESFQoRSVZSX0JSQU5DSF9DTE9TRUQQAip+ChJTZWxmU2VydmljZU91dGNvbWUSJAogU0VMRl9TRVJWSUNFX09VVENPTUVfVU5TUEVDSUZJRUQQABIhCh1TRUxGX1NFUlZJQ0VfT1VUQ09NRV9BTlNXRVJFRBABEh8KG1NFTEZfU0VSVklDRV9PVVRDT01FX0ZBSUxFRBACYgZwcm90bzM", [file_google_protobuf_timestamp]);
 
 /**
  * A call reached the platform.
@@ -52,6 +52,13 @@ export type CallArrived = Message<"switchboard.telephony.v1.CallArrived"> & {
    * @generated from field: string switch_call_ref = 5;
    */
   switchCallRef: string;
+
+  /**
+   * The site whose switch took the call, when the switch knows it; empty for the national number.
+   *
+   * @generated from field: string site_id = 6;
+   */
+  siteId: string;
 };
 
 /**
@@ -60,6 +67,380 @@ export type CallArrived = Message<"switchboard.telephony.v1.CallArrived"> & {
  */
 export const CallArrivedSchema: GenMessage<CallArrived> = /*@__PURE__*/
   messageDesc(file_switchboard_telephony_v1_events, 0);
+
+/**
+ * The call's IVR entered a step (a node of the flow).
+ *
+ * @generated from message switchboard.telephony.v1.IvrStepEntered
+ */
+export type IvrStepEntered = Message<"switchboard.telephony.v1.IvrStepEntered"> & {
+  /**
+   * @generated from field: string call_id = 1;
+   */
+  callId: string;
+
+  /**
+   * The node's id in the flow, e.g. "main-menu".
+   *
+   * @generated from field: string node_id = 2;
+   */
+  nodeId: string;
+
+  /**
+   * The node's kind: play, menu, collect, self-service, callback-offer, queue, transfer, hangup.
+   *
+   * @generated from field: string node_kind = 3;
+   */
+  nodeKind: string;
+
+  /**
+   * @generated from field: switchboard.telephony.v1.IvrBranch branch = 4;
+   */
+  branch: IvrBranch;
+
+  /**
+   * The version of the flow the call runs (a flow saved mid-call does not change a running call).
+   *
+   * @generated from field: uint32 flow_version = 5;
+   */
+  flowVersion: number;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp entered_at = 6;
+   */
+  enteredAt?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message switchboard.telephony.v1.IvrStepEntered.
+ * Use `create(IvrStepEnteredSchema)` to create a new message.
+ */
+export const IvrStepEnteredSchema: GenMessage<IvrStepEntered> = /*@__PURE__*/
+  messageDesc(file_switchboard_telephony_v1_events, 1);
+
+/**
+ * The caller pressed keys at an input step (or pressed nothing before the timeout: empty digits).
+ *
+ * @generated from message switchboard.telephony.v1.DigitsCollected
+ */
+export type DigitsCollected = Message<"switchboard.telephony.v1.DigitsCollected"> & {
+  /**
+   * @generated from field: string call_id = 1;
+   */
+  callId: string;
+
+  /**
+   * @generated from field: string node_id = 2;
+   */
+  nodeId: string;
+
+  /**
+   * @generated from field: string digits = 3;
+   */
+  digits: string;
+
+  /**
+   * False when the input fit no option or length of the step; the step is then offered again.
+   *
+   * @generated from field: bool accepted = 4;
+   */
+  accepted: boolean;
+
+  /**
+   * The name the flow gives the input (e.g. "waybill"); empty for a menu choice.
+   *
+   * @generated from field: string variable = 5;
+   */
+  variable: string;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp collected_at = 6;
+   */
+  collectedAt?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message switchboard.telephony.v1.DigitsCollected.
+ * Use `create(DigitsCollectedSchema)` to create a new message.
+ */
+export const DigitsCollectedSchema: GenMessage<DigitsCollected> = /*@__PURE__*/
+  messageDesc(file_switchboard_telephony_v1_events, 2);
+
+/**
+ * A self-service step ended: its outcome and what the caller heard.
+ *
+ * @generated from message switchboard.telephony.v1.SelfServiceCompleted
+ */
+export type SelfServiceCompleted = Message<"switchboard.telephony.v1.SelfServiceCompleted"> & {
+  /**
+   * @generated from field: string call_id = 1;
+   */
+  callId: string;
+
+  /**
+   * @generated from field: string node_id = 2;
+   */
+  nodeId: string;
+
+  /**
+   * What was served, as the flow names it, e.g. "waybill-tracking", "pickup-order".
+   *
+   * @generated from field: string service = 3;
+   */
+  service: string;
+
+  /**
+   * @generated from field: switchboard.telephony.v1.SelfServiceOutcome outcome = 4;
+   */
+  outcome: SelfServiceOutcome;
+
+  /**
+   * The text read back to the caller.
+   *
+   * @generated from field: string spoken_text = 5;
+   */
+  spokenText: string;
+
+  /**
+   * The answer's values the text used, e.g. status: "delivered".
+   *
+   * @generated from field: map<string, string> fields = 6;
+   */
+  fields: { [key: string]: string };
+
+  /**
+   * Why it failed; empty when answered.
+   *
+   * @generated from field: string failure_reason = 7;
+   */
+  failureReason: string;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp completed_at = 8;
+   */
+  completedAt?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message switchboard.telephony.v1.SelfServiceCompleted.
+ * Use `create(SelfServiceCompletedSchema)` to create a new message.
+ */
+export const SelfServiceCompletedSchema: GenMessage<SelfServiceCompleted> = /*@__PURE__*/
+  messageDesc(file_switchboard_telephony_v1_events, 3);
+
+/**
+ * The IVR handed the call to a queue: routing takes it from here.
+ *
+ * @generated from message switchboard.telephony.v1.AgentRequested
+ */
+export type AgentRequested = Message<"switchboard.telephony.v1.AgentRequested"> & {
+  /**
+   * @generated from field: string call_id = 1;
+   */
+  callId: string;
+
+  /**
+   * @generated from field: string node_id = 2;
+   */
+  nodeId: string;
+
+  /**
+   * @generated from field: string queue = 3;
+   */
+  queue: string;
+
+  /**
+   * E.g. "general", "dispatch", "complaints".
+   *
+   * @generated from field: string business_type = 4;
+   */
+  businessType: string;
+
+  /**
+   * BCP 47, e.g. "zh-CN", "yue".
+   *
+   * @generated from field: string language = 5;
+   */
+  language: string;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp requested_at = 6;
+   */
+  requestedAt?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message switchboard.telephony.v1.AgentRequested.
+ * Use `create(AgentRequestedSchema)` to create a new message.
+ */
+export const AgentRequestedSchema: GenMessage<AgentRequested> = /*@__PURE__*/
+  messageDesc(file_switchboard_telephony_v1_events, 4);
+
+/**
+ * The caller asked to be called back instead of waiting.
+ *
+ * @generated from message switchboard.telephony.v1.CallbackRequested
+ */
+export type CallbackRequested = Message<"switchboard.telephony.v1.CallbackRequested"> & {
+  /**
+   * @generated from field: string call_id = 1;
+   */
+  callId: string;
+
+  /**
+   * @generated from field: string node_id = 2;
+   */
+  nodeId: string;
+
+  /**
+   * @generated from field: string queue = 3;
+   */
+  queue: string;
+
+  /**
+   * @generated from field: string business_type = 4;
+   */
+  businessType: string;
+
+  /**
+   * @generated from field: string language = 5;
+   */
+  language: string;
+
+  /**
+   * The number to call back (the caller's ANI) in E.164.
+   *
+   * @generated from field: string callback_number = 6;
+   */
+  callbackNumber: string;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp requested_at = 7;
+   */
+  requestedAt?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message switchboard.telephony.v1.CallbackRequested.
+ * Use `create(CallbackRequestedSchema)` to create a new message.
+ */
+export const CallbackRequestedSchema: GenMessage<CallbackRequested> = /*@__PURE__*/
+  messageDesc(file_switchboard_telephony_v1_events, 5);
+
+/**
+ * An agent answered the call.
+ *
+ * @generated from message switchboard.telephony.v1.CallAnsweredByAgent
+ */
+export type CallAnsweredByAgent = Message<"switchboard.telephony.v1.CallAnsweredByAgent"> & {
+  /**
+   * @generated from field: string call_id = 1;
+   */
+  callId: string;
+
+  /**
+   * @generated from field: string agent_id = 2;
+   */
+  agentId: string;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp answered_at = 3;
+   */
+  answeredAt?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message switchboard.telephony.v1.CallAnsweredByAgent.
+ * Use `create(CallAnsweredByAgentSchema)` to create a new message.
+ */
+export const CallAnsweredByAgentSchema: GenMessage<CallAnsweredByAgent> = /*@__PURE__*/
+  messageDesc(file_switchboard_telephony_v1_events, 6);
+
+/**
+ * The agent put the caller on hold.
+ *
+ * @generated from message switchboard.telephony.v1.CallHeld
+ */
+export type CallHeld = Message<"switchboard.telephony.v1.CallHeld"> & {
+  /**
+   * @generated from field: string call_id = 1;
+   */
+  callId: string;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp held_at = 2;
+   */
+  heldAt?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message switchboard.telephony.v1.CallHeld.
+ * Use `create(CallHeldSchema)` to create a new message.
+ */
+export const CallHeldSchema: GenMessage<CallHeld> = /*@__PURE__*/
+  messageDesc(file_switchboard_telephony_v1_events, 7);
+
+/**
+ * The agent took the caller off hold.
+ *
+ * @generated from message switchboard.telephony.v1.CallResumed
+ */
+export type CallResumed = Message<"switchboard.telephony.v1.CallResumed"> & {
+  /**
+   * @generated from field: string call_id = 1;
+   */
+  callId: string;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp resumed_at = 2;
+   */
+  resumedAt?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message switchboard.telephony.v1.CallResumed.
+ * Use `create(CallResumedSchema)` to create a new message.
+ */
+export const CallResumedSchema: GenMessage<CallResumed> = /*@__PURE__*/
+  messageDesc(file_switchboard_telephony_v1_events, 8);
+
+/**
+ * The call moved to another queue or agent.
+ *
+ * @generated from message switchboard.telephony.v1.CallTransferred
+ */
+export type CallTransferred = Message<"switchboard.telephony.v1.CallTransferred"> & {
+  /**
+   * @generated from field: string call_id = 1;
+   */
+  callId: string;
+
+  /**
+   * The agent who transferred; empty when the IVR did.
+   *
+   * @generated from field: string from_agent_id = 2;
+   */
+  fromAgentId: string;
+
+  /**
+   * "queue:<name>" or "agent:<id>".
+   *
+   * @generated from field: string target = 3;
+   */
+  target: string;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp transferred_at = 4;
+   */
+  transferredAt?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message switchboard.telephony.v1.CallTransferred.
+ * Use `create(CallTransferredSchema)` to create a new message.
+ */
+export const CallTransferredSchema: GenMessage<CallTransferred> = /*@__PURE__*/
+  messageDesc(file_switchboard_telephony_v1_events, 9);
 
 /**
  * A call ended.
@@ -88,7 +469,43 @@ export type CallEnded = Message<"switchboard.telephony.v1.CallEnded"> & {
  * Use `create(CallEndedSchema)` to create a new message.
  */
 export const CallEndedSchema: GenMessage<CallEnded> = /*@__PURE__*/
-  messageDesc(file_switchboard_telephony_v1_events, 1);
+  messageDesc(file_switchboard_telephony_v1_events, 10);
+
+/**
+ * The switch stored the call's recording.
+ *
+ * @generated from message switchboard.telephony.v1.RecordingReady
+ */
+export type RecordingReady = Message<"switchboard.telephony.v1.RecordingReady"> & {
+  /**
+   * @generated from field: string call_id = 1;
+   */
+  callId: string;
+
+  /**
+   * Where the switch keeps the recording (personal data: never logged).
+   *
+   * @generated from field: string url = 2;
+   */
+  url: string;
+
+  /**
+   * @generated from field: uint32 duration_seconds = 3;
+   */
+  durationSeconds: number;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp ready_at = 4;
+   */
+  readyAt?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message switchboard.telephony.v1.RecordingReady.
+ * Use `create(RecordingReadySchema)` to create a new message.
+ */
+export const RecordingReadySchema: GenMessage<RecordingReady> = /*@__PURE__*/
+  messageDesc(file_switchboard_telephony_v1_events, 11);
 
 /**
  * Who ended a call.
@@ -129,4 +546,76 @@ export type CallEndedBy = (typeof CallEndedBy)[keyof typeof CallEndedBy] | Unkno
  */
 export const CallEndedBySchema: GenEnum<CallEndedBy> = /*@__PURE__*/
   enumDesc(file_switchboard_telephony_v1_events, 0);
+
+/**
+ * Which of a dialled number's IVR flows a call runs: opening hours and holidays choose.
+ *
+ * @generated from enum switchboard.telephony.v1.IvrBranch
+ */
+export const IvrBranch = {
+  /**
+   * @generated from enum value: IVR_BRANCH_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED: 0,
+
+  /**
+   * @generated from enum value: IVR_BRANCH_OPEN = 1;
+   */
+  OPEN: 1,
+
+  /**
+   * @generated from enum value: IVR_BRANCH_CLOSED = 2;
+   */
+  CLOSED: 2,
+} as const;
+
+/**
+ * Which of a dialled number's IVR flows a call runs: opening hours and holidays choose.
+ *
+ * @generated from enum switchboard.telephony.v1.IvrBranch
+ */
+export type IvrBranch = (typeof IvrBranch)[keyof typeof IvrBranch] | UnknownEnum;
+
+/**
+ * Describes the enum switchboard.telephony.v1.IvrBranch.
+ */
+export const IvrBranchSchema: GenEnum<IvrBranch> = /*@__PURE__*/
+  enumDesc(file_switchboard_telephony_v1_events, 1);
+
+/**
+ * How a self-service step ended.
+ *
+ * @generated from enum switchboard.telephony.v1.SelfServiceOutcome
+ */
+export const SelfServiceOutcome = {
+  /**
+   * @generated from enum value: SELF_SERVICE_OUTCOME_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED: 0,
+
+  /**
+   * @generated from enum value: SELF_SERVICE_OUTCOME_ANSWERED = 1;
+   */
+  ANSWERED: 1,
+
+  /**
+   * The service did not answer in time, failed, or answered with something unreadable.
+   *
+   * @generated from enum value: SELF_SERVICE_OUTCOME_FAILED = 2;
+   */
+  FAILED: 2,
+} as const;
+
+/**
+ * How a self-service step ended.
+ *
+ * @generated from enum switchboard.telephony.v1.SelfServiceOutcome
+ */
+export type SelfServiceOutcome = (typeof SelfServiceOutcome)[keyof typeof SelfServiceOutcome] | UnknownEnum;
+
+/**
+ * Describes the enum switchboard.telephony.v1.SelfServiceOutcome.
+ */
+export const SelfServiceOutcomeSchema: GenEnum<SelfServiceOutcome> = /*@__PURE__*/
+  enumDesc(file_switchboard_telephony_v1_events, 2);
 
