@@ -71,6 +71,8 @@ export async function start(): Promise<void> {
       LOG_LEVEL: config.LOG_LEVEL,
       // Only telephony checks the switch's signatures; no other service gets the secret.
       ...(spec.name === 'telephony' ? { SWITCH_WEBHOOK_SECRET: switchSecret } : {}),
+      // The in-process ClickHouse of the embedded mode; reporting is its only user.
+      ...(spec.name === 'reporting' && !process.env.CLICKHOUSE_URL ? { CHDB_PATH: join(config.SWITCHBOARD_DATA_DIR, 'chdb') } : {}),
       ...(busUrl ? { EVENTBUS: 'local', EVENTBUS_DATABASE_URL: busUrl } : { EVENTBUS: 'kafka', KAFKA_BROKERS: config.KAFKA_BROKERS!.join(',') }),
       ...Object.fromEntries(services.map((s) => [`${envPrefix(s.name)}_URL`, urlOf(config, s)])),
     });

@@ -1,0 +1,63 @@
+// Gathers rows from every partition's consumer and writes them in one insert per interval: ClickHouse
+// wants about one insert a second of many rows. A consumer's batch is committed only once its rows are in.
+export interface SinkOptions<Row> {
+  readonly flushIntervalMs: number;
+  readonly maxRows: number;
+  readonly write: (rows: readonly Row[]) => Promise<void>;
+}
+
+interface Pending<Row> {
+  readonly rows: Row[];
+  readonly waiters: { resolve: () => void; reject: (error: unknown) => void }[];
+}
+
+export class BatchingSink<Row> {
+  private pending: Pending<Row> = { rows: [], waiters: [] };
+  private timer: NodeJS.Timeout | undefined;
+  private flushing: Promise<void> = Promise.resolve();
+  private readonly options: SinkOptions<Row>;
+
+  constructor(options: SinkOptions<Row>) {
+    this.options = options;
+  }
+
+  /** Resolves once `rows` are written (in the next flush), rejects if that flush fails: back-pressure. */
+  write(rows: readonly Row[]): Promise<void> {
+    if (rows.length === 0) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      this.pending.rows.push(...rows);
+      this.pending.waiters.push({ resolve, reject });
+      if (this.pending.rows.length >= this.options.maxRows) this.flushSoon(0);
+      else this.flushSoon(this.options.flushIntervalMs);
+    });
+  }
+
+  private flushSoon(delayMs: number): void {
+    if (this.timer && delayMs > 0) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.flushing = this.flushing.then(() => this.flush());
+    }, delayMs);
+  }
+
+  private async flush(): Promise<void> {
+    const batch = this.pending;
+    this.pending = { rows: [], waiters: [] };
+    if (batch.rows.length === 0) return;
+    try {
+      await this.options.write(batch.rows);
+      for (const waiter of batch.waiters) waiter.resolve();
+    } catch (error) {
+      for (const waiter of batch.waiters) waiter.reject(error);
+    }
+  }
+
+  /** Writes what waits now (for shutdown). */
+  async close(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.flushing = this.flushing.then(() => this.flush());
+    await this.flushing;
+  }
+}

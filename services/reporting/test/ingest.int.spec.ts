@@ -1,0 +1,112 @@
+// Every event of the bus lands in ClickHouse (chDB here) once: a redelivery, a replay of the whole log,
+// or a bad message change no figure.
+import { randomUUID } from 'node:crypto';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parseConfig } from '@switchboard/config';
+import { CallArrivedSchema, CustomerRegisteredSchema, CustomerTier, encodeEvent } from '@switchboard/contracts';
+import { createLocalEventBus, deadLetterTopic, type BusMessage, type EventBus } from '@switchboard/eventbus';
+import { startEventSourcedService } from '@switchboard/service-kit';
+import { eventually, freshDatabase } from '@switchboard/testing';
+import { reportingConfig } from '../src/config.ts';
+import { INGEST_GROUP, ingestedTopics } from '../src/application/ingest.ts';
+import { reportingService } from '../src/service.ts';
+
+const day = { from: '2026-11-23T00:00:00.000Z', to: '2026-11-24T00:00:00.000Z' };
+const at = new Date('2026-11-23T09:30:00Z');
+
+const customer = (i: number) =>
+  encodeEvent(CustomerRegisteredSchema, { customerId: `c${i}`, tier: CustomerTier.GOLD, phoneNumbers: ['+8613812345678'] }, {
+    eventId: randomUUID(),
+    streamId: `customer-c${i}`,
+    streamVersion: 1,
+    occurredAt: at,
+  });
+const call = (i: number) =>
+  encodeEvent(CallArrivedSchema, { callId: `call-${i}`, callingNumber: '+8613812345678', dialledNumber: '+8695105555' }, {
+    eventId: randomUUID(),
+    streamId: `call-${i}`,
+    streamVersion: 1,
+    occurredAt: at,
+    siteId: 'shenzhen',
+  });
+
+describe('ingestion into ClickHouse', () => {
+  let bus: EventBus;
+  afterAll(() => bus?.close());
+
+  it('counts each event once, dead-letters a bad message, and a replay of the whole log changes no figure', async () => {
+    const busUrl = await freshDatabase('bus');
+    const env = {
+      PORT: '0',
+      LOG_LEVEL: 'silent',
+      DATABASE_URL: await freshDatabase('reporting'),
+      EVENTBUS_DATABASE_URL: busUrl,
+      CHDB_PATH: join(await mkdtemp(join(tmpdir(), 'chdb-')), 'data'),
+      REPORTING_FLUSH_INTERVAL_MS: '200',
+    };
+    const start = () => startEventSourcedService(reportingService(parseConfig(reportingConfig, env)), { env, handleSignals: false });
+    bus = await createLocalEventBus({ databaseUrl: busUrl });
+    const dead: BusMessage[] = [];
+    await bus.subscribe({ groupId: 'test-dlq', topics: [deadLetterTopic(INGEST_GROUP)], fromBeginning: true, handle: async (m) => void dead.push(m) });
+
+    let reporting = await start();
+    const customers = Array.from({ length: 30 }, (_, i) => ({ key: `customer-c${i}`, value: customer(i) }));
+    const calls = Array.from({ length: 50 }, (_, i) => ({ key: `call-${i}`, value: call(i) }));
+    await bus.publish('customers.events', customers);
+    await bus.publish('telephony.calls', calls);
+    // A relay that restarted mid-batch sends some events again, under new offsets.
+    await bus.publish('telephony.calls', calls.slice(0, 10));
+    await bus.publish('telephony.calls', [{ key: 'call-x', value: Buffer.from('not an envelope') }]);
+
+    const summary = async (url: string) => (await (await fetch(`${url}/events/summary?from=${day.from}&to=${day.to}`)).json()) as { types: { type: string; events: number }[] };
+    const expected = [
+      { type: 'CallArrived', events: 50 },
+      { type: 'CustomerRegistered', events: 30 },
+    ];
+    await eventually('80 events counted', async () => JSON.stringify((await summary(reporting.url)).types) === JSON.stringify(expected), 20_000);
+    await eventually('the bad message dead-lettered', () => dead.length === 1);
+    expect(Buffer.from(dead[0]!.value).toString()).toBe('not an envelope');
+    const ingestion = (await (await fetch(`${reporting.url}/ingestion`)).json()) as { lastEventAt: string };
+    expect(ingestion.lastEventAt).toBe(at.toISOString());
+
+    await reporting.close();
+    for (const topic of ingestedTopics) await bus.resetToEarliest(INGEST_GROUP, topic);
+    reporting = await start();
+    const db = new pg.Client({ connectionString: busUrl });
+    await db.connect();
+    const behind = async () =>
+      Number(
+        (
+          await db.query(
+            `select coalesce(sum(p.next_offset - coalesce(o.next_offset, 0)), 0) as behind from eventbus.partitions p
+             left join eventbus.group_offsets o on o.group_id = $1 and o.topic = p.topic and o.partition = p.partition
+             where p.topic = any($2)`,
+            [INGEST_GROUP, [...ingestedTopics]],
+          )
+        ).rows[0].behind,
+      );
+    await eventually('the replay read the whole log again', async () => (await behind()) === 0, 20_000);
+    await db.end();
+    expect((await summary(reporting.url)).types).toEqual(expected);
+    await reporting.close();
+  }, 90_000);
+
+  it('refuses a range that ends before it starts, saying so', async () => {
+    const env = {
+      PORT: '0',
+      LOG_LEVEL: 'silent',
+      DATABASE_URL: await freshDatabase('reporting'),
+      EVENTBUS_DATABASE_URL: await freshDatabase('bus'),
+      CHDB_PATH: join(await mkdtemp(join(tmpdir(), 'chdb-')), 'data'),
+    };
+    const reporting = await startEventSourcedService(reportingService(parseConfig(reportingConfig, env)), { env, handleSignals: false });
+    const response = await fetch(`${reporting.url}/events/summary?from=${day.to}&to=${day.from}`);
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { detail: string }).detail).toContain('must be before');
+    await reporting.close();
+  }, 60_000);
+});
