@@ -2,12 +2,14 @@
 import { localLog } from './local-log.ts';
 import { eventStore } from './event-store.ts';
 import { kafka } from './kafka.ts';
+import { ingestion } from './ingestion.ts';
 import { machine, type Figure } from './harness.ts';
 
 const suites: Record<string, () => Promise<Figure[]>> = {
   'local-log': localLog,
   'event-store': eventStore,
   kafka,
+  ingestion,
 };
 
 const wanted = process.argv.slice(2);
