@@ -6,6 +6,8 @@ export interface SinkOptions<Row> {
   readonly write: (rows: readonly Row[]) => Promise<void>;
 }
 
+const LINGER_MS = 25;
+
 interface Pending<Row> {
   readonly rows: Row[];
   readonly waiters: { resolve: () => void; reject: (error: unknown) => void }[];
@@ -15,6 +17,7 @@ export class BatchingSink<Row> {
   private pending: Pending<Row> = { rows: [], waiters: [] };
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> = Promise.resolve();
+  private lastFlushAt = 0;
   private readonly options: SinkOptions<Row>;
 
   constructor(options: SinkOptions<Row>) {
@@ -27,8 +30,10 @@ export class BatchingSink<Row> {
     return new Promise((resolve, reject) => {
       this.pending.rows.push(...rows);
       this.pending.waiters.push({ resolve, reject });
-      if (this.pending.rows.length >= this.options.maxRows) this.flushSoon(0);
-      else this.flushSoon(this.options.flushIntervalMs);
+      // At most one insert per interval, but no waiting a whole interval after a quiet spell: then only a
+      // short linger, so that the batches other partitions deliver at the same moment join the insert.
+      const due = this.pending.rows.length >= this.options.maxRows ? 0 : Math.max(LINGER_MS, this.lastFlushAt + this.options.flushIntervalMs - Date.now());
+      this.flushSoon(due);
     });
   }
 
@@ -45,6 +50,7 @@ export class BatchingSink<Row> {
     const batch = this.pending;
     this.pending = { rows: [], waiters: [] };
     if (batch.rows.length === 0) return;
+    this.lastFlushAt = Date.now();
     try {
       await this.options.write(batch.rows);
       for (const waiter of batch.waiters) waiter.resolve();

@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { BatchingSink } from './sink.ts';
+
+const recorder = (fail = false) => {
+  const inserts: number[][] = [];
+  return { inserts, write: async (rows: readonly number[]) => { if (fail) throw new Error('ClickHouse is away'); inserts.push([...rows]); } };
+};
+
+describe('the batching sink', () => {
+  it('writes what several partitions deliver together in one insert, and answers each once it is in', async () => {
+    const target = recorder();
+    const sink = new BatchingSink({ flushIntervalMs: 1000, maxRows: 1000, write: target.write });
+    await Promise.all([sink.write([1, 2]), sink.write([3]), sink.write([4, 5])]);
+    expect(target.inserts).toEqual([[1, 2, 3, 4, 5]]);
+  });
+
+  it('keeps to one insert per interval under steady load, and starts early when a batch is full', async () => {
+    const target = recorder();
+    const sink = new BatchingSink({ flushIntervalMs: 300, maxRows: 4, write: target.write });
+    await sink.write([1]);
+    const started = Date.now();
+    await sink.write([2]);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(250);
+    const fullStarted = Date.now();
+    await Promise.all([sink.write([3, 4]), sink.write([5, 6])]);
+    expect(Date.now() - fullStarted).toBeLessThan(250);
+    expect(target.inserts).toEqual([[1], [2], [3, 4, 5, 6]]);
+  });
+
+  it('rejects every waiting batch when the insert fails, so none is committed', async () => {
+    const sink = new BatchingSink({ flushIntervalMs: 100, maxRows: 100, write: recorder(true).write });
+    const results = await Promise.allSettled([sink.write([1]), sink.write([2])]);
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+  });
+});
