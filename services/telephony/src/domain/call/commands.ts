@@ -1,0 +1,34 @@
+// What the switch reports of a call, as commands to its aggregate; each carries its time (the domain has no clock).
+import type { CallEndedBy } from '@switchboard/contracts';
+import type { IvrBranchName, SavedIvrFlow } from '../ivr/flow.ts';
+import type { SelfServiceAnswer } from '../ivr/interpret.ts';
+
+export type CallCommand =
+  | {
+      readonly type: 'ReportArrival';
+      readonly callId: string;
+      readonly switchCallRef: string;
+      readonly callingNumber: string;
+      readonly dialledNumber: string;
+      readonly siteId: string;
+      readonly at: Date;
+      /** The flow the number runs now, and the branch its hours chose. */
+      readonly flow: SavedIvrFlow;
+      readonly branch: IvrBranchName;
+    }
+  | { readonly type: 'EnterDigits'; readonly digits: string; readonly at: Date; readonly flow: SavedIvrFlow }
+  | { readonly type: 'AnswerSelfService'; readonly answer: SelfServiceAnswer; readonly at: Date; readonly flow: SavedIvrFlow }
+  | { readonly type: 'AnswerByAgent'; readonly agentId: string; readonly at: Date }
+  | { readonly type: 'Hold'; readonly at: Date }
+  | { readonly type: 'Resume'; readonly at: Date }
+  | { readonly type: 'Transfer'; readonly target: string; readonly at: Date }
+  | { readonly type: 'End'; readonly by: CallEndedBy; readonly at: Date }
+  | { readonly type: 'ReportRecording'; readonly url: string; readonly durationSeconds: number; readonly at: Date };
+
+export type CallCommandType = CallCommand['type'];
+
+/** Why a report does not fit the call's life: the switch sent it out of order. */
+export interface CallRejection {
+  readonly code: 'not-arrived' | 'already-arrived' | 'call-ended' | 'out-of-order';
+  readonly message: string;
+}

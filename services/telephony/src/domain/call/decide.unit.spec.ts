@@ -1,0 +1,88 @@
+// The call aggregate: given these events, when the switch reports this, then these events or this rejection.
+import { describe, expect, it } from 'vitest';
+import { asDecodedEvent, CallEndedBy, type EventMessage } from '@switchboard/contracts';
+import { NATIONAL_NUMBER, savedExpressFlow } from '../../../test/fixtures/flows.ts';
+import type { CallCommand } from './commands.ts';
+import { callDecider } from './decide.ts';
+
+const at = new Date('2026-11-23T03:00:00Z');
+const arrive: CallCommand = {
+  type: 'ReportArrival',
+  callId: 'call-1',
+  switchCallRef: 'sip-abc',
+  callingNumber: '+8613812345678',
+  dialledNumber: NATIONAL_NUMBER,
+  siteId: '',
+  at,
+  flow: savedExpressFlow,
+  branch: 'open',
+};
+
+const given = (events: readonly EventMessage[], command: CallCommand) =>
+  callDecider.decide(command, events.map(asDecodedEvent).reduce(callDecider.evolve, callDecider.initialState));
+
+/** The events of a history built command by command (each must be accepted). */
+function history(...commands: CallCommand[]): EventMessage[] {
+  const events: EventMessage[] = [];
+  for (const command of commands) {
+    const decided = given(events, command);
+    if ('rejected' in decided) throw new Error(decided.rejected.message);
+    events.push(...decided);
+  }
+  return events;
+}
+
+const digits = (d: string): CallCommand => ({ type: 'EnterDigits', digits: d, at, flow: savedExpressFlow });
+const queued = () => history(arrive, digits('0'), digits(''));
+
+describe('a call', () => {
+  it('arrives once, with its IVR started', () => {
+    const events = history(arrive);
+    expect(events[0]).toMatchObject({ $typeName: 'switchboard.telephony.v1.CallArrived', callId: 'call-1', switchCallRef: 'sip-abc', dialledNumber: NATIONAL_NUMBER });
+    expect(events.slice(1).map((e) => e.$typeName)).toEqual(['switchboard.telephony.v1.IvrStepEntered', 'switchboard.telephony.v1.IvrStepEntered']);
+    expect(given(events, arrive)).toEqual({ rejected: { code: 'already-arrived', message: 'the call has already arrived' } });
+  });
+
+  it('cannot be answered, held or ended before it arrived', () => {
+    expect(given([], { type: 'AnswerByAgent', agentId: 'a-1', at })).toMatchObject({ rejected: { code: 'not-arrived' } });
+    expect(given([], { type: 'End', by: CallEndedBy.CALLER, at })).toMatchObject({ rejected: { code: 'not-arrived' } });
+    expect(given([], digits('1'))).toMatchObject({ rejected: { code: 'not-arrived' } });
+  });
+
+  it('is answered by an agent only once the IVR asked for one', () => {
+    expect(given(history(arrive), { type: 'AnswerByAgent', agentId: 'a-1', at })).toEqual({
+      rejected: { code: 'out-of-order', message: 'answered by an agent: the call is in ivr' },
+    });
+    expect(given(queued(), { type: 'AnswerByAgent', agentId: 'a-1', at })).toMatchObject([{ $typeName: 'switchboard.telephony.v1.CallAnsweredByAgent', agentId: 'a-1' }]);
+  });
+
+  it('goes on hold and back with its agent, never twice the same way', () => {
+    const talking = history(...[arrive, digits('0'), digits('')], { type: 'AnswerByAgent', agentId: 'a-1', at });
+    const held = history(...[arrive, digits('0'), digits('')], { type: 'AnswerByAgent', agentId: 'a-1', at }, { type: 'Hold', at });
+    expect(given(talking, { type: 'Resume', at })).toMatchObject({ rejected: { code: 'out-of-order', message: 'resumed: the call is not on hold' } });
+    expect(given(held, { type: 'Hold', at })).toMatchObject({ rejected: { code: 'out-of-order' } });
+    expect(given(held, { type: 'Resume', at })).toMatchObject([{ $typeName: 'switchboard.telephony.v1.CallResumed' }]);
+  });
+
+  it('moves to another queue on a transfer, keeping who transferred it', () => {
+    const talking = history(arrive, digits('0'), digits(''), { type: 'AnswerByAgent', agentId: 'a-1', at });
+    const transferred = given(talking, { type: 'Transfer', target: 'queue:complaints', at });
+    expect(transferred).toMatchObject([{ fromAgentId: 'a-1', target: 'queue:complaints' }]);
+    const after = [...talking, ...(transferred as EventMessage[])];
+    expect(given(after, { type: 'AnswerByAgent', agentId: 'a-2', at })).toMatchObject([{ agentId: 'a-2' }]);
+  });
+
+  it('takes nothing after it ended but its recording, and each recording once', () => {
+    const ended = history(arrive, { type: 'End', by: CallEndedBy.CALLER, at });
+    expect(given(ended, { type: 'End', by: CallEndedBy.AGENT, at })).toEqual({ rejected: { code: 'call-ended', message: 'ended: the call has already ended' } });
+    expect(given(ended, digits('2'))).toMatchObject({ rejected: { code: 'call-ended' } });
+    const recording: CallCommand = { type: 'ReportRecording', url: 'https://recordings.test/r1.wav', durationSeconds: 95, at };
+    const withRecording = history(arrive, { type: 'End', by: CallEndedBy.CALLER, at }, recording);
+    expect(withRecording.at(-1)).toMatchObject({ $typeName: 'switchboard.telephony.v1.RecordingReady', durationSeconds: 95 });
+    expect(given(withRecording, recording)).toEqual([]);
+  });
+
+  it('refuses keys once the caller waits for an agent', () => {
+    expect(given(queued(), digits('1'))).toEqual({ rejected: { code: 'out-of-order', message: 'digits entered: the call is waiting for agent' } });
+  });
+});
