@@ -75,7 +75,10 @@ function skipReason(site: Site, at: Date, condition: SiteCondition | undefined, 
   return undefined;
 }
 
-/** The first site to try, then its overflow chain, then headquarters; each at most once. */
+/**
+ * The first site to try, then its overflow chain, then headquarters; each at most once. Chains are not
+ * followed from site to site: a site's chain is the whole route of its calls, so an admin reads it in one place.
+ */
 function candidates(plan: DialPlan, first: string | undefined, headquarters: Site | undefined): string[] {
   const chain = plan.overflow.find((c) => c.siteId === first)?.then ?? [];
   return [...new Set([first, ...chain, headquarters?.siteId].filter((s): s is string => s !== undefined))];
