@@ -26,6 +26,23 @@ import { DialPlanPublishedSchema, SiteConfiguredSchema } from './generated/switc
 export * from './generated/switchboard/routing/v1/dial_plan_pb.ts';
 export * from './generated/switchboard/routing/v1/dial_plan_events_pb.ts';
 // end routing: dial plan
+// routing: ACD
+import {
+  AgentRegisteredSchema,
+  CallAbandonedSchema,
+  CallbackOfferedSchema,
+  CallbackScheduledSchema,
+  CallCompletedSchema,
+  CallOfferedSchema,
+  CallOverflowedSchema,
+  CallQueuedSchema,
+  CallRequeuedSchema,
+  OfferAcceptedSchema,
+  OfferNotAnsweredSchema,
+  PreferredAgentTimedOutSchema,
+  QueueDefinedSchema,
+} from './generated/switchboard/routing/v1/events_pb.ts';
+// end routing: ACD
 
 /** Every event message. Add a new event here (a test fails if a message of an events.proto is missing). */
 export const eventSchemas = [
@@ -50,6 +67,21 @@ export const eventSchemas = [
   // routing: dial plan
   SiteConfiguredSchema,
   DialPlanPublishedSchema,
+  // routing: ACD
+  QueueDefinedSchema,
+  AgentRegisteredSchema,
+  CallQueuedSchema,
+  CallOfferedSchema,
+  CallbackOfferedSchema,
+  OfferAcceptedSchema,
+  OfferNotAnsweredSchema,
+  CallRequeuedSchema,
+  PreferredAgentTimedOutSchema,
+  CallOverflowedSchema,
+  CallAbandonedSchema,
+  CallbackScheduledSchema,
+  CallCompletedSchema,
+  // end routing: ACD
 ] as const;
 
 /**

@@ -1,0 +1,26 @@
+// A queue's line of waiting calls: higher priority first, then the earlier place; kept sorted by binary search.
+import type { Call, Queue } from './state.ts';
+
+/** True when `a` is answered before `b`. */
+export const isAhead = (a: Call, b: Call): boolean => a.priority > b.priority || (a.priority === b.priority && a.seq < b.seq);
+
+/** Where `call` stands or would stand in the line (0 = the head). */
+export function placeInLine(line: readonly Call[], call: Call): number {
+  let lo = 0;
+  let hi = line.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (isAhead(line[mid]!, call)) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+export function joinLine(queue: Queue, call: Call): void {
+  queue.waiting.splice(placeInLine(queue.waiting, call), 0, call);
+}
+
+export function leaveLine(queue: Queue, call: Call): void {
+  const at = placeInLine(queue.waiting, call);
+  if (queue.waiting[at]?.callId === call.callId) queue.waiting.splice(at, 1);
+}
