@@ -13,7 +13,7 @@ export type Instruction =
       readonly maxDigits: number;
       readonly timeoutSeconds: number;
       readonly finishOnKey?: string;
-      readonly prompts: readonly Prompt[];
+      readonly prompts: Prompt[];
     }
   /** Connect the caller to `queue:<name>` (routing picks the agent) or `agent:<id>`. */
   | { readonly action: 'bridge'; readonly target: string }

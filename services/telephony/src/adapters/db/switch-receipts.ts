@@ -1,0 +1,51 @@
+// Receipts of the switch's webhooks by its event id: the first delivery claims the id, a repeat gets the first answer.
+import type { PrismaClient } from '@switchboard/event-store';
+
+/** The answer given to a switch event, kept to give again. */
+export interface SwitchAnswerRecord {
+  readonly status: number;
+  readonly body: unknown;
+}
+
+export type Claim =
+  | { readonly kind: 'claimed' }
+  | { readonly kind: 'answered'; readonly answer: SwitchAnswerRecord; readonly callId: string }
+  /** Another delivery of the same event is being handled right now. */
+  | { readonly kind: 'in-progress'; readonly callId: string };
+
+export interface SwitchReceipts {
+  claim(switchEventId: string, callId: string): Promise<Claim>;
+  complete(switchEventId: string, answer: SwitchAnswerRecord): Promise<void>;
+  /** Gives the id up after a failure, so the switch's retry is handled afresh. */
+  release(switchEventId: string): Promise<void>;
+}
+
+// A claim older than this belongs to a delivery that died mid-way (a crash): a retry may take it over.
+const STALE_CLAIM = '30 seconds';
+
+export function switchReceipts(prisma: PrismaClient): SwitchReceipts {
+  return {
+    async claim(switchEventId, callId) {
+      const claimed = await prisma.$queryRaw<{ switch_event_id: string }[]>`
+        insert into switch_event_receipts (switch_event_id, call_id) values (${switchEventId}, ${callId})
+        on conflict (switch_event_id) do update set received_at = now()
+          where switch_event_receipts.status_code is null and switch_event_receipts.received_at < now() - ${STALE_CLAIM}::interval
+        returning switch_event_id`;
+      if (claimed.length > 0) return { kind: 'claimed' };
+      const rows = await prisma.$queryRaw<{ call_id: string; status_code: number | null; response: unknown }[]>`
+        select call_id, status_code, response from switch_event_receipts where switch_event_id = ${switchEventId}`;
+      const row = rows[0];
+      if (row === undefined) return this.claim(switchEventId, callId);
+      if (row.status_code === null) return { kind: 'in-progress', callId: row.call_id };
+      return { kind: 'answered', callId: row.call_id, answer: { status: row.status_code, body: row.response } };
+    },
+    async complete(switchEventId, answer) {
+      await prisma.$executeRaw`
+        update switch_event_receipts set status_code = ${answer.status}, response = ${JSON.stringify(answer.body)}::jsonb
+        where switch_event_id = ${switchEventId}`;
+    },
+    async release(switchEventId) {
+      await prisma.$executeRaw`delete from switch_event_receipts where switch_event_id = ${switchEventId} and status_code is null`;
+    },
+  };
+}
