@@ -5,7 +5,8 @@ import { ivrFlowStore } from './adapters/db/ivr-flows.ts';
 import { switchReceipts } from './adapters/db/switch-receipts.ts';
 import { ivrFlowRoutes } from './adapters/http/ivr-flows.ts';
 import { switchWebhookRoutes } from './adapters/http/switch-webhook.ts';
-import { httpLookup, type SelfServiceLookup } from './adapters/self-service/http-lookup.ts';
+import { httpLookup } from './adapters/self-service/http-lookup.ts';
+import type { SelfServiceLookup } from './application/ports.ts';
 import { switchEventHandler } from './application/switch-events.ts';
 import type { TelephonyConfig } from './config.ts';
 

@@ -1,9 +1,6 @@
 // Handles one switch report: claim its event id, run the call's command (and the IVR's self-service steps), answer with call control.
 import { handleCommand, type AppendOptions, type EventStore } from '@switchboard/event-store';
 import { CallEndedBy } from '@switchboard/contracts';
-import type { IvrFlowStore } from '../adapters/db/ivr-flows.ts';
-import type { SwitchAnswerRecord, SwitchReceipts } from '../adapters/db/switch-receipts.ts';
-import type { SelfServiceLookup } from '../adapters/self-service/http-lookup.ts';
 import type { CallCommand, CallRejection } from '../domain/call/commands.ts';
 import { callDecider } from '../domain/call/decide.ts';
 import type { CallState } from '../domain/call/state.ts';
@@ -13,6 +10,7 @@ import type { Instruction } from '../domain/ivr/instructions.ts';
 import { chooseBranch } from '../domain/ivr/schedule.ts';
 import { fill, resolver } from '../domain/ivr/template.ts';
 import { callIdOf, callStream } from './call-ids.ts';
+import type { IvrFlowStore, SelfServiceLookup, SwitchAnswerRecord, SwitchReceipts } from './ports.ts';
 import type { CallEnder, SwitchReport } from './switch-reports.ts';
 
 export interface SwitchAnswer {

@@ -1,5 +1,6 @@
 // IVR flows in the service's own table: each save is a new version; a version never changes, so it is cached.
 import type { PrismaClient } from '@switchboard/event-store';
+import type { IvrFlowStore } from '../../application/ports.ts';
 import type { IvrFlow, SavedIvrFlow } from '../../domain/ivr/flow.ts';
 
 interface FlowRow {
@@ -10,15 +11,6 @@ interface FlowRow {
 }
 
 const saved = (row: FlowRow): SavedIvrFlow => ({ version: Number(row.version), dialledNumber: row.dialled_number, siteId: row.site_id, flow: row.flow });
-
-export interface IvrFlowStore {
-  save(dialledNumber: string, siteId: string, flow: IvrFlow): Promise<SavedIvrFlow>;
-  /** The flow saved last for the number at the site, else the number's flow for every site. */
-  current(dialledNumber: string, siteId: string): Promise<SavedIvrFlow | undefined>;
-  /** Exactly this saved flow, for `siteId` only (what the admin API shows). */
-  currentOf(dialledNumber: string, siteId: string): Promise<SavedIvrFlow | undefined>;
-  version(version: number): Promise<SavedIvrFlow | undefined>;
-}
 
 export function ivrFlowStore(prisma: PrismaClient): IvrFlowStore {
   const versions = new Map<number, SavedIvrFlow>();

@@ -1,24 +1,6 @@
 // Receipts of the switch's webhooks by its event id: the first delivery claims the id, a repeat gets the first answer.
 import type { PrismaClient } from '@switchboard/event-store';
-
-/** The answer given to a switch event, kept to give again. */
-export interface SwitchAnswerRecord {
-  readonly status: number;
-  readonly body: unknown;
-}
-
-export type Claim =
-  | { readonly kind: 'claimed' }
-  | { readonly kind: 'answered'; readonly answer: SwitchAnswerRecord; readonly callId: string }
-  /** Another delivery of the same event is being handled right now. */
-  | { readonly kind: 'in-progress'; readonly callId: string };
-
-export interface SwitchReceipts {
-  claim(switchEventId: string, callId: string): Promise<Claim>;
-  complete(switchEventId: string, answer: SwitchAnswerRecord): Promise<void>;
-  /** Gives the id up after a failure, so the switch's retry is handled afresh. */
-  release(switchEventId: string): Promise<void>;
-}
+import type { SwitchReceipts } from '../../application/ports.ts';
 
 // A claim older than this belongs to a delivery that died mid-way (a crash): a retry may take it over.
 const STALE_CLAIM = '30 seconds';

@@ -1,6 +1,6 @@
 // Admin API of IVR flows per dialled number (and optionally site): validated on save, every save a new version.
 import { ProblemError, ProblemDetailsSchema, Type, type ServiceRoutes } from '@switchboard/service-kit';
-import type { IvrFlowStore } from '../db/ivr-flows.ts';
+import type { IvrFlowStore } from '../../application/ports.ts';
 import { validateFlow } from '../../domain/ivr/validate.ts';
 import type { SavedIvrFlow } from '../../domain/ivr/flow.ts';
 import { fieldProblems } from './field-problems.ts';

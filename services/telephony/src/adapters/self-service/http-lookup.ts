@@ -1,7 +1,5 @@
 // Calls a self-service step's endpoint (orders, billing, ...) and hands its JSON answer to the IVR, or why there is none.
-import type { SelfServiceAnswer } from '../../domain/ivr/interpret.ts';
-
-export type SelfServiceLookup = (url: string, timeoutMs: number) => Promise<SelfServiceAnswer>;
+import type { SelfServiceLookup } from '../../application/ports.ts';
 
 export const httpLookup: SelfServiceLookup = async (url, timeoutMs) => {
   let response: Response;
