@@ -14,6 +14,9 @@ export class ConfigError extends Error {
 
 type Env = Record<string, string | undefined>;
 
+/** Variables whose value must never be echoed, even when it is wrong. */
+const secretName = /SECRET|PASSWORD|TOKEN|KEY|CREDENTIAL/i;
+
 /** Parses `env` with `schema`; throws a ConfigError naming each wrong variable and its value. */
 export function parseConfig<S extends z.ZodType>(schema: S, env: Env): z.output<S> {
   const result = schema.safeParse(env);
@@ -21,7 +24,7 @@ export function parseConfig<S extends z.ZodType>(schema: S, env: Env): z.output<
   const problems = result.error.issues.map((issue) => {
     const name = issue.path.map(String).join('.') || '(environment)';
     const raw = issue.path.length === 1 ? env[String(issue.path[0])] : undefined;
-    const got = raw === undefined ? 'it is not set' : `got ${JSON.stringify(raw)}`;
+    const got = raw === undefined ? 'it is not set' : secretName.test(name) ? `got a value of ${raw.length} characters` : `got ${JSON.stringify(raw)}`;
     return `${name}: ${issue.message} (${got})`;
   });
   throw new ConfigError(problems);
