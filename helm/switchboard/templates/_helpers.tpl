@@ -69,6 +69,11 @@ app.kubernetes.io/part-of: switchboard
 {{- printf "%s-db" (include "switchboard.serviceFullname" .) | trunc 63 | trimSuffix "-" -}}
 {{- end -}}
 
+{{/* Name of the Secret the chart makes for SWITCH_WEBHOOK_SECRET (when switchWebhook.secret is given). Takes the root context. */}}
+{{- define "switchboard.switchWebhookSecretName" -}}
+{{- printf "%s-switch-webhook" (include "switchboard.fullname" .) | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
 {{/* Name of the Secret the chart makes for CLICKHOUSE_URL (when clickhouse.url is given). Takes the root context. */}}
 {{- define "switchboard.clickhouseSecretName" -}}
 {{- printf "%s-clickhouse" (include "switchboard.fullname" .) | trunc 63 | trimSuffix "-" -}}
@@ -152,6 +157,12 @@ Takes the root context.
 {{- if and $v.clickhouse.analystUser.enabled (not (regexMatch "^[A-Za-z_][A-Za-z0-9_]*$" (toString $v.clickhouse.analystUser.name))) -}}
 {{- $problems = append $problems "clickhouse.analystUser.name: letters, digits and underscores only (it becomes an XML element name)" -}}
 {{- end -}}
+{{- if and $v.services.telephony.enabled (not (or $v.switchWebhook.existingSecret $v.switchWebhook.secret)) -}}
+{{- $problems = append $problems "switchWebhook: set existingSecret (a Secret with SWITCH_WEBHOOK_SECRET) or secret (at least 32 characters); telephony checks the switch's signatures with it" -}}
+{{- end -}}
+{{- if and $v.switchWebhook.secret (lt (len (toString $v.switchWebhook.secret)) 32) -}}
+{{- $problems = append $problems "switchWebhook.secret: at least 32 characters" -}}
+{{- end -}}
 {{- if $problems -}}
 {{- fail (printf "\n\nswitchboard: the values need attention:\n  - %s\n" (join "\n  - " $problems)) -}}
 {{- end -}}
@@ -203,6 +214,18 @@ Takes the root context.
       {{- else }}
       name: {{ include "switchboard.clickhouseSecretName" .root }}
       key: CLICKHOUSE_URL
+      {{- end }}
+{{- end }}
+{{- if eq .name "telephony" }}
+- name: SWITCH_WEBHOOK_SECRET
+  valueFrom:
+    secretKeyRef:
+      {{- if $v.switchWebhook.existingSecret }}
+      name: {{ $v.switchWebhook.existingSecret }}
+      key: {{ default "SWITCH_WEBHOOK_SECRET" $v.switchWebhook.existingSecretKey }}
+      {{- else }}
+      name: {{ include "switchboard.switchWebhookSecretName" .root }}
+      key: SWITCH_WEBHOOK_SECRET
       {{- end }}
 {{- end }}
 {{- with $v.extraEnv }}
