@@ -2,6 +2,7 @@
 import { localLog } from './local-log.ts';
 import { eventStore } from './event-store.ts';
 import { kafka } from './kafka.ts';
+import { routing } from './routing.ts';
 import { ingestion } from './ingestion.ts';
 import { machine, type Figure } from './harness.ts';
 
@@ -9,6 +10,7 @@ const suites: Record<string, () => Promise<Figure[]>> = {
   'local-log': localLog,
   'event-store': eventStore,
   kafka,
+  routing,
   ingestion,
 };
 

@@ -45,6 +45,8 @@ export interface SiteShape {
   readonly agents: number;
   readonly skills: number;
   readonly start: number;
+  /** Share of commands that are new calls; the default, 0.22, is a little below what the agents can answer. */
+  readonly arrivals?: number;
 }
 
 /** Registers the site, its queues (each overflowing to the next, then headquarters) and its agents, all ready. */
@@ -85,6 +87,7 @@ export interface Traffic {
 
 export function siteTraffic(shape: SiteShape, random: () => number): Traffic {
   let now = shape.start;
+  const arrivals = shape.arrivals ?? 0.22;
   let calls = 0;
   const waiting = new Bag();
   const offered = new Bag();
@@ -110,8 +113,8 @@ export function siteTraffic(shape: SiteShape, random: () => number): Traffic {
   const next = (site: RegisteredSite): AcdCommand => {
     now += Math.floor(random() * 400);
     const r = random();
-    if (r < 0.3) return newCall();
-    if (r < 0.55) {
+    if (r < arrivals) return newCall();
+    if (r < arrivals + 0.28) {
       const callId = offered.pick(random);
       const call = callId === undefined ? undefined : site.calls.get(callId);
       if (call?.phase.status === 'offered') {
