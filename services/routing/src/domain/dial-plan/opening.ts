@@ -1,5 +1,5 @@
 // Whether a site is open at a moment of its local time, and if not, why and when it opens again.
-import { addDays, minuteOf, weekdayOf, type LocalClock } from './local-time.ts';
+import { addDays, minuteOf, weekdayOf, type LocalClock } from '@switchboard/calendar';
 import type { Holiday, Site, TimeRange, Weekday } from './types.ts';
 
 /** When a closed site opens next, in its local time. */

@@ -1,6 +1,6 @@
 // The dial plan's decision for one call: the site it goes to, and why, from the plan, the clock and each site's load.
 import { type Explanation, type MatchedRule, type SkipReason, type SkippedSite, skipText } from './explanation.ts';
-import { localClock } from './local-time.ts';
+import { localClock } from '@switchboard/calendar';
 import { openingAt } from './opening.ts';
 import type { DialPlan, RegionPrefix, Site } from './types.ts';
 

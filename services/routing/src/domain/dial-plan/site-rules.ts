@@ -1,5 +1,5 @@
 // What makes a site's configuration valid: a known time zone, real dates, and hours that never overlap.
-import { isCalendarDate, isKnownTimezone, minuteOf } from './local-time.ts';
+import { isCalendarDate, isKnownTimezone, minuteOf } from '@switchboard/calendar';
 import { weekdays, type Refusal, type Site, type TimeRange } from './types.ts';
 
 export const SITE_ID = /^[a-z0-9][a-z0-9-]{0,62}$/;

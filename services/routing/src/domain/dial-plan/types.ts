@@ -1,7 +1,8 @@
 // The dial plan's vocabulary: sites with their hours and holidays, and the rules of one national number.
 
-export const weekdays = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
-export type Weekday = (typeof weekdays)[number];
+import { weekdays, type Weekday } from '@switchboard/calendar';
+
+export { weekdays, type Weekday };
 
 /** Local wall-clock time within one day, "08:00" to "18:00"; `closes` is exclusive and may be "24:00". */
 export interface TimeRange {

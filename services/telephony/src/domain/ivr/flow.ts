@@ -99,7 +99,8 @@ export interface IvrGraph {
   readonly nodes: Readonly<Record<string, IvrNode>>;
 }
 
-export type Weekday = 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun';
+export type { Weekday } from '@switchboard/calendar';
+import type { Weekday } from '@switchboard/calendar';
 
 export interface OpeningHours {
   readonly days: readonly Weekday[];

@@ -1,6 +1,7 @@
 // The checks a flow passes before it is saved: every step reachable, every link to a real node, no loop without input.
 import { inputKinds, type IvrFlow, type IvrGraph, type IvrNode } from './flow.ts';
-import { minutesOf, isKnownTimeZone } from './schedule.ts';
+import { isKnownTimezone } from '@switchboard/calendar';
+import { minutesOf } from './schedule.ts';
 import { fill } from './template.ts';
 
 export interface FlowProblem {
@@ -130,7 +131,7 @@ export function validateFlow(flow: IvrFlow): FlowProblem[] {
   const schedule = flow.schedule;
   if (schedule !== undefined) {
     if (flow.closed === undefined) problems.push({ path: 'closed', message: 'a flow with a schedule needs a closed flow for the hours it is closed' });
-    if (!isKnownTimeZone(schedule.timeZone)) problems.push({ path: 'schedule/timeZone', message: `'${schedule.timeZone}' is not a known IANA time zone (like Asia/Shanghai)` });
+    if (!isKnownTimezone(schedule.timeZone)) problems.push({ path: 'schedule/timeZone', message: `'${schedule.timeZone}' is not a known IANA time zone (like Asia/Shanghai)` });
     schedule.openingHours.forEach((hours, i) => {
       if (minutesOf(hours.opens) >= minutesOf(hours.closes)) {
         problems.push({ path: `schedule/openingHours/${i}`, message: `opening hours ${i + 1} open at ${hours.opens} but close at ${hours.closes}` });

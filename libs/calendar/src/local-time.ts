@@ -1,5 +1,8 @@
 // A site's local clock: wall-clock times, calendar dates and weekdays in an IANA time zone, with no clock of its own.
-import { weekdays, type Weekday } from './types.ts';
+// Shared by every schedule (a site's opening hours in routing, an IVR number's in telephony).
+
+export const weekdays = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+export type Weekday = (typeof weekdays)[number];
 
 export interface LocalClock {
   /** "2025-01-29" */
