@@ -45,9 +45,10 @@ export async function start(): Promise<void> {
     process.stderr.write(`could not start: ${error instanceof Error ? error.message : String(error)}\n`);
     await stopAll(1);
   }
-  process.stdout.write('\nSwitchboard is running (Ctrl-C stops it):\n');
-  for (const spec of services) process.stdout.write(`  ${spec.title.padEnd(22)} ${urlOf(config, spec)}\n`);
-  process.stdout.write(`  ${'data folder'.padEnd(22)} ${config.SWITCHBOARD_DATA_DIR}\n`);
+  // One write, so that whoever reads the output sees the whole list at once.
+  const lines = services.map((spec) => `  ${spec.title.padEnd(22)} ${urlOf(config, spec)}`);
+  lines.push(`  ${'data folder'.padEnd(22)} ${config.SWITCHBOARD_DATA_DIR}`);
+  process.stdout.write(`\nSwitchboard is running (Ctrl-C stops it):\n${lines.join('\n')}\n`);
 
   async function bringUp(): Promise<void> {
     if (embedded) {

@@ -18,7 +18,7 @@ afterAll(() => {
 /** Resolves true once the launcher reports it runs; fails at once if it exited instead. */
 const running = (launcher: ReturnType<typeof launch>) => () => {
   if (launcher.child.exitCode !== null) throw new Error(`the launcher exited with ${launcher.child.exitCode}:\n${launcher.output()}`);
-  return launcher.output().includes('Switchboard is running');
+  return /Switchboard is running[\s\S]*data folder/.test(launcher.output());
 };
 
 function launch(env: Record<string, string>) {
