@@ -1,4 +1,5 @@
 // The site's timers (wrap-up ends, named-agent timeouts, overflow thresholds), sorted so the due ones are a prefix.
+import { lowerBound } from './sorted.ts';
 import type { Timer, TimerKind } from './state.ts';
 
 const kindOrder: Record<TimerKind, number> = { 'wrap-up': 0, preference: 1, overflow: 2 };
@@ -6,16 +7,7 @@ const kindOrder: Record<TimerKind, number> = { 'wrap-up': 0, preference: 1, over
 const before = (a: Timer, b: Timer): boolean =>
   a.at < b.at || (a.at === b.at && (kindOrder[a.kind] < kindOrder[b.kind] || (a.kind === b.kind && a.id < b.id)));
 
-function indexOf(timers: readonly Timer[], timer: Timer): number {
-  let lo = 0;
-  let hi = timers.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (before(timers[mid]!, timer)) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
+const indexOf = (timers: readonly Timer[], timer: Timer): number => lowerBound(timers, timer, before);
 
 export function addTimer(timers: Timer[], timer: Timer): void {
   timers.splice(indexOf(timers, timer), 0, timer);

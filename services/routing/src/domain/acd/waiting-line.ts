@@ -1,20 +1,12 @@
 // A queue's line of waiting calls: higher priority first, then the earlier place; kept sorted by binary search.
+import { lowerBound } from './sorted.ts';
 import type { Call, Queue } from './state.ts';
 
 /** True when `a` is answered before `b`. */
 export const isAhead = (a: Call, b: Call): boolean => a.priority > b.priority || (a.priority === b.priority && a.seq < b.seq);
 
 /** Where `call` stands or would stand in the line (0 = the head). */
-export function placeInLine(line: readonly Call[], call: Call): number {
-  let lo = 0;
-  let hi = line.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (isAhead(line[mid]!, call)) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
+export const placeInLine = (line: readonly Call[], call: Call): number => lowerBound(line, call, isAhead);
 
 export function joinLine(queue: Queue, call: Call): void {
   queue.waiting.splice(placeInLine(queue.waiting, call), 0, call);
