@@ -1,8 +1,11 @@
-// The routing service: sites, dial plan, queues and agents (the ACD); for now the caller-tier read model.
+// The routing service: sites, dial plan, queues and agents (the ACD) with its clock, and the caller-tier read model.
 import { fileURLToPath } from 'node:url';
 import type { EventSourcedServiceSpec } from '@switchboard/service-kit';
+import { acdRoutes } from './adapters/http/acd.ts';
 import { callerTierRoutes } from './adapters/http/caller-tiers.ts';
 import { dialPlanRoutes } from './adapters/http/dial-plan.ts';
+import { startAcdClock } from './application/acd-clock.ts';
+import { siteDeskOf } from './application/acd-desks.ts';
 import { callerTiers } from './application/caller-tiers.ts';
 
 export const routingService: EventSourcedServiceSpec = {
@@ -13,6 +16,11 @@ export const routingService: EventSourcedServiceSpec = {
   routes: (context) => async (app) => {
     await app.register(callerTierRoutes(context));
     await app.register(dialPlanRoutes(context));
+    await app.register(acdRoutes(siteDeskOf(context)));
   },
   projections: () => [callerTiers],
+  workers: async (context) => {
+    const clock = startAcdClock(siteDeskOf(context), context.logger);
+    return [() => clock.stop()];
+  },
 };

@@ -1,0 +1,116 @@
+// The ACD through the routing service's HTTP API: a platinum caller first, the why of an offer, no-answers, a restart, bad input.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startEventSourcedService } from '@switchboard/service-kit';
+import { freshDatabase } from '@switchboard/testing';
+import { routingService } from '../src/service.ts';
+
+type Running = Awaited<ReturnType<typeof startEventSourcedService>>;
+type Json = Record<string, unknown>;
+
+describe('the ACD API', () => {
+  let env: Record<string, string>;
+  let service: Running;
+
+  const start = () => startEventSourcedService(routingService, { env, handleSignals: false });
+  const call = async (method: string, path: string, body?: unknown) => {
+    const response = await fetch(`${service.url}${path}`, {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: response.status, body: (await response.json()) as Json };
+  };
+  const waitingIn = (site: Json, queueId: string) =>
+    ((site['queues'] as Json[]).find((q) => q['queueId'] === queueId)?.['waiting'] as Json[]).map((c) => ({ callId: c['callId'], position: c['position'], tier: c['tier'] }));
+  const agentsOf = (site: Json) => (site['agents'] as Json[]).map((a) => ({ agentId: a['agentId'], state: a['state'], reason: a['reason'] }));
+
+  beforeAll(async () => {
+    env = { PORT: '0', LOG_LEVEL: 'silent', DATABASE_URL: await freshDatabase('routing'), EVENTBUS_DATABASE_URL: await freshDatabase('bus') };
+    service = await start();
+    expect(await call('PUT', '/acd/sites/shenzhen', { name: 'Shenzhen center', city: 'Shenzhen', timezone: 'Asia/Shanghai', noAnswerLimit: 2 })).toMatchObject({
+      status: 200,
+      body: { events: ['SiteRegistered'], version: 1 },
+    });
+    expect(await call('PUT', '/acd/sites/shenzhen/queues/waybills', { name: 'Waybill enquiries', requiredSkills: [{ skill: 'waybill', minLevel: 1 }] })).toMatchObject({
+      status: 200,
+      body: { events: ['QueueDefined'] },
+    });
+    expect(await call('PUT', '/acd/sites/shenzhen/agents/li-na', { name: 'Li Na', skills: [{ skill: 'waybill', level: 5 }] })).toMatchObject({ status: 200, body: { events: ['AgentRegistered'] } });
+  });
+  afterAll(() => service?.close());
+
+  it('offers a platinum caller before a normal one who came first, and the offer says why', async () => {
+    expect(await call('POST', '/acd/sites/shenzhen/agents/li-na/state', { state: 'logged-in' })).toMatchObject({ status: 200, body: { events: ['AgentStateChanged'] } });
+    expect(await call('POST', '/acd/sites/shenzhen/calls', { callId: 'c-normal', queueId: 'waybills', tier: 'normal' })).toMatchObject({ status: 200, body: { events: ['CallQueued'] } });
+    expect(await call('POST', '/acd/sites/shenzhen/calls', { callId: 'c-platinum', queueId: 'waybills', tier: 'platinum' })).toMatchObject({ status: 200, body: { events: ['CallQueued'] } });
+
+    const waiting = await call('GET', '/acd/sites/shenzhen');
+    expect(waitingIn(waiting.body, 'waybills')).toEqual([
+      { callId: 'c-platinum', position: 1, tier: 'platinum' },
+      { callId: 'c-normal', position: 2, tier: 'normal' },
+    ]);
+
+    const ready = await call('POST', '/acd/sites/shenzhen/agents/li-na/state', { state: 'ready' });
+    expect(ready).toMatchObject({ status: 200, body: { events: ['AgentStateChanged', 'CallOffered', 'AgentStateChanged'] } });
+
+    const agent = await call('GET', '/acd/sites/shenzhen/agents/li-na');
+    expect(agent).toMatchObject({
+      status: 200,
+      body: {
+        state: 'reserved',
+        callId: 'c-platinum',
+        offer: { callId: 'c-platinum', queueId: 'waybills', callback: false, decision: { rule: 'only-candidate', callChoice: 'highest-priority', candidatesConsidered: 1, callsWaiting: 1 } },
+      },
+    });
+    expect((agent.body['offer'] as Json)['decision']).toMatchObject({ candidates: [{ agentId: 'li-na', score: expect.any(Number) }] });
+  });
+
+  it('re-queues an unanswered call at the head, and sets the agent not ready after the second no-answer', async () => {
+    const first = await call('POST', '/acd/sites/shenzhen/calls/c-platinum/no-answer', { agentId: 'li-na' });
+    expect(first.status).toBe(200);
+    // Back to ready, so the call at the head of the line rings the same agent again.
+    expect(first.body['events']).toEqual(['OfferNotAnswered', 'CallRequeued', 'AgentStateChanged', 'CallOffered', 'AgentStateChanged']);
+    expect(await call('GET', '/acd/sites/shenzhen/agents/li-na')).toMatchObject({ body: { state: 'reserved', callId: 'c-platinum', offer: { decision: { noAnswers: 1 } } } });
+
+    const second = await call('POST', '/acd/sites/shenzhen/calls/c-platinum/no-answer', { agentId: 'li-na' });
+    expect(second.body['events']).toEqual(['OfferNotAnswered', 'CallRequeued', 'AgentStateChanged']);
+    const site = await call('GET', '/acd/sites/shenzhen');
+    expect(waitingIn(site.body, 'waybills')).toEqual([
+      { callId: 'c-platinum', position: 1, tier: 'platinum' },
+      { callId: 'c-normal', position: 2, tier: 'normal' },
+    ]);
+    expect(agentsOf(site.body)).toEqual([{ agentId: 'li-na', state: 'not-ready', reason: 'no-answer' }]);
+    expect(await call('GET', '/acd/sites/shenzhen/agents/li-na')).toMatchObject({ body: { state: 'not-ready', offer: null } });
+  });
+
+  it('rebuilds the same waiting calls and agent states from the log after a restart', async () => {
+    const before = await call('GET', '/acd/sites/shenzhen');
+    await service.close();
+    service = await start();
+    const after = await call('GET', '/acd/sites/shenzhen');
+    expect(after.status).toBe(200);
+    expect(waitingIn(after.body, 'waybills')).toEqual(waitingIn(before.body, 'waybills'));
+    expect(agentsOf(after.body)).toEqual(agentsOf(before.body));
+    expect(after.body['version']).toBe(before.body['version']);
+
+    // And it goes on from there: the agent comes back, takes the platinum caller, ends, and the normal caller is next.
+    expect(await call('POST', '/acd/sites/shenzhen/agents/li-na/state', { state: 'ready' })).toMatchObject({ body: { events: ['AgentStateChanged', 'CallOffered', 'AgentStateChanged'] } });
+    expect(await call('POST', '/acd/sites/shenzhen/calls/c-platinum/accept', { agentId: 'li-na' })).toMatchObject({ status: 200, body: { events: ['OfferAccepted', 'AgentStateChanged'] } });
+    const ended = await call('POST', '/acd/sites/shenzhen/calls/c-platinum/end');
+    expect(ended.status).toBe(200);
+    expect(ended.body['events']).toContain('CallCompleted');
+  });
+
+  it('refuses bad input naming the field, and an unknown agent or site with 404', async () => {
+    const bad = await call('POST', '/acd/sites/shenzhen/calls', { callId: 'c-bad', queueId: 'waybills', tier: 'diamond' });
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.body['errors'])).toContain('body/tier');
+    const noReason = await call('POST', '/acd/sites/shenzhen/agents/li-na/state', { state: 'not-ready' });
+    expect(noReason).toMatchObject({ status: 400, body: { errors: [{ path: 'body/reason' }] } });
+
+    expect(await call('GET', '/acd/sites/shenzhen/agents/nobody')).toMatchObject({ status: 404, body: { code: 'agent-not-found' } });
+    expect(await call('POST', '/acd/sites/shenzhen/agents/nobody/state', { state: 'logged-in' })).toMatchObject({ status: 404, body: { code: 'unknown-agent' } });
+    expect(await call('GET', '/acd/sites/atlantis')).toMatchObject({ status: 404, body: { code: 'site-not-found' } });
+    expect(await call('POST', '/acd/sites/shenzhen/calls', { callId: 'c-normal', queueId: 'waybills', tier: 'gold' })).toMatchObject({ status: 409, body: { code: 'duplicate-call' } });
+  });
+});
