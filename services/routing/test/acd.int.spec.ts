@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEventSourcedService } from '@switchboard/service-kit';
 import { freshDatabase } from '@switchboard/testing';
+import { SiteDesk } from '../src/application/site-desk.ts';
 import { routingService } from '../src/service.ts';
 
 type Running = Awaited<ReturnType<typeof startEventSourcedService>>;
@@ -31,7 +32,7 @@ describe('the ACD API', () => {
       status: 200,
       body: { events: ['SiteRegistered'], version: 1 },
     });
-    expect(await call('PUT', '/acd/sites/shenzhen/queues/waybills', { name: 'Waybill enquiries', requiredSkills: [{ skill: 'waybill', minLevel: 1 }] })).toMatchObject({
+    expect(await call('PUT', '/acd/sites/shenzhen/queues/waybills', { name: 'Waybill enquiries', requiredSkills: [{ skill: 'waybill', minLevel: 1 }], wrapUpMs: 1000 })).toMatchObject({
       status: 200,
       body: { events: ['QueueDefined'] },
     });
@@ -99,6 +100,39 @@ describe('the ACD API', () => {
     const ended = await call('POST', '/acd/sites/shenzhen/calls/c-platinum/end');
     expect(ended.status).toBe(200);
     expect(ended.body['events']).toContain('CallCompleted');
+    expect(await call('GET', '/acd/sites/shenzhen/agents/li-na')).toMatchObject({ body: { state: 'wrap-up', callId: 'c-platinum' } });
+  });
+
+  it('ends a wrap-up on the clock and offers the next caller without anyone asking', async () => {
+    const deadline = Date.now() + 5000;
+    let agent = await call('GET', '/acd/sites/shenzhen/agents/li-na');
+    while (agent.body['state'] !== 'reserved' && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      agent = await call('GET', '/acd/sites/shenzhen/agents/li-na');
+    }
+    expect(agent.body).toMatchObject({ state: 'reserved', callId: 'c-normal', offer: { callId: 'c-normal', decision: { callChoice: 'first-in-line' } } });
+  });
+
+  it('retries on a stale copy when another writer appended to the site meanwhile', async () => {
+    // A second desk over the same store plays another replica that took the site during a rebalance.
+    const replica = new SiteDesk({ store: service.context.store, appendOptions: (siteId) => ({ occurredAt: new Date(), siteId }) });
+    expect(await replica.execute('shenzhen', { type: 'RegisterAgent', agentId: 'wang-fang', name: 'Wang Fang', skills: [{ skill: 'waybill', level: 3 }] })).toMatchObject({ ok: true });
+
+    // This service's copy does not know wang-fang: its append conflicts, it folds the log again and succeeds.
+    expect(await call('POST', '/acd/sites/shenzhen/agents/wang-fang/state', { state: 'logged-in' })).toMatchObject({ status: 200, body: { events: ['AgentStateChanged'] } });
+    const site = await call('GET', '/acd/sites/shenzhen');
+    expect(agentsOf(site.body)).toContainEqual({ agentId: 'wang-fang', state: 'not-ready', reason: 'logged-in' });
+
+    // A command the stale copy accepts too: the append is refused on its version, and the retry records it after the other writer's event.
+    expect(await replica.execute('shenzhen', { type: 'GoReady', agentId: 'wang-fang', at: Date.now() })).toMatchObject({ ok: true });
+    const accepted = await call('POST', '/acd/sites/shenzhen/calls/c-normal/accept', { agentId: 'li-na' });
+    expect(accepted).toMatchObject({ status: 200, body: { events: ['OfferAccepted', 'AgentStateChanged'] } });
+    const after = await call('GET', '/acd/sites/shenzhen');
+    expect(after.body['version']).toBe((site.body['version'] as number) + 3);
+    expect(agentsOf(after.body)).toEqual([
+      { agentId: 'li-na', state: 'on-call', reason: null },
+      { agentId: 'wang-fang', state: 'ready', reason: null },
+    ]);
   });
 
   it('refuses bad input naming the field, and an unknown agent or site with 404', async () => {
