@@ -1,4 +1,4 @@
-// The routing service: sites, dial plan, queues and agents (the ACD) with its clock, and the caller-tier read model.
+// The routing service: sites, dial plan, queues and agents (the ACD) with its clock and telephony's calls, and the caller-tier read model.
 import { fileURLToPath } from 'node:url';
 import type { EventSourcedServiceSpec } from '@switchboard/service-kit';
 import { acdRoutes } from './adapters/http/acd.ts';
@@ -6,6 +6,7 @@ import { callerTierRoutes } from './adapters/http/caller-tiers.ts';
 import { dialPlanRoutes } from './adapters/http/dial-plan.ts';
 import { startAcdClock } from './application/acd-clock.ts';
 import { siteDeskOf } from './application/acd-desks.ts';
+import { telephonyCallsReactor } from './application/acd-telephony.ts';
 import { callerTiers } from './application/caller-tiers.ts';
 
 export const routingService: EventSourcedServiceSpec = {
@@ -18,7 +19,7 @@ export const routingService: EventSourcedServiceSpec = {
     await app.register(dialPlanRoutes(context));
     await app.register(acdRoutes(siteDeskOf(context)));
   },
-  projections: () => [callerTiers],
+  projections: (context) => [callerTiers, telephonyCallsReactor(siteDeskOf(context), context.store, context.logger)],
   workers: async (context) => {
     const clock = startAcdClock(siteDeskOf(context), context.logger);
     return [() => clock.stop()];

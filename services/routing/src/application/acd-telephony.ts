@@ -1,0 +1,107 @@
+// Telephony's calls drive the ACD: a caller asking for an agent is queued at the site the dial plan picks, a hang-up leaves the queue.
+import { timestampMs } from '@bufbuild/protobuf/wkt';
+import type { DecodedEvent } from '@switchboard/contracts';
+import type { EventStore, Projection, ProjectionTx } from '@switchboard/event-store';
+import type { Logger } from '@switchboard/service-kit';
+import type { AcdCommand, AcdRejection } from '../domain/acd/commands.ts';
+import { dialPlanDecider, dialPlanStream, type DialPlanState } from '../domain/dial-plan/dial-plan.ts';
+import { resolveSite, type SiteConditions } from '../domain/dial-plan/resolve.ts';
+import { SITE_DIRECTORY_STREAM, siteDirectoryDecider, sitesOf, type SiteDirectory } from '../domain/dial-plan/site-directory.ts';
+import { tierOf } from './acd-tiers.ts';
+import type { SiteDesk } from './site-desk.ts';
+
+interface KnownCall {
+  readonly calling_number: string;
+  readonly dialled_number: string;
+  readonly switch_site_id: string;
+  readonly queued_site_id: string;
+}
+
+/** Rejections a redelivered event meets (the call is already queued, or already gone): the work is done. */
+const alreadyDone: ReadonlySet<AcdRejection['code']> = new Set(['duplicate-call', 'unknown-call']);
+
+export function telephonyCallsReactor(desk: SiteDesk, store: EventStore, logger: Logger): Projection {
+  const loadDirectory = async (): Promise<SiteDirectory> =>
+    (await store.load(SITE_DIRECTORY_STREAM)).reduce<SiteDirectory>((s, e) => siteDirectoryDecider.evolve(s, e.event), siteDirectoryDecider.initialState);
+  const loadPlan = async (nationalNumber: string): Promise<DialPlanState> =>
+    (await store.load(dialPlanStream(nationalNumber))).reduce<DialPlanState>((s, e) => dialPlanDecider.evolve(s, e.event), dialPlanDecider.initialState);
+
+  /** Live load of each configured site, from the ACD: the dial plan skips a site with nobody logged in or at capacity. */
+  const conditionsOf = async (siteIds: readonly string[]): Promise<SiteConditions> => {
+    const entries = await Promise.all(
+      siteIds.map(async (siteId) => {
+        const condition = await desk.read(siteId, ({ state }) => {
+          if (state.status !== 'registered') return { agentsLoggedIn: 0, activeCalls: 0 };
+          let loggedIn = 0;
+          for (const agent of state.agents.values()) if (agent.presence.status !== 'logged-out') loggedIn++;
+          return { agentsLoggedIn: loggedIn, activeCalls: state.calls.size };
+        });
+        return [siteId, condition] as const;
+      }),
+    );
+    return Object.fromEntries(entries);
+  };
+
+  /** The switch's site when it named one, else the dial plan's choice; undefined when neither places the call. */
+  const siteFor = async (call: KnownCall, businessType: string, at: Date): Promise<string | undefined> => {
+    if (call.switch_site_id !== '') return call.switch_site_id;
+    const plan = await loadPlan(call.dialled_number);
+    if (plan.status !== 'published') return undefined;
+    const sites = sitesOf(await loadDirectory());
+    const conditions = await conditionsOf([...sites.keys()]);
+    const resolution = resolveSite({ plan: plan.plan, sites }, { dialledNumber: call.dialled_number, callingNumber: call.calling_number, businessType: businessType || undefined, at }, conditions);
+    return resolution.outcome === 'routed' ? resolution.siteId : undefined;
+  };
+
+  const run = async (siteId: string, command: AcdCommand): Promise<void> => {
+    const result = await desk.execute(siteId, command);
+    // A refusal is a configuration matter (an unknown queue, say), not a failure to retry: it is logged, the stream moves on.
+    if (!result.ok && !alreadyDone.has(result.rejected.code)) logger.warn({ siteId, command: command.type, rejected: result.rejected }, 'the ACD refused a telephony call');
+  };
+
+  const knownCall = async (tx: ProjectionTx, callId: string): Promise<KnownCall | undefined> =>
+    (await tx.$queryRaw<KnownCall[]>`select calling_number, dialled_number, switch_site_id, queued_site_id from telephony_calls where call_id = ${callId}`)[0];
+
+  async function apply(tx: ProjectionTx, event: DecodedEvent): Promise<void> {
+    switch (event.type) {
+      case 'CallArrived': {
+        const m = event.message;
+        await tx.$executeRaw`insert into telephony_calls (call_id, calling_number, dialled_number, switch_site_id) values (${m.callId}, ${m.callingNumber}, ${m.dialledNumber}, ${m.siteId})
+          on conflict (call_id) do nothing`;
+        return;
+      }
+      case 'AgentRequested': {
+        const m = event.message;
+        const call = await knownCall(tx, m.callId);
+        if (call === undefined) return logger.warn({ callId: m.callId }, 'an agent was requested for a call routing never saw arrive');
+        const at = m.requestedAt === undefined ? Date.now() : timestampMs(m.requestedAt);
+        const siteId = call.queued_site_id || (await siteFor(call, m.businessType, new Date(at)));
+        if (siteId === undefined) return logger.warn({ callId: m.callId }, 'no site takes the call: the dial plan routes it nowhere');
+        await run(siteId, { type: 'QueueCall', callId: m.callId, queueId: m.queue, tier: await tierOf(tx, call.calling_number), urgency: 0, at });
+        await tx.$executeRaw`update telephony_calls set queued_site_id = ${siteId} where call_id = ${m.callId}`;
+        return;
+      }
+      case 'CallEnded': {
+        const m = event.message;
+        const call = await knownCall(tx, m.callId);
+        if (call === undefined || call.queued_site_id === '') return;
+        const at = m.endedAt === undefined ? Date.now() : timestampMs(m.endedAt);
+        const phase = await desk.read(call.queued_site_id, ({ state }) => (state.status === 'registered' ? state.calls.get(m.callId)?.phase.status : undefined));
+        if (phase === 'connected') await run(call.queued_site_id, { type: 'EndCall', callId: m.callId, at });
+        else if (phase !== undefined) await run(call.queued_site_id, { type: 'AbandonCall', callId: m.callId, at });
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  return {
+    name: 'routing.telephony-calls',
+    topics: ['telephony.calls'],
+    apply: (tx, event) => apply(tx, event),
+    async reset(tx) {
+      await tx.$executeRaw`delete from telephony_calls`;
+    },
+  };
+}

@@ -1,0 +1,101 @@
+// Telephony's calls on the bus drive the ACD: queued at the dial plan's site with the caller's tier, a hang-up leaves the queue.
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AgentRequestedSchema, CallArrivedSchema, CallEndedSchema, CustomerRegisteredSchema, CustomerTier, encodeEvent } from '@switchboard/contracts';
+import { startEventSourcedService } from '@switchboard/service-kit';
+import { freshDatabase } from '@switchboard/testing';
+import { routingService } from '../src/service.ts';
+
+type Running = Awaited<ReturnType<typeof startEventSourcedService>>;
+type Json = Record<string, unknown>;
+
+const NATIONAL = '+8695105555';
+const PLATINUM_CALLER = '+8675500000001';
+const NORMAL_CALLER = '+8675512345678';
+const allDay = [{ opens: '00:00', closes: '24:00' }];
+const week = { mon: allDay, tue: allDay, wed: allDay, thu: allDay, fri: allDay, sat: allDay, sun: allDay };
+
+describe('the ACD fed by telephony.calls', () => {
+  let service: Running;
+  const versions = new Map<string, number>();
+
+  const call = async (method: string, path: string, body?: unknown) => {
+    const response = await fetch(`${service.url}${path}`, {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: response.status, body: (await response.json()) as Json };
+  };
+  /** Publishes like telephony does: keyed by call, each call's events numbered in order. */
+  const publish = async (topic: string, streamId: string, value: (meta: { eventId: string; streamId: string; streamVersion: number; occurredAt: Date }) => Uint8Array) => {
+    const streamVersion = (versions.get(streamId) ?? 0) + 1;
+    versions.set(streamId, streamVersion);
+    await service.context.bus.publish(topic, [{ key: streamId, value: value({ eventId: randomUUID(), streamId, streamVersion, occurredAt: new Date() }) }]);
+  };
+  const arrives = (callId: string, callingNumber: string) =>
+    publish('telephony.calls', callId, (meta) => encodeEvent(CallArrivedSchema, { callId, callingNumber, dialledNumber: NATIONAL }, meta));
+  const asksForAgent = (callId: string) =>
+    publish('telephony.calls', callId, (meta) => encodeEvent(AgentRequestedSchema, { callId, nodeId: 'to-agent', queue: 'general', businessType: 'general', language: 'zh-CN' }, meta));
+  const hangsUp = (callId: string) => publish('telephony.calls', callId, (meta) => encodeEvent(CallEndedSchema, { callId }, meta));
+
+  /** Reads the site until `done` holds (the reactor works behind the bus), or fails after 10 s. */
+  const eventually = async (done: (site: Json) => boolean): Promise<Json> => {
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const site = await call('GET', '/acd/sites/shenzhen');
+      if (site.status === 200 && done(site.body)) return site.body;
+      if (Date.now() > deadline) throw new Error(`the site never got there: ${JSON.stringify(site.body)}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  };
+  const waiting = (site: Json) => ((site['queues'] as Json[])[0]?.['waiting'] as Json[]).map((c) => ({ callId: c['callId'], tier: c['tier'], position: c['position'] }));
+
+  beforeAll(async () => {
+    const env = { PORT: '0', LOG_LEVEL: 'silent', DATABASE_URL: await freshDatabase('routing'), EVENTBUS_DATABASE_URL: await freshDatabase('bus') };
+    service = await startEventSourcedService(routingService, { env, handleSignals: false });
+    expect((await call('PUT', '/sites/shenzhen', { name: 'Shenzhen center', city: 'Shenzhen', timezone: 'Asia/Shanghai', capacity: 20, openingHours: week })).status).toBe(200);
+    expect((await call('PUT', '/sites/beijing-hq', { name: 'Beijing HQ', city: 'Beijing', timezone: 'Asia/Shanghai', headquarters: true, capacity: 50, openingHours: week })).status).toBe(200);
+    const plan = { rules: [{ kind: 'region' }, { kind: 'site', siteId: 'beijing-hq' }], regions: [{ prefix: '+86755', siteId: 'shenzhen', region: 'Shenzhen' }] };
+    expect((await call('PUT', `/dial-plan/${NATIONAL}`, plan)).status).toBe(200);
+    expect((await call('PUT', '/acd/sites/shenzhen', { name: 'Shenzhen center', city: 'Shenzhen', timezone: 'Asia/Shanghai' })).status).toBe(200);
+    expect((await call('PUT', '/acd/sites/shenzhen/queues/general', { name: 'General', requiredSkills: [{ skill: 'general', minLevel: 1 }] })).status).toBe(200);
+    expect((await call('PUT', '/acd/sites/shenzhen/agents/li-na', { name: 'Li Na', skills: [{ skill: 'general', level: 5 }] })).status).toBe(200);
+    // Logged in but not ready: the dial plan counts the site as staffed, and the callers wait in line.
+    expect((await call('POST', '/acd/sites/shenzhen/agents/li-na/state', { state: 'logged-in' })).status).toBe(200);
+
+    await publish('customers.events', 'customer-vip', (meta) =>
+      encodeEvent(CustomerRegisteredSchema, { customerId: 'vip', tier: CustomerTier.PLATINUM, phoneNumbers: [PLATINUM_CALLER] }, meta),
+    );
+    const deadline = Date.now() + 10_000;
+    while ((await call('GET', `/caller-tiers/${encodeURIComponent(PLATINUM_CALLER)}`)).body['tier'] !== 'platinum') {
+      if (Date.now() > deadline) throw new Error('the caller tier never arrived');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  });
+  afterAll(() => service?.close());
+
+  it('queues callers asking for an agent at the dial plan’s site, the platinum caller first', async () => {
+    await arrives('c-normal', NORMAL_CALLER);
+    await asksForAgent('c-normal');
+    await eventually((site) => waiting(site).length === 1);
+    await arrives('c-platinum', PLATINUM_CALLER);
+    await asksForAgent('c-platinum');
+    const site = await eventually((s) => waiting(s).length === 2);
+    expect(waiting(site)).toEqual([
+      { callId: 'c-platinum', tier: 'platinum', position: 1 },
+      { callId: 'c-normal', tier: 'normal', position: 2 },
+    ]);
+  });
+
+  it('takes a caller who hangs up while waiting out of the line, and ends a connected call', async () => {
+    await hangsUp('c-normal');
+    await eventually((site) => waiting(site).length === 1);
+
+    expect(await call('POST', '/acd/sites/shenzhen/agents/li-na/state', { state: 'ready' })).toMatchObject({ body: { events: ['AgentStateChanged', 'CallOffered', 'AgentStateChanged'] } });
+    expect((await call('POST', '/acd/sites/shenzhen/calls/c-platinum/accept', { agentId: 'li-na' })).status).toBe(200);
+    await hangsUp('c-platinum');
+    const site = await eventually((s) => (s['agents'] as Json[])[0]?.['state'] === 'ready');
+    expect(waiting(site)).toEqual([]);
+  });
+});
