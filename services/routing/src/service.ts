@@ -6,6 +6,7 @@ import { callerTierRoutes } from './adapters/http/caller-tiers.ts';
 import { dialPlanRoutes } from './adapters/http/dial-plan.ts';
 import { startAcdClock } from './application/acd-clock.ts';
 import { siteDeskOf } from './application/acd-desks.ts';
+import { overflowReactor } from './application/acd-overflow.ts';
 import { telephonyCallsReactor } from './application/acd-telephony.ts';
 import { callerTiers } from './application/caller-tiers.ts';
 
@@ -19,7 +20,11 @@ export const routingService: EventSourcedServiceSpec = {
     await app.register(dialPlanRoutes(context));
     await app.register(acdRoutes(siteDeskOf(context)));
   },
-  projections: (context) => [callerTiers, telephonyCallsReactor(siteDeskOf(context), context.store, context.logger)],
+  projections: (context) => [
+    callerTiers,
+    telephonyCallsReactor(siteDeskOf(context), context.store, context.logger),
+    overflowReactor(siteDeskOf(context), context.logger),
+  ],
   workers: async (context) => {
     const clock = startAcdClock(siteDeskOf(context), context.logger);
     return [() => clock.stop()];
