@@ -1,7 +1,7 @@
 // Telephony's calls on the bus drive the ACD: queued at the dial plan's site with the caller's tier, a hang-up leaves the queue.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AgentRequestedSchema, CallArrivedSchema, CallEndedSchema, CustomerRegisteredSchema, CustomerTier, encodeEvent } from '@switchboard/contracts';
+import { AgentRequestedSchema, CallArrivedSchema, CallbackRequestedSchema, CallEndedSchema, CustomerRegisteredSchema, CustomerTier, encodeEvent } from '@switchboard/contracts';
 import { startEventSourcedService } from '@switchboard/service-kit';
 import { freshDatabase } from '@switchboard/testing';
 import { routingService } from '../src/service.ts';
@@ -50,6 +50,7 @@ describe('the ACD fed by telephony.calls', () => {
     }
   };
   const waiting = (site: Json) => ((site['queues'] as Json[])[0]?.['waiting'] as Json[]).map((c) => ({ callId: c['callId'], tier: c['tier'], position: c['position'] }));
+  const callbacks = (site: Json) => ((site['queues'] as Json[])[0]?.['waiting'] as Json[]).filter((c) => c['callback'] === true).map((c) => c['callId']);
 
   beforeAll(async () => {
     const env = { PORT: '0', LOG_LEVEL: 'silent', DATABASE_URL: await freshDatabase('routing'), EVENTBUS_DATABASE_URL: await freshDatabase('bus') };
@@ -97,5 +98,27 @@ describe('the ACD fed by telephony.calls', () => {
     await hangsUp('c-platinum');
     const site = await eventually((s) => (s['agents'] as Json[])[0]?.['state'] === 'ready');
     expect(waiting(site)).toEqual([]);
+  });
+
+  it('keeps a callback caller in line after they hang up, and offers the dial-back when the agent is free', async () => {
+    expect((await call('POST', '/acd/sites/shenzhen/agents/li-na/state', { state: 'not-ready', reason: 'break' })).status).toBe(200);
+    await arrives('c-callback', NORMAL_CALLER);
+    await publish('telephony.calls', 'c-callback', (meta) =>
+      encodeEvent(CallbackRequestedSchema, { callId: 'c-callback', nodeId: 'offer-callback', queue: 'general', businessType: 'general', callbackNumber: NORMAL_CALLER }, meta),
+    );
+    await eventually((site) => callbacks(site).length === 1);
+    await hangsUp('c-callback');
+    // Wait until the reactor has applied the hang-up (version 3 of the call's stream), then the line must still hold the call.
+    const deadline = Date.now() + 10_000;
+    const applied = () => service.context.prisma.projectionStream.findUnique({ where: { projection_streamId: { projection: 'routing.telephony-calls', streamId: 'c-callback' } } });
+    while (((await applied())?.version ?? 0) < 3) {
+      if (Date.now() > deadline) throw new Error('the hang-up was never applied');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const site = (await call('GET', '/acd/sites/shenzhen')).body;
+    expect(callbacks(site)).toEqual(['c-callback']);
+
+    expect(await call('POST', '/acd/sites/shenzhen/agents/li-na/state', { state: 'ready' })).toMatchObject({ body: { events: ['AgentStateChanged', 'CallbackOffered', 'AgentStateChanged'] } });
+    expect(await call('GET', '/acd/sites/shenzhen/agents/li-na')).toMatchObject({ body: { state: 'reserved', callId: 'c-callback', offer: { callId: 'c-callback', callback: true } } });
   });
 });

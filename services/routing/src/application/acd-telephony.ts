@@ -1,4 +1,4 @@
-// Telephony's calls drive the ACD: a caller asking for an agent is queued at the site the dial plan picks, a hang-up leaves the queue.
+// Telephony's calls drive the ACD: a caller asking for an agent (or a callback) is queued at the site the dial plan picks, a hang-up leaves the queue.
 import { timestampMs } from '@bufbuild/protobuf/wkt';
 import type { DecodedEvent } from '@switchboard/contracts';
 import type { EventStore, Projection, ProjectionTx } from '@switchboard/event-store';
@@ -62,6 +62,24 @@ export function telephonyCallsReactor(desk: SiteDesk, store: EventStore, logger:
   const knownCall = async (tx: ProjectionTx, callId: string): Promise<KnownCall | undefined> =>
     (await tx.$queryRaw<KnownCall[]>`select calling_number, dialled_number, switch_site_id, queued_site_id from telephony_calls where call_id = ${callId}`)[0];
 
+  /** Queues the call at its site once (a redelivery or a second request finds it there); the site, or undefined when none takes it. */
+  async function queue(tx: ProjectionTx, callId: string, queueId: string, businessType: string, at: number): Promise<string | undefined> {
+    const call = await knownCall(tx, callId);
+    if (call === undefined) {
+      logger.warn({ callId }, 'an agent was requested for a call routing never saw arrive');
+      return undefined;
+    }
+    if (call.queued_site_id !== '') return call.queued_site_id;
+    const siteId = await siteFor(call, businessType, new Date(at));
+    if (siteId === undefined) {
+      logger.warn({ callId }, 'no site takes the call: the dial plan routes it nowhere');
+      return undefined;
+    }
+    await run(siteId, { type: 'QueueCall', callId, queueId, tier: await tierOf(tx, call.calling_number), urgency: 0, at });
+    await tx.$executeRaw`update telephony_calls set queued_site_id = ${siteId} where call_id = ${callId}`;
+    return siteId;
+  }
+
   async function apply(tx: ProjectionTx, event: DecodedEvent): Promise<void> {
     switch (event.type) {
       case 'CallArrived': {
@@ -72,23 +90,31 @@ export function telephonyCallsReactor(desk: SiteDesk, store: EventStore, logger:
       }
       case 'AgentRequested': {
         const m = event.message;
-        const call = await knownCall(tx, m.callId);
-        if (call === undefined) return logger.warn({ callId: m.callId }, 'an agent was requested for a call routing never saw arrive');
+        await queue(tx, m.callId, m.queue, m.businessType, m.requestedAt === undefined ? Date.now() : timestampMs(m.requestedAt));
+        return;
+      }
+      case 'CallbackRequested': {
+        // Asked in the IVR or while waiting: the call takes (or keeps) its place in line, then waits for the dial-back.
+        const m = event.message;
         const at = m.requestedAt === undefined ? Date.now() : timestampMs(m.requestedAt);
-        const siteId = call.queued_site_id || (await siteFor(call, m.businessType, new Date(at)));
-        if (siteId === undefined) return logger.warn({ callId: m.callId }, 'no site takes the call: the dial plan routes it nowhere');
-        await run(siteId, { type: 'QueueCall', callId: m.callId, queueId: m.queue, tier: await tierOf(tx, call.calling_number), urgency: 0, at });
-        await tx.$executeRaw`update telephony_calls set queued_site_id = ${siteId} where call_id = ${m.callId}`;
+        const siteId = await queue(tx, m.callId, m.queue, m.businessType, at);
+        if (siteId === undefined) return;
+        const call = await desk.read(siteId, ({ state }) => (state.status === 'registered' ? state.calls.get(m.callId) : undefined));
+        if (call === undefined || call.callbackNumber !== undefined) return;
+        await run(siteId, { type: 'ScheduleCallback', callId: m.callId, callbackNumber: m.callbackNumber, at });
         return;
       }
       case 'CallEnded': {
         const m = event.message;
-        const call = await knownCall(tx, m.callId);
-        if (call === undefined || call.queued_site_id === '') return;
+        const known = await knownCall(tx, m.callId);
+        if (known === undefined || known.queued_site_id === '') return;
+        const siteId = known.queued_site_id;
         const at = m.endedAt === undefined ? Date.now() : timestampMs(m.endedAt);
-        const phase = await desk.read(call.queued_site_id, ({ state }) => (state.status === 'registered' ? state.calls.get(m.callId)?.phase.status : undefined));
-        if (phase === 'connected') await run(call.queued_site_id, { type: 'EndCall', callId: m.callId, at });
-        else if (phase !== undefined) await run(call.queued_site_id, { type: 'AbandonCall', callId: m.callId, at });
+        const call = await desk.read(siteId, ({ state }) => (state.status === 'registered' ? state.calls.get(m.callId) : undefined));
+        // A caller waiting for a callback hung up on purpose: the call keeps its place until an agent dials back.
+        if (call === undefined || call.callbackNumber !== undefined) return;
+        if (call.phase.status === 'connected') await run(siteId, { type: 'EndCall', callId: m.callId, at });
+        else await run(siteId, { type: 'AbandonCall', callId: m.callId, at });
         return;
       }
       default:
