@@ -135,6 +135,23 @@ describe('the ACD API', () => {
     ]);
   });
 
+  it('schedules a callback that keeps its place, offers the dial-back and records whether the caller was reached', async () => {
+    expect((await call('POST', '/acd/sites/shenzhen/agents/wang-fang/state', { state: 'not-ready', reason: 'training' })).status).toBe(200);
+    expect(await call('POST', '/acd/sites/shenzhen/calls', { callId: 'c-callback', queueId: 'waybills', tier: 'gold' })).toMatchObject({ body: { events: ['CallQueued'] } });
+    const badNumber = await call('POST', '/acd/sites/shenzhen/calls/c-callback/callback', { callbackNumber: '12345' });
+    expect(badNumber).toMatchObject({ status: 400, body: { errors: [{ path: 'body/callbackNumber' }] } });
+    expect(await call('POST', '/acd/sites/shenzhen/calls/c-callback/callback', { callbackNumber: '+8613812345678' })).toMatchObject({ status: 200, body: { events: ['CallbackScheduled'] } });
+    const site = await call('GET', '/acd/sites/shenzhen');
+    expect(((site.body['queues'] as Json[])[0]?.['waiting'] as Json[])[0]).toMatchObject({ callId: 'c-callback', callback: true, position: 1 });
+
+    expect(await call('POST', '/acd/sites/shenzhen/agents/wang-fang/state', { state: 'ready' })).toMatchObject({ body: { events: ['AgentStateChanged', 'CallbackOffered', 'AgentStateChanged'] } });
+    expect((await call('POST', '/acd/sites/shenzhen/calls/c-callback/accept', { agentId: 'wang-fang' })).status).toBe(200);
+    expect(await call('POST', '/acd/sites/shenzhen/calls/c-normal/callback-outcome', { outcome: 'reached' })).toMatchObject({ status: 409, body: { code: 'not-a-callback' } });
+    const done = await call('POST', '/acd/sites/shenzhen/calls/c-callback/callback-outcome', { outcome: 'not-reached' });
+    expect(done.status).toBe(200);
+    expect(done.body['events']).toContain('CallCompleted');
+  });
+
   it('refuses bad input naming the field, and an unknown agent or site with 404', async () => {
     const bad = await call('POST', '/acd/sites/shenzhen/calls', { callId: 'c-bad', queueId: 'waybills', tier: 'diamond' });
     expect(bad.status).toBe(400);

@@ -61,6 +61,8 @@ const CallBody = Type.Object(
   { additionalProperties: false },
 );
 const AgentOnly = Type.Object({ agentId: Id('agent-0042') }, { additionalProperties: false });
+const CallbackBody = Type.Object({ callbackNumber: Type.String({ pattern: '^\\+[1-9][0-9]{6,14}$', description: 'the number to dial back, E.164, like +8613812345678' }) }, { additionalProperties: false });
+const CallbackOutcomeBody = Type.Object({ outcome: Type.Union([Type.Literal('reached'), Type.Literal('not-reached')]) }, { additionalProperties: false });
 
 const Outcome = Type.Object({ events: Type.Array(Type.String(), { description: 'the event types the command recorded, in order' }), version: Type.Integer() });
 const Problems = { 400: ProblemDetailsSchema, 404: ProblemDetailsSchema, 409: ProblemDetailsSchema, 422: ProblemDetailsSchema };
@@ -237,6 +239,20 @@ export function acdRoutes(desk: SiteDesk): ServiceRoutes {
     app.post('/acd/sites/:siteId/calls/:callId/end', { schema: { params: CallParams, response: commandResponse } }, async (request) => {
       const { siteId, callId } = request.params;
       return outcome(await desk.execute(siteId, { type: 'EndCall', callId, at: Date.now() }));
+    });
+
+    app.post('/acd/sites/:siteId/calls/:callId/callback', { schema: { params: CallParams, body: CallbackBody, response: commandResponse } }, async (request) => {
+      const { siteId, callId } = request.params;
+      return outcome(await desk.execute(siteId, { type: 'ScheduleCallback', callId, callbackNumber: request.body.callbackNumber, at: Date.now() }));
+    });
+
+    // The agent who dialled a callback back ends it with whether the caller answered.
+    app.post('/acd/sites/:siteId/calls/:callId/callback-outcome', { schema: { params: CallParams, body: CallbackOutcomeBody, response: commandResponse } }, async (request) => {
+      const { siteId, callId } = request.params;
+      // The engine would end an ordinary call here and drop the outcome: say so instead of recording nothing.
+      const isCallback = await desk.read(siteId, ({ state }) => (state.status === 'registered' ? state.calls.get(callId)?.callbackNumber !== undefined : false));
+      if (!isCallback) throw new ProblemError({ status: 409, code: 'not-a-callback', detail: `call ${callId} is not a callback at site ${siteId}: end it with /end` });
+      return outcome(await desk.execute(siteId, { type: 'EndCall', callId, callbackOutcome: request.body.outcome, at: Date.now() }));
     });
 
     app.get('/acd/sites/:siteId', { schema: { params: SiteParams, response: { 200: SiteView, 400: ProblemDetailsSchema, 404: ProblemDetailsSchema } } }, async (request) => {
