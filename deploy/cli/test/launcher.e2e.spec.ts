@@ -11,9 +11,25 @@ const cli = join(repoRoot, 'deploy/cli/src/main.ts');
 const names = ['console', 'telephony', 'routing', 'customers', 'orders', 'qa', 'reporting'];
 
 const launched: ChildProcess[] = [];
-afterAll(() => {
-  for (const child of launched) if (child.exitCode === null) child.kill('SIGKILL');
-});
+// A launcher left running by a failed test is stopped as a user would (Ctrl-C), so that it stops its
+// services and Postgres too (they run in process groups of their own and would outlive a SIGKILL).
+afterAll(async () => {
+  await Promise.all(
+    launched
+      .filter((child) => child.exitCode === null)
+      .map(
+        (child) =>
+          new Promise<void>((done) => {
+            const force = setTimeout(() => child.kill('SIGKILL'), 30_000);
+            child.once('exit', () => {
+              clearTimeout(force);
+              done();
+            });
+            child.kill('SIGINT');
+          }),
+      ),
+  );
+}, 40_000);
 
 /** Resolves true once the launcher reports it runs; fails at once if it exited instead. */
 const running = (launcher: ReturnType<typeof launch>) => () => {

@@ -95,7 +95,7 @@ describe('ingestion into ClickHouse', () => {
     await reporting.close();
   }, 90_000);
 
-  it('refuses a range that ends before it starts, saying so', async () => {
+  it('shows no last event before any, and refuses a range that ends before it starts, saying so', async () => {
     const env = {
       PORT: '0',
       LOG_LEVEL: 'silent',
@@ -104,6 +104,8 @@ describe('ingestion into ClickHouse', () => {
       CHDB_PATH: join(await mkdtemp(join(tmpdir(), 'chdb-')), 'data'),
     };
     const reporting = await startEventSourcedService(reportingService(parseConfig(reportingConfig, env)), { env, handleSignals: false });
+    // Nothing ingested yet: no last event (not the epoch ClickHouse's max() gives an empty table).
+    expect(await (await fetch(`${reporting.url}/ingestion`)).json()).toEqual({ lastEventAt: null, lastIngestedAt: null, lagSeconds: null });
     const response = await fetch(`${reporting.url}/events/summary?from=${day.to}&to=${day.from}`);
     expect(response.status).toBe(400);
     expect(((await response.json()) as { detail: string }).detail).toContain('must be before');

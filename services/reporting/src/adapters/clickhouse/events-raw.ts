@@ -59,7 +59,8 @@ export async function latestIngested(client: ClickHouseClient): Promise<{ occurr
     query: `select max(occurred_at) as occurred_at, max(ingested_at) as ingested_at, count() as n from events_raw_v1`,
     format: 'JSONEachRow',
   });
-  const [row] = await result.json<{ occurred_at: string; ingested_at: string; n: string }>();
-  if (!row || row.n === '0') return undefined;
+  const [row] = await result.json<{ occurred_at: string; ingested_at: string; n: string | number }>();
+  // max() of an empty table is the epoch, not null: only a count tells.
+  if (!row || Number(row.n) === 0) return undefined;
   return { occurredAt: new Date(`${row.occurred_at}Z`), ingestedAt: new Date(`${row.ingested_at}Z`) };
 }
