@@ -3,7 +3,7 @@
 // customers service, and the agent's desk shows the offer with why it came to her.
 import { createHmac, randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
-import { eventually, freePort, freshDatabase, startServiceProcess, type ServiceProcess } from '@switchboard/testing';
+import { eventually, freePort, freshDatabase, jsonClient, startServiceProcess, type ServiceProcess } from '@switchboard/testing';
 
 const NATIONAL = '+8695105555';
 const CALLER = '+8675588880000';
@@ -16,15 +16,8 @@ afterAll(async () => {
   await Promise.all(running.map((p) => p.kill('SIGTERM')));
 });
 
-async function send(method: string, url: string, body?: unknown, headers: Record<string, string> = {}) {
-  const response = await fetch(url, {
-    method,
-    headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
-    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-  });
-  const text = await response.text();
-  return { status: response.status, body: (text ? JSON.parse(text) : {}) as Record<string, unknown> };
-}
+/** Absolute URLs: this test talks to three services. */
+const send = (method: string, url: string, body?: unknown, headers: Record<string, string> = {}) => jsonClient(() => '')(method, url, body, headers);
 
 /** What a switch does: sign "<timestamp>.<raw body>" with the shared secret. */
 function signed(body: unknown) {

@@ -31,3 +31,18 @@ export async function eventually(what: string, check: () => boolean | Promise<bo
 }
 export { schemaDrift } from './schema-drift.ts';
 export { startServiceProcess, type ServiceProcess } from './service-process.ts';
+
+export type Json = Record<string, unknown>;
+
+/** Calls a service's JSON API the way a browser or a switch would: `call(method, path, body?)` → status and parsed body. */
+export function jsonClient(baseUrl: () => string) {
+  return async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: Json }> => {
+    const response = await fetch(`${baseUrl()}${path}`, {
+      method,
+      headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    const text = await response.text();
+    return { status: response.status, body: (text ? JSON.parse(text) : {}) as Json };
+  };
+}

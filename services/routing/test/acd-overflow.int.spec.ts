@@ -3,23 +3,15 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AgentRequestedSchema, CallArrivedSchema, CallEndedSchema, encodeEvent } from '@switchboard/contracts';
 import { startEventSourcedService } from '@switchboard/service-kit';
-import { freshDatabase } from '@switchboard/testing';
+import { freshDatabase, jsonClient, type Json } from '@switchboard/testing';
 import { routingService } from '../src/service.ts';
 
 type Running = Awaited<ReturnType<typeof startEventSourcedService>>;
-type Json = Record<string, unknown>;
 
 describe('overflow between sites', () => {
   let service: Running;
 
-  const call = async (method: string, path: string, body?: unknown) => {
-    const response = await fetch(`${service.url}${path}`, {
-      method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: response.status, body: (await response.json()) as Json };
-  };
+  const call = jsonClient(() => service.url);
   const telephony = (streamVersion: number, value: (meta: { eventId: string; streamId: string; streamVersion: number; occurredAt: Date }) => Uint8Array) =>
     service.context.bus.publish('telephony.calls', [{ key: 'c-1', value: value({ eventId: randomUUID(), streamId: 'c-1', streamVersion, occurredAt: new Date() }) }]);
   const eventually = async (path: string, done: (body: Json) => boolean): Promise<Json> => {

@@ -3,11 +3,10 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AgentRequestedSchema, CallArrivedSchema, CallbackRequestedSchema, CallEndedSchema, CustomerRegisteredSchema, CustomerTier, encodeEvent } from '@switchboard/contracts';
 import { startEventSourcedService } from '@switchboard/service-kit';
-import { freshDatabase } from '@switchboard/testing';
+import { freshDatabase, jsonClient, type Json } from '@switchboard/testing';
 import { routingService } from '../src/service.ts';
 
 type Running = Awaited<ReturnType<typeof startEventSourcedService>>;
-type Json = Record<string, unknown>;
 
 const NATIONAL = '+8695105555';
 const PLATINUM_CALLER = '+8675500000001';
@@ -19,14 +18,7 @@ describe('the ACD fed by telephony.calls', () => {
   let service: Running;
   const versions = new Map<string, number>();
 
-  const call = async (method: string, path: string, body?: unknown) => {
-    const response = await fetch(`${service.url}${path}`, {
-      method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: response.status, body: (await response.json()) as Json };
-  };
+  const call = jsonClient(() => service.url);
   /** Publishes like telephony does: keyed by call, each call's events numbered in order. */
   const publish = async (topic: string, streamId: string, value: (meta: { eventId: string; streamId: string; streamVersion: number; occurredAt: Date }) => Uint8Array) => {
     const streamVersion = (versions.get(streamId) ?? 0) + 1;

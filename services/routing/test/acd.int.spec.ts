@@ -1,26 +1,18 @@
 // The ACD through the routing service's HTTP API: a platinum caller first, the why of an offer, no-answers, a restart, bad input.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEventSourcedService } from '@switchboard/service-kit';
-import { freshDatabase } from '@switchboard/testing';
+import { freshDatabase, jsonClient, type Json } from '@switchboard/testing';
 import { SiteDesk } from '../src/application/site-desk.ts';
 import { routingService } from '../src/service.ts';
 
 type Running = Awaited<ReturnType<typeof startEventSourcedService>>;
-type Json = Record<string, unknown>;
 
 describe('the ACD API', () => {
   let env: Record<string, string>;
   let service: Running;
 
   const start = () => startEventSourcedService(routingService, { env, handleSignals: false });
-  const call = async (method: string, path: string, body?: unknown) => {
-    const response = await fetch(`${service.url}${path}`, {
-      method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: response.status, body: (await response.json()) as Json };
-  };
+  const call = jsonClient(() => service.url);
   const waitingIn = (site: Json, queueId: string) =>
     ((site['queues'] as Json[]).find((q) => q['queueId'] === queueId)?.['waiting'] as Json[]).map((c) => ({ callId: c['callId'], position: c['position'], tier: c['tier'] }));
   const agentsOf = (site: Json) => (site['agents'] as Json[]).map((a) => ({ agentId: a['agentId'], state: a['state'], reason: a['reason'] }));
