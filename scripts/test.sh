@@ -15,6 +15,7 @@ pnpm --silent --filter @switchboard/contracts check
 
 say "typecheck (tsc, strict)"
 pnpm --silent exec turbo run typecheck --output-logs=errors-only
+pnpm --silent exec tsc -p tsconfig.json   # the cross-service tests under test/
 
 say "tests (unit, integration against embedded Postgres and the mock Kafka, end to end)"
 results="$(mktemp -d)/vitest.json"
