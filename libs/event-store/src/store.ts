@@ -88,6 +88,12 @@ export class EventStore {
     });
   }
 
+  /** The stream's current version (0 for a stream not begun), without loading its events. */
+  async version(streamId: string): Promise<number> {
+    const last = await this.prisma.event.findFirst({ where: { streamId }, orderBy: { version: 'desc' }, select: { version: true } });
+    return last?.version ?? 0;
+  }
+
   /**
    * Appends `messages` after `expectedVersion` (0 for a new stream) and queues them in the outbox, in one
    * transaction. Throws StreamVersionConflict when the stream moved on. Returns the new stream version.

@@ -189,3 +189,12 @@ describe('the outbox relay', () => {
     await b.stop();
   });
 });
+
+describe('a stream version', () => {
+  it('is 0 before the first event and the last version after, without loading the stream', async () => {
+    const id = uniqueName('customer');
+    expect(await store.version(id)).toBe(0);
+    await store.append(id, 0, [registered(id), tierChanged(id, CustomerTier.GOLD, CustomerTier.NORMAL)], { occurredAt: at });
+    expect(await store.version(id)).toBe(2);
+  });
+});

@@ -86,7 +86,7 @@ export class SiteDesk {
       const decision = acdDecider.decide(command, site.state);
       if ('rejected' in decision) {
         // A refusal appends nothing, so no conflict would reveal a stale copy: check the log before saying no.
-        if (attempt < this.maxAttempts && (await this.storedVersion(siteId)) !== site.version) {
+        if (attempt < this.maxAttempts && (await this.store.version(acdSiteStream(siteId))) !== site.version) {
           this.cache.delete(siteId);
           continue;
         }
@@ -125,12 +125,6 @@ export class SiteDesk {
     for (const stored of history) apply(site, stored.event);
     this.cache.set(siteId, site);
     return site;
-  }
-
-  /** The version the log holds now; 0 for a stream not begun. */
-  private async storedVersion(siteId: string): Promise<number> {
-    const last = await this.store.prisma.event.findFirst({ where: { streamId: acdSiteStream(siteId) }, orderBy: { version: 'desc' }, select: { version: true } });
-    return last?.version ?? 0;
   }
 
   /** A site nobody registered is not kept: a stray read must not grow the cache or the clock's rounds. */
