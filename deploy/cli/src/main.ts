@@ -1,30 +1,33 @@
-// `pnpm switchboard <command>`: the command line of Switchboard. Later features add their commands here.
-import { spawnSync } from 'node:child_process';
+// `pnpm switchboard <command>`: the command line of Switchboard. Each command is a file in ./commands.
+import { readdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { start } from './start.ts';
+import type { CliCommand } from './commands/types.ts';
 
-const repoRoot = resolve(import.meta.dirname, '../../..');
+const folder = resolve(import.meta.dirname, 'commands');
 
-/** The benchmarks live in their own package; they run in a process of their own, with their own Postgres. */
-async function bench(args: string[]): Promise<void> {
-  const result = spawnSync(process.execPath, [resolve(repoRoot, 'bench/src/main.ts'), ...args], { stdio: 'inherit', cwd: repoRoot });
-  process.exitCode = result.status ?? 1;
+async function loadCommands(): Promise<Map<string, CliCommand>> {
+  const files = (await readdir(folder)).filter((f) => f.endsWith('.ts') && f !== 'types.ts' && !f.includes('.spec.')).sort();
+  const commands = new Map<string, CliCommand>();
+  for (const file of files) {
+    const module = (await import(resolve(folder, file))) as { command?: CliCommand };
+    if (module.command) commands.set(file.slice(0, -'.ts'.length), module.command);
+  }
+  return commands;
 }
 
-const commands: Record<string, { summary: string; run: (args: string[]) => Promise<void> }> = {
-  start: { summary: 'run the whole system on this machine (embedded Postgres and local event log by default)', run: () => start() },
-  bench: { summary: 'run the benchmarks (all, or: local-log, event-store, kafka) and print their figures', run: bench },
-  help: { summary: 'list the commands', run: async () => printHelp() },
-};
-
-function printHelp(): void {
+function printHelp(commands: Map<string, CliCommand>): void {
   process.stdout.write('usage: ./switchboard <command>   (or pnpm switchboard <command>)\n\n');
-  for (const [name, command] of Object.entries(commands)) process.stdout.write(`  ${name.padEnd(10)} ${command.summary}\n`);
+  for (const [name, command] of commands) process.stdout.write(`  ${name.padEnd(10)} ${command.summary}\n`);
   process.stdout.write('  test       install what is missing, then run every check and test (./switchboard test)\n');
 }
 
+const commands = await loadCommands();
 const [name = 'help', ...args] = process.argv.slice(2);
-const command = commands[name];
+if (name === 'help' || name === '--help' || name === '-h') {
+  printHelp(commands);
+  process.exit(0);
+}
+const command = commands.get(name);
 if (!command) {
   process.stderr.write(`unknown command "${name}"; run ./switchboard help for the list\n`);
   process.exit(2);
