@@ -60,6 +60,8 @@ export function changeAgent(
   status: AgentStatus,
   details: { readonly reason?: string; readonly callId?: string; readonly wrapUpEndsAt?: number } = {},
 ): void {
+  // Leaving wrap-up names the call wrapped up, so reporting can close the call's after-call work.
+  const wrappedCall = statusNow(d, agent) === 'wrap-up' && status !== 'wrap-up' && agent.presence.status === 'wrap-up' ? agent.presence.callId : undefined;
   d.events.push(
     create(AgentStateChangedSchema, {
       agentId: agent.agentId,
@@ -67,7 +69,7 @@ export function changeAgent(
       state: agentStates[status],
       reasonCode: details.reason ?? '',
       changedAt: ts(d.at),
-      callId: details.callId ?? '',
+      callId: details.callId ?? wrappedCall ?? '',
       ...(details.wrapUpEndsAt === undefined ? {} : { wrapUpEndsAt: ts(details.wrapUpEndsAt) }),
     }),
   );

@@ -102,7 +102,8 @@ export type AgentStateChanged = Message<"switchboard.routing.v1.AgentStateChange
   changedAt?: Timestamp | undefined;
 
   /**
-   * The call the agent is reserved for, on, or wrapping up; empty otherwise.
+   * The call the agent is reserved for, on, or wrapping up; when leaving wrap-up, the call just wrapped
+   * up; empty otherwise.
    *
    * @generated from field: string call_id = 6;
    */
