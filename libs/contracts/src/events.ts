@@ -14,12 +14,14 @@ import {
   CallbackRequestedSchema,
   CallEndedSchema,
   CallHeldSchema,
+  CallNotAnsweredByAgentSchema,
   CallResumedSchema,
   CallTransferredSchema,
   DigitsCollectedSchema,
   IvrStepEnteredSchema,
   RecordingReadySchema,
   SelfServiceCompletedSchema,
+  SwitchCommandRefusedSchema,
 } from './generated/switchboard/telephony/v1/events_pb.ts';
 // routing: dial plan
 import { DialPlanPublishedSchema, SiteConfiguredSchema } from './generated/switchboard/routing/v1/dial_plan_events_pb.ts';
@@ -62,6 +64,8 @@ export const eventSchemas = [
   CallTransferredSchema,
   CallEndedSchema,
   RecordingReadySchema,
+  CallNotAnsweredByAgentSchema,
+  SwitchCommandRefusedSchema,
   SiteRegisteredSchema,
   AgentStateChangedSchema,
   // routing: dial plan

@@ -14,7 +14,7 @@ import type { Message, UnknownEnum } from "@bufbuild/protobuf";
  * Describes the file switchboard/telephony/v1/events.proto.
  */
 export const file_switchboard_telephony_v1_events: GenFile = /*@__PURE__*/
-  fileDesc("CiVzd2l0Y2hib2FyZC90ZWxlcGhvbnkvdjEvZXZlbnRzLnByb3RvEhhzd2l0Y2hib2FyZC50ZWxlcGhvbnkudjEiqAEKC0NhbGxBcnJpdmVkEg8KB2NhbGxfaWQYASABKAkSFgoOY2FsbGluZ19udW1iZXIYAiABKAkSFgoOZGlhbGxlZF9udW1iZXIYAyABKAkSLgoKYXJyaXZlZF9hdBgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASFwoPc3dpdGNoX2NhbGxfcmVmGAUgASgJEg8KB3NpdGVfaWQYBiABKAkiwAEKDkl2clN0ZXBFbnRlcmVkEg8KB2NhbGxfaWQYASABKAkSDwoHbm9kZV9pZBgCIAEoCRIRCglub2RlX2tpbmQYAyABKAkSMwoGYnJhbmNoGAQgASgOMiMuc3dpdGNoYm9hcmQudGVsZXBob255LnYxLkl2ckJyYW5jaBIUCgxmbG93X3ZlcnNpb24YBSABKA0SLgoKZW50ZXJlZF9hdBgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAimQEKD0RpZ2l0c0NvbGxlY3RlZBIPCgdjYWxsX2lkGAEgASgJEg8KB25vZGVfaWQYAiABKAkSDgoGZGlnaXRzGAMgASgJEhAKCGFjY2VwdGVkGAQgASgIEhAKCHZhcmlhYmxlGAUgASgJEjAKDGNvbGxlY3RlZF9hdBgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAi4gIKFFNlbGZTZXJ2aWNlQ29tcGxldGVkEg8KB2NhbGxfaWQYASABKAkSDwoHbm9kZV9pZBgCIAEoCRIPCgdzZXJ2aWNlGAMgASgJEj0KB291dGNvbWUYBCABKA4yLC5zd2l0Y2hib2FyZC50ZWxlcGhvbnkudjEuU2VsZlNlcnZpY2VPdXRjb21lEhMKC3Nwb2tlbl90ZXh0GAUgASgJEkoKBmZpZWxkcxgGIAMoCzI6LnN3aXRjaGJvYXJkLnRlbGVwaG9ueS52MS5TZWxmU2VydmljZUNvbXBsZXRlZC5GaWVsZHNFbnRyeRIWCg5mYWlsdXJlX3JlYXNvbhgHIAEoCRIwCgxjb21wbGV0ZWRfYXQYCCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wGi0KC0ZpZWxkc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEinAEKDkFnZW50UmVxdWVzdGVkEg8KB2NhbGxfaWQYASABKAkSDwoHbm9kZV9pZBgCIAEoCRINCgVxdWV1ZRgDIAEoCRIVCg1idXNpbmVzc190eXBlGAQgASgJEhAKCGxhbmd1YWdlGAUgASgJEjAKDHJlcXVlc3RlZF9hdBgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiuAEKEUNhbGxiYWNrUmVxdWVzdGVkEg8KB2NhbGxfaWQYASABKAkSDwoHbm9kZV9pZBgCIAEoCRINCgVxdWV1ZRgDIAEoCRIVCg1idXNpbmVzc190eXBlGAQgASgJEhAKCGxhbmd1YWdlGAUgASgJEhcKD2NhbGxiYWNrX251bWJlchgGIAEoCRIwCgxyZXF1ZXN0ZWRfYXQYByABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wImkKE0NhbGxBbnN3ZXJlZEJ5QWdlbnQSDwoHY2FsbF9pZBgBIAEoCRIQCghhZ2VudF9pZBgCIAEoCRIvCgthbnN3ZXJlZF9hdBgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiSAoIQ2FsbEhlbGQSDwoHY2FsbF9pZBgBIAEoCRIrCgdoZWxkX2F0GAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCJOCgtDYWxsUmVzdW1lZBIPCgdjYWxsX2lkGAEgASgJEi4KCnJlc3VtZWRfYXQYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIn0KD0NhbGxUcmFuc2ZlcnJlZBIPCgdjYWxsX2lkGAEgASgJEhUKDWZyb21fYWdlbnRfaWQYAiABKAkSDgoGdGFyZ2V0GAMgASgJEjIKDnRyYW5zZmVycmVkX2F0GAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCKDAQoJQ2FsbEVuZGVkEg8KB2NhbGxfaWQYASABKAkSNwoIZW5kZWRfYnkYAiABKA4yJS5zd2l0Y2hib2FyZC50ZWxlcGhvbnkudjEuQ2FsbEVuZGVkQnkSLAoIZW5kZWRfYXQYAyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wInYKDlJlY29yZGluZ1JlYWR5Eg8KB2NhbGxfaWQYASABKAkSCwoDdXJsGAIgASgJEhgKEGR1cmF0aW9uX3NlY29uZHMYAyABKA0SLAoIcmVhZHlfYXQYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wKnkKC0NhbGxFbmRlZEJ5Eh0KGUNBTExfRU5ERURfQllfVU5TUEVDSUZJRUQQABIYChRDQUxMX0VOREVEX0JZX0NBTExFUhABEhcKE0NBTExfRU5ERURfQllfQUdFTlQQAhIYChRDQUxMX0VOREVEX0JZX1NZU1RFTRADKlMKCUl2ckJyYW5jaBIaChZJVlJfQlJBTkNIX1VOU1BFQ0lGSUVEEAASEwoPSVZSX0JSQU5DSF9PUEVOEAESFQoRSVZSX0JSQU5DSF9DTE9TRUQQAip+ChJTZWxmU2VydmljZU91dGNvbWUSJAogU0VMRl9TRVJWSUNFX09VVENPTUVfVU5TUEVDSUZJRUQQABIhCh1TRUxGX1NFUlZJQ0VfT1VUQ09NRV9BTlNXRVJFRBABEh8KG1NFTEZfU0VSVklDRV9PVVRDT01FX0ZBSUxFRBACYgZwcm90bzM", [file_google_protobuf_timestamp]);
+  fileDesc("CiVzd2l0Y2hib2FyZC90ZWxlcGhvbnkvdjEvZXZlbnRzLnByb3RvEhhzd2l0Y2hib2FyZC50ZWxlcGhvbnkudjEiqAEKC0NhbGxBcnJpdmVkEg8KB2NhbGxfaWQYASABKAkSFgoOY2FsbGluZ19udW1iZXIYAiABKAkSFgoOZGlhbGxlZF9udW1iZXIYAyABKAkSLgoKYXJyaXZlZF9hdBgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASFwoPc3dpdGNoX2NhbGxfcmVmGAUgASgJEg8KB3NpdGVfaWQYBiABKAkiwAEKDkl2clN0ZXBFbnRlcmVkEg8KB2NhbGxfaWQYASABKAkSDwoHbm9kZV9pZBgCIAEoCRIRCglub2RlX2tpbmQYAyABKAkSMwoGYnJhbmNoGAQgASgOMiMuc3dpdGNoYm9hcmQudGVsZXBob255LnYxLkl2ckJyYW5jaBIUCgxmbG93X3ZlcnNpb24YBSABKA0SLgoKZW50ZXJlZF9hdBgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAimQEKD0RpZ2l0c0NvbGxlY3RlZBIPCgdjYWxsX2lkGAEgASgJEg8KB25vZGVfaWQYAiABKAkSDgoGZGlnaXRzGAMgASgJEhAKCGFjY2VwdGVkGAQgASgIEhAKCHZhcmlhYmxlGAUgASgJEjAKDGNvbGxlY3RlZF9hdBgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAi4gIKFFNlbGZTZXJ2aWNlQ29tcGxldGVkEg8KB2NhbGxfaWQYASABKAkSDwoHbm9kZV9pZBgCIAEoCRIPCgdzZXJ2aWNlGAMgASgJEj0KB291dGNvbWUYBCABKA4yLC5zd2l0Y2hib2FyZC50ZWxlcGhvbnkudjEuU2VsZlNlcnZpY2VPdXRjb21lEhMKC3Nwb2tlbl90ZXh0GAUgASgJEkoKBmZpZWxkcxgGIAMoCzI6LnN3aXRjaGJvYXJkLnRlbGVwaG9ueS52MS5TZWxmU2VydmljZUNvbXBsZXRlZC5GaWVsZHNFbnRyeRIWCg5mYWlsdXJlX3JlYXNvbhgHIAEoCRIwCgxjb21wbGV0ZWRfYXQYCCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wGi0KC0ZpZWxkc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEinAEKDkFnZW50UmVxdWVzdGVkEg8KB2NhbGxfaWQYASABKAkSDwoHbm9kZV9pZBgCIAEoCRINCgVxdWV1ZRgDIAEoCRIVCg1idXNpbmVzc190eXBlGAQgASgJEhAKCGxhbmd1YWdlGAUgASgJEjAKDHJlcXVlc3RlZF9hdBgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiuAEKEUNhbGxiYWNrUmVxdWVzdGVkEg8KB2NhbGxfaWQYASABKAkSDwoHbm9kZV9pZBgCIAEoCRINCgVxdWV1ZRgDIAEoCRIVCg1idXNpbmVzc190eXBlGAQgASgJEhAKCGxhbmd1YWdlGAUgASgJEhcKD2NhbGxiYWNrX251bWJlchgGIAEoCRIwCgxyZXF1ZXN0ZWRfYXQYByABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wImkKE0NhbGxBbnN3ZXJlZEJ5QWdlbnQSDwoHY2FsbF9pZBgBIAEoCRIQCghhZ2VudF9pZBgCIAEoCRIvCgthbnN3ZXJlZF9hdBgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiSAoIQ2FsbEhlbGQSDwoHY2FsbF9pZBgBIAEoCRIrCgdoZWxkX2F0GAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCJOCgtDYWxsUmVzdW1lZBIPCgdjYWxsX2lkGAEgASgJEi4KCnJlc3VtZWRfYXQYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIn0KD0NhbGxUcmFuc2ZlcnJlZBIPCgdjYWxsX2lkGAEgASgJEhUKDWZyb21fYWdlbnRfaWQYAiABKAkSDgoGdGFyZ2V0GAMgASgJEjIKDnRyYW5zZmVycmVkX2F0GAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCKDAQoJQ2FsbEVuZGVkEg8KB2NhbGxfaWQYASABKAkSNwoIZW5kZWRfYnkYAiABKA4yJS5zd2l0Y2hib2FyZC50ZWxlcGhvbnkudjEuQ2FsbEVuZGVkQnkSLAoIZW5kZWRfYXQYAyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wInYKDlJlY29yZGluZ1JlYWR5Eg8KB2NhbGxfaWQYASABKAkSCwoDdXJsGAIgASgJEhgKEGR1cmF0aW9uX3NlY29uZHMYAyABKA0SLAoIcmVhZHlfYXQYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wImwKFkNhbGxOb3RBbnN3ZXJlZEJ5QWdlbnQSDwoHY2FsbF9pZBgBIAEoCRIQCghhZ2VudF9pZBgCIAEoCRIvCgtyYW5nX291dF9hdBgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAirgEKFFN3aXRjaENvbW1hbmRSZWZ1c2VkEg8KB2NhbGxfaWQYASABKAkSEgoKY29tbWFuZF9pZBgCIAEoCRIPCgdjb21tYW5kGAMgASgJEhAKCGFnZW50X2lkGAQgASgJEg4KBnN0YXR1cxgFIAEoDRIOCgZyZWFzb24YBiABKAkSLgoKcmVmdXNlZF9hdBgHIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAqeQoLQ2FsbEVuZGVkQnkSHQoZQ0FMTF9FTkRFRF9CWV9VTlNQRUNJRklFRBAAEhgKFENBTExfRU5ERURfQllfQ0FMTEVSEAESFwoTQ0FMTF9FTkRFRF9CWV9BR0VOVBACEhgKFENBTExfRU5ERURfQllfU1lTVEVNEAMqUwoJSXZyQnJhbmNoEhoKFklWUl9CUkFOQ0hfVU5TUEVDSUZJRUQQABITCg9JVlJfQlJBTkNIX09QRU4QARIVChFJVlJfQlJBTkNIX0NMT1NFRBACKn4KElNlbGZTZXJ2aWNlT3V0Y29tZRIkCiBTRUxGX1NFUlZJQ0VfT1VUQ09NRV9VTlNQRUNJRklFRBAAEiEKHVNFTEZfU0VSVklDRV9PVVRDT01FX0FOU1dFUkVEEAESHwobU0VMRl9TRVJWSUNFX09VVENPTUVfRkFJTEVEEAJiBnByb3RvMw", [file_google_protobuf_timestamp]);
 
 /**
  * A call reached the platform.
@@ -506,6 +506,94 @@ export type RecordingReady = Message<"switchboard.telephony.v1.RecordingReady"> 
  */
 export const RecordingReadySchema: GenMessage<RecordingReady> = /*@__PURE__*/
   messageDesc(file_switchboard_telephony_v1_events, 11);
+
+/**
+ * The switch rang the agent a call was offered to, and nobody picked up.
+ *
+ * @generated from message switchboard.telephony.v1.CallNotAnsweredByAgent
+ */
+export type CallNotAnsweredByAgent = Message<"switchboard.telephony.v1.CallNotAnsweredByAgent"> & {
+  /**
+   * @generated from field: string call_id = 1;
+   */
+  callId: string;
+
+  /**
+   * @generated from field: string agent_id = 2;
+   */
+  agentId: string;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp rang_out_at = 3;
+   */
+  rangOutAt?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message switchboard.telephony.v1.CallNotAnsweredByAgent.
+ * Use `create(CallNotAnsweredByAgentSchema)` to create a new message.
+ */
+export const CallNotAnsweredByAgentSchema: GenMessage<CallNotAnsweredByAgent> = /*@__PURE__*/
+  messageDesc(file_switchboard_telephony_v1_events, 12);
+
+/**
+ * The switch refused a call-control command for good (or could not be reached for too long): it was not carried out.
+ *
+ * @generated from message switchboard.telephony.v1.SwitchCommandRefused
+ */
+export type SwitchCommandRefused = Message<"switchboard.telephony.v1.SwitchCommandRefused"> & {
+  /**
+   * @generated from field: string call_id = 1;
+   */
+  callId: string;
+
+  /**
+   * The command's id, as sent in its body.
+   *
+   * @generated from field: string command_id = 2;
+   */
+  commandId: string;
+
+  /**
+   * bridge, dial, hold, resume, transfer or hangup.
+   *
+   * @generated from field: string command = 3;
+   */
+  command: string;
+
+  /**
+   * The agent the command was for; empty when none.
+   *
+   * @generated from field: string agent_id = 4;
+   */
+  agentId: string;
+
+  /**
+   * The switch's HTTP status (0 when it never answered).
+   *
+   * @generated from field: uint32 status = 5;
+   */
+  status: number;
+
+  /**
+   * The switch's reason, or why delivery gave up.
+   *
+   * @generated from field: string reason = 6;
+   */
+  reason: string;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp refused_at = 7;
+   */
+  refusedAt?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message switchboard.telephony.v1.SwitchCommandRefused.
+ * Use `create(SwitchCommandRefusedSchema)` to create a new message.
+ */
+export const SwitchCommandRefusedSchema: GenMessage<SwitchCommandRefused> = /*@__PURE__*/
+  messageDesc(file_switchboard_telephony_v1_events, 13);
 
 /**
  * Who ended a call.
