@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { asDecodedEvent, type EventMessage } from '@switchboard/contracts';
+import { AgentState, asDecodedEvent, type EventMessage } from '@switchboard/contracts';
 import { decide } from './decide.ts';
 import { evolve } from './evolve.ts';
 import { seededRandom, siteSetup, siteTraffic, type SiteShape } from './simulated-traffic.ts';
@@ -59,6 +59,8 @@ function longRun(seed: number, steps: number) {
   const outcomes = new Map<string, string[]>();
   const offeredTo = new Map<string, string>();
   const holding = new Map<string, string>();
+  // Leaving wrap-up also names the call, so the state, not the call id, says whether the agent holds one.
+  const busyStates = new Set([AgentState.RESERVED, AgentState.ON_CALL, AgentState.WRAP_UP]);
   const apply = (events: readonly EventMessage[]) => {
     for (const e of events) {
       state = evolve(state, asDecodedEvent(e));
@@ -69,7 +71,7 @@ function longRun(seed: number, steps: number) {
         offeredTo.set(e.callId, e.agentId);
         holding.set(e.agentId, e.callId);
       }
-      if (e.$typeName === 'switchboard.routing.v1.AgentStateChanged' && e.callId === '') holding.delete(e.agentId);
+      if (e.$typeName === 'switchboard.routing.v1.AgentStateChanged' && !busyStates.has(e.state)) holding.delete(e.agentId);
       const type = shortType(e);
       if (type === 'CallRequeued' || OUTCOMES.has(type)) {
         const callId = (e as { callId: string }).callId;
