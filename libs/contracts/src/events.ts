@@ -1,10 +1,27 @@
 // The catalog of event messages: every event schema, its registry, and the schema_version this build writes and reads.
 import { createRegistry, type DescMessage, type MessageShape, type Registry } from '@bufbuild/protobuf';
+// customers
 import {
+  CallLinkedToCustomerSchema,
+  CustomerMergedSchema,
   CustomerPhoneNumberAddedSchema,
+  CustomerPhoneNumberRemovedSchema,
+  CustomerPreferredAgentChangedSchema,
+  CustomerProfileChangedSchema,
   CustomerRegisteredSchema,
   CustomerTierChangedSchema,
 } from './generated/switchboard/customers/v1/events_pb.ts';
+import {
+  ComplaintCallbackMadeSchema,
+  ComplaintClosedSchema,
+  ComplaintEscalatedSchema,
+  ComplaintNoteAddedSchema,
+  ComplaintOpenedSchema,
+  ComplaintReassignedSchema,
+  ComplaintResolvedSchema,
+} from './generated/switchboard/customers/v1/complaint_events_pb.ts';
+export * from './generated/switchboard/customers/v1/complaint_events_pb.ts';
+// end customers
 import { AgentStateChangedSchema, SiteRegisteredSchema } from './generated/switchboard/routing/v1/events_pb.ts';
 // telephony
 import {
@@ -48,9 +65,23 @@ import {
 
 /** Every event message. Add a new event here (a test fails if a message of an events.proto is missing). */
 export const eventSchemas = [
+  // customers
   CustomerRegisteredSchema,
   CustomerTierChangedSchema,
   CustomerPhoneNumberAddedSchema,
+  CustomerProfileChangedSchema,
+  CustomerPreferredAgentChangedSchema,
+  CustomerPhoneNumberRemovedSchema,
+  CustomerMergedSchema,
+  CallLinkedToCustomerSchema,
+  ComplaintOpenedSchema,
+  ComplaintReassignedSchema,
+  ComplaintNoteAddedSchema,
+  ComplaintResolvedSchema,
+  ComplaintCallbackMadeSchema,
+  ComplaintClosedSchema,
+  ComplaintEscalatedSchema,
+  // end customers
   // telephony
   CallArrivedSchema,
   IvrStepEnteredSchema,

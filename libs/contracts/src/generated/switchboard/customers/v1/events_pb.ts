@@ -12,7 +12,7 @@ import type { Message, UnknownEnum } from "@bufbuild/protobuf";
  * Describes the file switchboard/customers/v1/events.proto.
  */
 export const file_switchboard_customers_v1_events: GenFile = /*@__PURE__*/
-  fileDesc("CiVzd2l0Y2hib2FyZC9jdXN0b21lcnMvdjEvZXZlbnRzLnByb3RvEhhzd2l0Y2hib2FyZC5jdXN0b21lcnMudjEi2wEKEkN1c3RvbWVyUmVnaXN0ZXJlZBITCgtjdXN0b21lcl9pZBgBIAEoCRIMCgRuYW1lGAIgASgJEjQKBGtpbmQYAyABKA4yJi5zd2l0Y2hib2FyZC5jdXN0b21lcnMudjEuQ3VzdG9tZXJLaW5kEjQKBHRpZXIYBCABKA4yJi5zd2l0Y2hib2FyZC5jdXN0b21lcnMudjEuQ3VzdG9tZXJUaWVyEhUKDXBob25lX251bWJlcnMYBSADKAkSDgoGcmVnaW9uGAYgASgJEg8KB3NlZ21lbnQYByABKAkinwEKE0N1c3RvbWVyVGllckNoYW5nZWQSEwoLY3VzdG9tZXJfaWQYASABKAkSNAoEdGllchgCIAEoDjImLnN3aXRjaGJvYXJkLmN1c3RvbWVycy52MS5DdXN0b21lclRpZXISPQoNcHJldmlvdXNfdGllchgDIAEoDjImLnN3aXRjaGJvYXJkLmN1c3RvbWVycy52MS5DdXN0b21lclRpZXIiRQoYQ3VzdG9tZXJQaG9uZU51bWJlckFkZGVkEhMKC2N1c3RvbWVyX2lkGAEgASgJEhQKDHBob25lX251bWJlchgCIAEoCSqBAQoMQ3VzdG9tZXJLaW5kEh0KGUNVU1RPTUVSX0tJTkRfVU5TUEVDSUZJRUQQABIYChRDVVNUT01FUl9LSU5EX1BFUlNPThABEhkKFUNVU1RPTUVSX0tJTkRfQ09NUEFOWRACEh0KGUNVU1RPTUVSX0tJTkRfS0VZX0FDQ09VTlQQAyp7CgxDdXN0b21lclRpZXISHQoZQ1VTVE9NRVJfVElFUl9VTlNQRUNJRklFRBAAEhoKFkNVU1RPTUVSX1RJRVJfUExBVElOVU0QARIWChJDVVNUT01FUl9USUVSX0dPTEQQAhIYChRDVVNUT01FUl9USUVSX05PUk1BTBADYgZwcm90bzM");
+  fileDesc("CiVzd2l0Y2hib2FyZC9jdXN0b21lcnMvdjEvZXZlbnRzLnByb3RvEhhzd2l0Y2hib2FyZC5jdXN0b21lcnMudjEi9wEKEkN1c3RvbWVyUmVnaXN0ZXJlZBITCgtjdXN0b21lcl9pZBgBIAEoCRIMCgRuYW1lGAIgASgJEjQKBGtpbmQYAyABKA4yJi5zd2l0Y2hib2FyZC5jdXN0b21lcnMudjEuQ3VzdG9tZXJLaW5kEjQKBHRpZXIYBCABKA4yJi5zd2l0Y2hib2FyZC5jdXN0b21lcnMudjEuQ3VzdG9tZXJUaWVyEhUKDXBob25lX251bWJlcnMYBSADKAkSDgoGcmVnaW9uGAYgASgJEg8KB3NlZ21lbnQYByABKAkSGgoScHJlZmVycmVkX2FnZW50X2lkGAggASgJIp8BChNDdXN0b21lclRpZXJDaGFuZ2VkEhMKC2N1c3RvbWVyX2lkGAEgASgJEjQKBHRpZXIYAiABKA4yJi5zd2l0Y2hib2FyZC5jdXN0b21lcnMudjEuQ3VzdG9tZXJUaWVyEj0KDXByZXZpb3VzX3RpZXIYAyABKA4yJi5zd2l0Y2hib2FyZC5jdXN0b21lcnMudjEuQ3VzdG9tZXJUaWVyIkUKGEN1c3RvbWVyUGhvbmVOdW1iZXJBZGRlZBITCgtjdXN0b21lcl9pZBgBIAEoCRIUCgxwaG9uZV9udW1iZXIYAiABKAkikgEKFkN1c3RvbWVyUHJvZmlsZUNoYW5nZWQSEwoLY3VzdG9tZXJfaWQYASABKAkSDAoEbmFtZRgCIAEoCRI0CgRraW5kGAMgASgOMiYuc3dpdGNoYm9hcmQuY3VzdG9tZXJzLnYxLkN1c3RvbWVyS2luZBIPCgdzZWdtZW50GAQgASgJEg4KBnJlZ2lvbhgFIAEoCSJhCh1DdXN0b21lclByZWZlcnJlZEFnZW50Q2hhbmdlZBITCgtjdXN0b21lcl9pZBgBIAEoCRIQCghhZ2VudF9pZBgCIAEoCRIZChFwcmV2aW91c19hZ2VudF9pZBgDIAEoCSJHChpDdXN0b21lclBob25lTnVtYmVyUmVtb3ZlZBITCgtjdXN0b21lcl9pZBgBIAEoCRIUCgxwaG9uZV9udW1iZXIYAiABKAkiZAoOQ3VzdG9tZXJNZXJnZWQSEwoLY3VzdG9tZXJfaWQYASABKAkSEwoLc3Vydml2b3JfaWQYAiABKAkSFQoNcGhvbmVfbnVtYmVycxgDIAMoCRIRCgltZXJnZWRfYnkYBCABKAkiZwoUQ2FsbExpbmtlZFRvQ3VzdG9tZXISEwoLY3VzdG9tZXJfaWQYASABKAkSDwoHY2FsbF9pZBgCIAEoCRIWCg5jYWxsaW5nX251bWJlchgDIAEoCRIRCglsaW5rZWRfYnkYBCABKAkqgQEKDEN1c3RvbWVyS2luZBIdChlDVVNUT01FUl9LSU5EX1VOU1BFQ0lGSUVEEAASGAoUQ1VTVE9NRVJfS0lORF9QRVJTT04QARIZChVDVVNUT01FUl9LSU5EX0NPTVBBTlkQAhIdChlDVVNUT01FUl9LSU5EX0tFWV9BQ0NPVU5UEAMqewoMQ3VzdG9tZXJUaWVyEh0KGUNVU1RPTUVSX1RJRVJfVU5TUEVDSUZJRUQQABIaChZDVVNUT01FUl9USUVSX1BMQVRJTlVNEAESFgoSQ1VTVE9NRVJfVElFUl9HT0xEEAISGAoUQ1VTVE9NRVJfVElFUl9OT1JNQUwQA2IGcHJvdG8z");
 
 /**
  * A customer was registered (captured by an agent or imported).
@@ -60,6 +60,13 @@ export type CustomerRegistered = Message<"switchboard.customers.v1.CustomerRegis
    * @generated from field: string segment = 7;
    */
   segment: string;
+
+  /**
+   * The agent this customer should reach first (a named agent); empty for none.
+   *
+   * @generated from field: string preferred_agent_id = 8;
+   */
+  preferredAgentId: string;
 };
 
 /**
@@ -123,6 +130,176 @@ export type CustomerPhoneNumberAdded = Message<"switchboard.customers.v1.Custome
  */
 export const CustomerPhoneNumberAddedSchema: GenMessage<CustomerPhoneNumberAdded> = /*@__PURE__*/
   messageDesc(file_switchboard_customers_v1_events, 2);
+
+/**
+ * A customer's name, kind, segment or region changed (the whole profile as it is now).
+ *
+ * @generated from message switchboard.customers.v1.CustomerProfileChanged
+ */
+export type CustomerProfileChanged = Message<"switchboard.customers.v1.CustomerProfileChanged"> & {
+  /**
+   * @generated from field: string customer_id = 1;
+   */
+  customerId: string;
+
+  /**
+   * @generated from field: string name = 2;
+   */
+  name: string;
+
+  /**
+   * @generated from field: switchboard.customers.v1.CustomerKind kind = 3;
+   */
+  kind: CustomerKind;
+
+  /**
+   * @generated from field: string segment = 4;
+   */
+  segment: string;
+
+  /**
+   * @generated from field: string region = 5;
+   */
+  region: string;
+};
+
+/**
+ * Describes the message switchboard.customers.v1.CustomerProfileChanged.
+ * Use `create(CustomerProfileChangedSchema)` to create a new message.
+ */
+export const CustomerProfileChangedSchema: GenMessage<CustomerProfileChanged> = /*@__PURE__*/
+  messageDesc(file_switchboard_customers_v1_events, 3);
+
+/**
+ * The agent a customer should reach first changed (empty: none any more).
+ *
+ * @generated from message switchboard.customers.v1.CustomerPreferredAgentChanged
+ */
+export type CustomerPreferredAgentChanged = Message<"switchboard.customers.v1.CustomerPreferredAgentChanged"> & {
+  /**
+   * @generated from field: string customer_id = 1;
+   */
+  customerId: string;
+
+  /**
+   * @generated from field: string agent_id = 2;
+   */
+  agentId: string;
+
+  /**
+   * @generated from field: string previous_agent_id = 3;
+   */
+  previousAgentId: string;
+};
+
+/**
+ * Describes the message switchboard.customers.v1.CustomerPreferredAgentChanged.
+ * Use `create(CustomerPreferredAgentChangedSchema)` to create a new message.
+ */
+export const CustomerPreferredAgentChangedSchema: GenMessage<CustomerPreferredAgentChanged> = /*@__PURE__*/
+  messageDesc(file_switchboard_customers_v1_events, 4);
+
+/**
+ * A phone number no longer belongs to the customer (it may then be given to another one).
+ *
+ * @generated from message switchboard.customers.v1.CustomerPhoneNumberRemoved
+ */
+export type CustomerPhoneNumberRemoved = Message<"switchboard.customers.v1.CustomerPhoneNumberRemoved"> & {
+  /**
+   * @generated from field: string customer_id = 1;
+   */
+  customerId: string;
+
+  /**
+   * The number in E.164.
+   *
+   * @generated from field: string phone_number = 2;
+   */
+  phoneNumber: string;
+};
+
+/**
+ * Describes the message switchboard.customers.v1.CustomerPhoneNumberRemoved.
+ * Use `create(CustomerPhoneNumberRemovedSchema)` to create a new message.
+ */
+export const CustomerPhoneNumberRemovedSchema: GenMessage<CustomerPhoneNumberRemoved> = /*@__PURE__*/
+  messageDesc(file_switchboard_customers_v1_events, 5);
+
+/**
+ * A duplicate record was merged into another one, the survivor: its numbers, calls, tickets and
+ * timeline now belong to the survivor, and the merged record only points there.
+ *
+ * @generated from message switchboard.customers.v1.CustomerMerged
+ */
+export type CustomerMerged = Message<"switchboard.customers.v1.CustomerMerged"> & {
+  /**
+   * @generated from field: string customer_id = 1;
+   */
+  customerId: string;
+
+  /**
+   * @generated from field: string survivor_id = 2;
+   */
+  survivorId: string;
+
+  /**
+   * The numbers that moved to the survivor, in E.164.
+   *
+   * @generated from field: repeated string phone_numbers = 3;
+   */
+  phoneNumbers: string[];
+
+  /**
+   * Who merged them (an agent or supervisor id).
+   *
+   * @generated from field: string merged_by = 4;
+   */
+  mergedBy: string;
+};
+
+/**
+ * Describes the message switchboard.customers.v1.CustomerMerged.
+ * Use `create(CustomerMergedSchema)` to create a new message.
+ */
+export const CustomerMergedSchema: GenMessage<CustomerMerged> = /*@__PURE__*/
+  messageDesc(file_switchboard_customers_v1_events, 6);
+
+/**
+ * A call was linked to a customer by an agent (a new caller captured during the call, or a caller
+ * recognised although the number is withheld or someone else's).
+ *
+ * @generated from message switchboard.customers.v1.CallLinkedToCustomer
+ */
+export type CallLinkedToCustomer = Message<"switchboard.customers.v1.CallLinkedToCustomer"> & {
+  /**
+   * @generated from field: string customer_id = 1;
+   */
+  customerId: string;
+
+  /**
+   * @generated from field: string call_id = 2;
+   */
+  callId: string;
+
+  /**
+   * The number the call came from, in E.164; empty when withheld.
+   *
+   * @generated from field: string calling_number = 3;
+   */
+  callingNumber: string;
+
+  /**
+   * @generated from field: string linked_by = 4;
+   */
+  linkedBy: string;
+};
+
+/**
+ * Describes the message switchboard.customers.v1.CallLinkedToCustomer.
+ * Use `create(CallLinkedToCustomerSchema)` to create a new message.
+ */
+export const CallLinkedToCustomerSchema: GenMessage<CallLinkedToCustomer> = /*@__PURE__*/
+  messageDesc(file_switchboard_customers_v1_events, 7);
 
 /**
  * What kind of party a customer is.
