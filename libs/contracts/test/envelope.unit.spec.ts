@@ -41,6 +41,7 @@ const customer = {
   phoneNumbers: ['+8613800138000', '+862161234567'],
   region: 'east',
   segment: 'key-account',
+  preferredAgentId: 'li-na',
 };
 
 /** Envelope bytes as another producer might write them. */
