@@ -62,6 +62,10 @@ import {
   QueueDefinedSchema,
 } from './generated/switchboard/routing/v1/events_pb.ts';
 // end routing: ACD
+// console
+import { PersonCreatedSchema, PersonLockedSchema, PersonUnlockedSchema, WrapUpRecordedSchema } from './generated/switchboard/console/v1/events_pb.ts';
+export * from './generated/switchboard/console/v1/events_pb.ts';
+// end console
 
 /** Every event message. Add a new event here (a test fails if a message of an events.proto is missing). */
 export const eventSchemas = [
@@ -117,6 +121,12 @@ export const eventSchemas = [
   CallbackScheduledSchema,
   CallCompletedSchema,
   // end routing: ACD
+  // console
+  PersonCreatedSchema,
+  PersonLockedSchema,
+  PersonUnlockedSchema,
+  WrapUpRecordedSchema,
+  // end console
 ] as const;
 
 /**
