@@ -1,7 +1,18 @@
 // Telephony's calls on the bus drive the ACD: queued at the dial plan's site with the caller's tier, a hang-up leaves the queue.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AgentRequestedSchema, CallArrivedSchema, CallbackRequestedSchema, CallEndedSchema, CustomerRegisteredSchema, CustomerTier, encodeEvent } from '@switchboard/contracts';
+import {
+  AgentRequestedSchema,
+  CallAnsweredByAgentSchema,
+  CallArrivedSchema,
+  CallbackRequestedSchema,
+  CallEndedSchema,
+  CallNotAnsweredByAgentSchema,
+  CallTransferredSchema,
+  CustomerRegisteredSchema,
+  CustomerTier,
+  encodeEvent,
+} from '@switchboard/contracts';
 import { startEventSourcedService } from '@switchboard/service-kit';
 import { freshDatabase, jsonClient, type Json } from '@switchboard/testing';
 import { routingService } from '../src/service.ts';
@@ -112,5 +123,40 @@ describe('the ACD fed by telephony.calls', () => {
 
     expect(await call('POST', '/acd/sites/shenzhen/agents/li-na/state', { state: 'ready' })).toMatchObject({ body: { events: ['AgentStateChanged', 'CallbackOffered', 'AgentStateChanged'] } });
     expect(await call('GET', '/acd/sites/shenzhen/agents/li-na')).toMatchObject({ body: { state: 'reserved', callId: 'c-callback', offer: { callId: 'c-callback', callback: true } } });
+  });
+
+  it('follows the switch: a ring-out re-queues at the head, an answer accepts the offer once, a transfer re-queues at the target keeping the tier', async () => {
+    expect((await call('PUT', '/acd/sites/shenzhen/queues/complaints', { name: 'Complaints', requiredSkills: [{ skill: 'complaints', minLevel: 1 }] })).status).toBe(200);
+    expect((await call('PUT', '/acd/sites/shenzhen/agents/wang-wei', { name: 'Wang Wei', skills: [{ skill: 'general', level: 5 }] })).status).toBe(200);
+    for (const state of ['logged-in', 'ready']) expect((await call('POST', '/acd/sites/shenzhen/agents/wang-wei/state', { state })).status).toBe(200);
+    const agent = async (id: string) => (await call('GET', `/acd/sites/shenzhen/agents/${id}`)).body;
+    const until = async (what: string, check: () => Promise<boolean>) => {
+      const deadline = Date.now() + 10_000;
+      while (!(await check())) {
+        if (Date.now() > deadline) throw new Error(`never: ${what}`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    };
+
+    await arrives('c-switch', PLATINUM_CALLER);
+    await asksForAgent('c-switch');
+    await until('offered to Wang Wei', async () => (await agent('wang-wei'))['state'] === 'reserved');
+
+    await publish('telephony.calls', 'c-switch', (meta) => encodeEvent(CallNotAnsweredByAgentSchema, { callId: 'c-switch', agentId: 'wang-wei' }, meta));
+    await until('one no-answer counted', async () => (await agent('wang-wei'))['consecutiveNoAnswers'] === 1);
+    // Back at the head of the line, and the only ready agent is offered it again.
+    await until('offered again', async () => (await agent('wang-wei'))['state'] === 'reserved');
+
+    const answered = (meta: { eventId: string; streamId: string; streamVersion: number; occurredAt: Date }) => encodeEvent(CallAnsweredByAgentSchema, { callId: 'c-switch', agentId: 'wang-wei' }, meta);
+    await publish('telephony.calls', 'c-switch', answered);
+    await until('on the call', async () => (await agent('wang-wei'))['state'] === 'on-call');
+    // The switch reporting the answer twice (a new report of the same fact) changes nothing.
+    await publish('telephony.calls', 'c-switch', answered);
+
+    await publish('telephony.calls', 'c-switch', (meta) => encodeEvent(CallTransferredSchema, { callId: 'c-switch', fromAgentId: 'wang-wei', target: 'queue:complaints' }, meta));
+    const site = await eventually((s) => ((s['queues'] as Json[]).find((q) => q['queueId'] === 'complaints')?.['waiting'] as Json[] | undefined)?.length === 1);
+    const complaints = (site['queues'] as Json[]).find((q) => q['queueId'] === 'complaints')!;
+    expect((complaints['waiting'] as Json[])[0]).toMatchObject({ callId: 'c-switch', tier: 'platinum' });
+    expect(await agent('wang-wei')).toMatchObject({ state: 'ready', consecutiveNoAnswers: 0 });
   });
 });

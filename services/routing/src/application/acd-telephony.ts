@@ -1,9 +1,10 @@
-// Telephony's calls drive the ACD: a caller asking for an agent (or a callback) is queued at the site the dial plan picks, a hang-up leaves the queue.
-import { timestampMs } from '@bufbuild/protobuf/wkt';
+// Telephony's calls drive the ACD: a caller asking for an agent (or a callback) is queued at the site the dial plan picks; the switch's answers, no-answers and transfers move the offer; a hang-up leaves the queue.
+import { timestampMs, type Timestamp } from '@bufbuild/protobuf/wkt';
 import type { DecodedEvent } from '@switchboard/contracts';
 import type { EventStore, Projection, ProjectionTx } from '@switchboard/event-store';
 import type { Logger } from '@switchboard/service-kit';
 import type { AcdCommand, AcdRejection } from '../domain/acd/commands.ts';
+import type { Call } from '../domain/acd/state.ts';
 import { dialPlanDecider, dialPlanStream, type DialPlanState } from '../domain/dial-plan/dial-plan.ts';
 import { resolveSite, type SiteConditions } from '../domain/dial-plan/resolve.ts';
 import { SITE_DIRECTORY_STREAM, siteDirectoryDecider, sitesOf, type SiteDirectory } from '../domain/dial-plan/site-directory.ts';
@@ -16,6 +17,11 @@ interface KnownCall {
   readonly switch_site_id: string;
   readonly queued_site_id: string;
 }
+
+/** How long a call transferred to a named agent waits for that agent only, before anyone skilled may take it. */
+const PREFERRED_AFTER_TRANSFER_MS = 30_000;
+
+const timeOf = (at: Timestamp | undefined): number => (at === undefined ? Date.now() : timestampMs(at));
 
 /** Rejections a redelivered event meets (the call is already queued, or already gone): the work is done. */
 const alreadyDone: ReadonlySet<AcdRejection['code']> = new Set(['duplicate-call', 'unknown-call']);
@@ -80,6 +86,24 @@ export function telephonyCallsReactor(desk: SiteDesk, store: EventStore, logger:
     return siteId;
   }
 
+  /** Runs `work` with the site holding the call and the call as the site has it now; nothing when no site holds it. */
+  async function withHeldCall(
+    tx: ProjectionTx,
+    callId: string,
+    work: (siteId: string, call: Call, queueExists: (queueId: string) => boolean) => Promise<void>,
+  ): Promise<void> {
+    const known = await knownCall(tx, callId);
+    if (known === undefined || known.queued_site_id === '') return;
+    const siteId = known.queued_site_id;
+    const held = await desk.read(siteId, ({ state }) => {
+      if (state.status !== 'registered') return undefined;
+      const call = state.calls.get(callId);
+      return call && { call: { ...call, phase: call.phase }, queues: new Set(state.queues.keys()) };
+    });
+    if (held === undefined) return;
+    await work(siteId, held.call, (queueId) => held.queues.has(queueId));
+  }
+
   async function apply(tx: ProjectionTx, event: DecodedEvent): Promise<void> {
     switch (event.type) {
       case 'CallArrived': {
@@ -102,6 +126,51 @@ export function telephonyCallsReactor(desk: SiteDesk, store: EventStore, logger:
         const call = await desk.read(siteId, ({ state }) => (state.status === 'registered' ? state.calls.get(m.callId) : undefined));
         if (call === undefined || call.callbackNumber !== undefined) return;
         await run(siteId, { type: 'ScheduleCallback', callId: m.callId, callbackNumber: m.callbackNumber, at });
+        return;
+      }
+      case 'CallAnsweredByAgent': {
+        // The switch connected the agent: the offer is accepted (once; a redelivery finds the call connected).
+        const m = event.message;
+        await withHeldCall(tx, m.callId, async (siteId, call) => {
+          if (call.phase.status === 'offered' && call.phase.agentId === m.agentId) {
+            await run(siteId, { type: 'AcceptOffer', callId: m.callId, agentId: m.agentId, at: timeOf(m.answeredAt) });
+          } else if (!(call.phase.status === 'connected' && call.phase.agentId === m.agentId)) {
+            logger.warn({ callId: m.callId, agentId: m.agentId, phase: call.phase.status }, 'the switch connected an agent the call was not offered to');
+          }
+        });
+        return;
+      }
+      case 'CallNotAnsweredByAgent': {
+        // The agent's phone rang out: the call goes back to the head of its line.
+        const m = event.message;
+        await withHeldCall(tx, m.callId, async (siteId, call) => {
+          if (call.phase.status === 'offered' && call.phase.agentId === m.agentId) {
+            await run(siteId, { type: 'RecordNoAnswer', callId: m.callId, agentId: m.agentId, at: timeOf(m.rangOutAt) });
+          }
+        });
+        return;
+      }
+      case 'CallTransferred': {
+        const m = event.message;
+        const target = /^(queue|agent):(.+)$/.exec(m.target);
+        if (target === null) return;
+        await withHeldCall(tx, m.callId, async (siteId, call, queueExists) => {
+          // Only a connected call is transferred by its agent; a redelivery finds it waiting again and does nothing.
+          if (call.phase.status !== 'connected') return;
+          const at = timeOf(m.transferredAt);
+          const toQueue = target[1] === 'queue' && queueExists(target[2]!) ? target[2]! : call.queueId;
+          await run(siteId, { type: 'EndCall', callId: m.callId, at });
+          await run(siteId, {
+            type: 'QueueCall',
+            callId: m.callId,
+            queueId: toQueue,
+            tier: call.tier,
+            urgency: call.urgency,
+            arrivedAt: call.arrivedAt,
+            ...(target[1] === 'agent' ? { preferredAgentId: target[2]!, preferredTimeoutMs: PREFERRED_AFTER_TRANSFER_MS } : {}),
+            at,
+          });
+        });
         return;
       }
       case 'CallEnded': {
