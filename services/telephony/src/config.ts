@@ -9,6 +9,12 @@ export const telephonyConfigSchema = z.object({
   SWITCH_WEBHOOK_MAX_SKEW_SECONDS: fields.positiveInt(300),
   /** A self-service step's default wait for its endpoint (a step may set its own). */
   SELF_SERVICE_TIMEOUT_MS: fields.positiveInt(3_000),
+  /** Where the switch takes call-control commands (bridge, dial, hold, resume, transfer, hang up); unset: no call control is sent. */
+  SWITCH_CONTROL_URL: fields.httpUrl().optional(),
+  /** How long one delivery of a command may take before it is tried again. */
+  SWITCH_CONTROL_TIMEOUT_MS: fields.positiveInt(5_000),
+  /** A command the switch has not taken after this long is given up and recorded as refused. */
+  SWITCH_CONTROL_GIVE_UP_SECONDS: fields.positiveInt(120),
 });
 
 export type TelephonyConfig = z.output<typeof telephonyConfigSchema>;

@@ -1,23 +1,61 @@
 // The telephony service: the switch interface (signed webhooks, call control), calls as aggregates, and IVR flows as data.
 import { fileURLToPath } from 'node:url';
-import type { EventSourcedServiceSpec } from '@switchboard/service-kit';
+import { handleCommand } from '@switchboard/event-store';
+import type { EventSourcedServiceSpec, ServiceContext } from '@switchboard/service-kit';
 import { ivrFlowStore } from './adapters/db/ivr-flows.ts';
+import { offerBook, switchCommandOutbox } from './adapters/db/switch-commands.ts';
 import { switchReceipts } from './adapters/db/switch-receipts.ts';
+import { callControlRoutes } from './adapters/http/call-control.ts';
 import { ivrFlowRoutes } from './adapters/http/ivr-flows.ts';
 import { switchWebhookRoutes } from './adapters/http/switch-webhook.ts';
 import { httpLookup } from './adapters/self-service/http-lookup.ts';
-import type { SelfServiceLookup } from './application/ports.ts';
+import { httpSwitchControl } from './adapters/switch-control/http-switch-control.ts';
+import { callStream } from './application/call-ids.ts';
+import { callControl } from './application/call-control.ts';
+import type { SelfServiceLookup, SwitchControl } from './application/ports.ts';
+import { routingOffersReactor } from './application/routing-offers.ts';
+import { startSwitchDispatcher, type SwitchDispatcher } from './application/switch-dispatcher.ts';
 import { switchEventHandler } from './application/switch-events.ts';
 import type { TelephonyConfig } from './config.ts';
+import { callDecider } from './domain/call/decide.ts';
 
 export interface TelephonyDependencies {
   /** How self-service steps reach their endpoints (HTTP unless a test says otherwise). */
   readonly lookup?: SelfServiceLookup;
+  /** How commands reach the switch (HTTP to SWITCH_CONTROL_URL unless a test says otherwise). */
+  readonly switchControl?: SwitchControl;
   readonly clock?: () => Date;
 }
 
 export function telephonyService(config: TelephonyConfig, dependencies: TelephonyDependencies = {}): EventSourcedServiceSpec {
   const clock = dependencies.clock ?? (() => new Date());
+  const control =
+    dependencies.switchControl ??
+    (config.SWITCH_CONTROL_URL === undefined
+      ? undefined
+      : httpSwitchControl({ url: config.SWITCH_CONTROL_URL, secret: config.SWITCH_WEBHOOK_SECRET, timeoutMs: config.SWITCH_CONTROL_TIMEOUT_MS }));
+  // The reactor and the desk's API wake the dispatcher, which starts with the workers (after both are built).
+  let dispatcher: SwitchDispatcher | undefined;
+  const wake = () => dispatcher?.wake();
+
+  const startDispatcher = (context: ServiceContext, switchControl: SwitchControl): SwitchDispatcher =>
+    startSwitchDispatcher({
+      outbox: switchCommandOutbox(context.prisma),
+      control: switchControl,
+      logger: context.logger,
+      giveUpAfterMs: config.SWITCH_CONTROL_GIVE_UP_SECONDS * 1000,
+      async recordRefusal(command, status, reason) {
+        const result = await handleCommand(
+          context.store,
+          callDecider,
+          callStream(command.callId),
+          { type: 'RecordCommandRefusal', commandId: command.commandId, command: command.kind, agentId: command.agentId, status, reason, at: clock() },
+          context.commandOptions(),
+        );
+        if (!result.ok) context.logger.warn({ callId: command.callId, rejected: result.rejected }, 'could not record a refused command on its call');
+      },
+    });
+
   return {
     name: 'telephony',
     defaultPort: 4101,
@@ -34,10 +72,19 @@ export function telephonyService(config: TelephonyConfig, dependencies: Telephon
         selfServiceTimeoutMs: config.SELF_SERVICE_TIMEOUT_MS,
         clock,
       });
+      const controlCall = control && callControl({ store: context.store, outbox: switchCommandOutbox(context.prisma), offers: offerBook(context.prisma), wake });
       return async (app) => {
         await app.register(switchWebhookRoutes({ secret: config.SWITCH_WEBHOOK_SECRET, maxSkewSeconds: config.SWITCH_WEBHOOK_MAX_SKEW_SECONDS, handle, clock }));
         await app.register(ivrFlowRoutes(flows));
+        await app.register(callControlRoutes(controlCall));
       };
+    },
+    projections: (context) => [routingOffersReactor({ store: context.store, logger: context.logger, sendCommands: control !== undefined, wake })],
+    workers: async (context) => {
+      if (control === undefined) return [];
+      dispatcher = startDispatcher(context, control);
+      const running = dispatcher;
+      return [() => running.stop()];
     },
   };
 }

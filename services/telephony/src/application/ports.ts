@@ -1,6 +1,8 @@
 // What the switch-event handling needs from the outside: flows, receipts and self-service endpoints (the adapters implement them).
 import type { IvrFlow, SavedIvrFlow } from '../domain/ivr/flow.ts';
 import type { SelfServiceAnswer } from '../domain/ivr/interpret.ts';
+import type { CurrentOffer } from '../domain/switch-control/agent-control.ts';
+import type { SwitchCommand, SwitchCommandKind } from '../domain/switch-control/commands.ts';
 
 export interface IvrFlowStore {
   save(dialledNumber: string, siteId: string, flow: IvrFlow): Promise<SavedIvrFlow>;
@@ -31,3 +33,42 @@ export interface SwitchReceipts {
 }
 
 export type SelfServiceLookup = (url: string, timeoutMs: number) => Promise<SelfServiceAnswer>;
+
+/** How the switch took a command: carried out (or will be), refused for good, or not reached (try again). */
+export type SwitchDelivery =
+  | { readonly kind: 'accepted' }
+  | { readonly kind: 'refused'; readonly status: number; readonly reason: string }
+  | { readonly kind: 'failed'; readonly reason: string };
+
+/** The switch's call-control endpoint (HTTP unless a test says otherwise). */
+export interface SwitchControl {
+  send(command: SwitchCommand): Promise<SwitchDelivery>;
+}
+
+export interface ClaimedCommand {
+  readonly command: SwitchCommand;
+  /** Deliveries tried so far, this one included. */
+  readonly attempts: number;
+  readonly createdAt: Date;
+}
+
+export type SwitchCommandStatus = 'pending' | 'delivered' | 'refused';
+
+/** Commands on their way to the switch, kept until it takes or refuses them (an outbox). */
+export interface SwitchCommandOutbox {
+  /** Keeps the command; a command id seen before changes nothing. */
+  enqueue(command: SwitchCommand): Promise<void>;
+  /** The id of a command of this kind for the call and agent still on its way, if any (a double click sends one). */
+  pendingOf(callId: string, kind: SwitchCommandKind, agentId: string): Promise<string | undefined>;
+  /** Due commands, at most one per call (a call's commands go in order), held for this sender a while. */
+  claimDue(limit: number): Promise<ClaimedCommand[]>;
+  delivered(commandId: string): Promise<void>;
+  retryAt(commandId: string, at: Date, error: string): Promise<void>;
+  refused(commandId: string, reason: string): Promise<void>;
+  status(commandId: string): Promise<SwitchCommandStatus | undefined>;
+}
+
+/** Routing's latest offer of each call, as telephony follows routing.events. */
+export interface OfferBook {
+  current(callId: string): Promise<CurrentOffer | undefined>;
+}

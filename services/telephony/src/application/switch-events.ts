@@ -101,6 +101,8 @@ export function switchEventHandler(deps: SwitchEventDeps): (report: SwitchReport
       }
       case 'answered':
         return run(callId, { type: 'AnswerByAgent', agentId: report.agentId, at }, callDecider.initialState);
+      case 'agent-no-answer':
+        return run(callId, { type: 'ReportNoAnswer', agentId: report.agentId, at }, callDecider.initialState);
       case 'held':
         return run(callId, { type: 'Hold', at }, callDecider.initialState);
       case 'resumed':

@@ -15,6 +15,7 @@ export type SwitchReport = Report &
     | { readonly kind: 'call-arrived'; readonly callingNumber: string; readonly dialledNumber: string; readonly siteId: string }
     | { readonly kind: 'digits-entered'; readonly digits: string }
     | { readonly kind: 'answered'; readonly agentId: string }
+    | { readonly kind: 'agent-no-answer'; readonly agentId: string }
     | { readonly kind: 'held' }
     | { readonly kind: 'resumed' }
     | { readonly kind: 'transferred'; readonly target: string }

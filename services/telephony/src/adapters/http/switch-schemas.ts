@@ -13,6 +13,7 @@ export const SwitchEventBody = Type.Union([
   Type.Object({ kind: Type.Literal('call-arrived'), ...common, callingNumber: E164OrWithheld, dialledNumber: ServiceNumber, siteId: Type.Optional(Type.String({ maxLength: 64 })) }),
   Type.Object({ kind: Type.Literal('digits-entered'), ...common, digits: Type.String({ pattern: '^[0-9*#]{0,64}$', description: 'empty: no key before the timeout' }) }),
   Type.Object({ kind: Type.Literal('answered'), ...common, agentId: Type.String({ minLength: 1, maxLength: 100 }) }),
+  Type.Object({ kind: Type.Literal('agent-no-answer'), ...common, agentId: Type.String({ minLength: 1, maxLength: 100, description: 'the agent whose phone rang out' }) }),
   Type.Object({ kind: Type.Literal('held'), ...common }),
   Type.Object({ kind: Type.Literal('resumed'), ...common }),
   Type.Object({ kind: Type.Literal('transferred'), ...common, target: Type.String({ minLength: 1, maxLength: 200, description: 'queue:<name>, agent:<id>, site:<id> or a number' }) }),

@@ -23,6 +23,7 @@ function toReport(body: SwitchEventBody): SwitchReport {
       return { ...body, at, siteId: body.siteId ?? '' };
     case 'digits-entered':
     case 'answered':
+    case 'agent-no-answer':
     case 'held':
     case 'resumed':
     case 'transferred':

@@ -19,6 +19,18 @@ export type CallCommand =
   | { readonly type: 'EnterDigits'; readonly digits: string; readonly at: Date; readonly flow: SavedIvrFlow }
   | { readonly type: 'AnswerSelfService'; readonly answer: SelfServiceAnswer; readonly at: Date; readonly flow: SavedIvrFlow }
   | { readonly type: 'AnswerByAgent'; readonly agentId: string; readonly at: Date }
+  /** The switch rang the offered agent and nobody picked up. */
+  | { readonly type: 'ReportNoAnswer'; readonly agentId: string; readonly at: Date }
+  /** The switch refused a call-control command for good, or could not be reached for too long. */
+  | {
+      readonly type: 'RecordCommandRefusal';
+      readonly commandId: string;
+      readonly command: string;
+      readonly agentId: string;
+      readonly status: number;
+      readonly reason: string;
+      readonly at: Date;
+    }
   | { readonly type: 'Hold'; readonly at: Date }
   | { readonly type: 'Resume'; readonly at: Date }
   | { readonly type: 'Transfer'; readonly target: string; readonly at: Date }

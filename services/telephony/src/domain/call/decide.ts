@@ -6,9 +6,11 @@ import {
   CallArrivedSchema,
   CallEndedSchema,
   CallHeldSchema,
+  CallNotAnsweredByAgentSchema,
   CallResumedSchema,
   CallTransferredSchema,
   RecordingReadySchema,
+  SwitchCommandRefusedSchema,
   type EventMessage,
 } from '@switchboard/contracts';
 import { advanceIvr, type IvrInput } from '../ivr/interpret.ts';
@@ -59,6 +61,25 @@ export function decide(command: CallCommand, state: CallState): Decision {
     case 'AnswerByAgent': {
       if (state.status !== 'waiting-for-agent') return outOfOrder(state, 'answered by an agent', ['waiting-for-agent']) ?? [];
       return [create(CallAnsweredByAgentSchema, { callId: state.call.callId, agentId: command.agentId, answeredAt: at(command.at) })];
+    }
+    case 'ReportNoAnswer': {
+      if (state.status !== 'waiting-for-agent') return outOfOrder(state, 'not answered by the agent', ['waiting-for-agent']) ?? [];
+      return [create(CallNotAnsweredByAgentSchema, { callId: state.call.callId, agentId: command.agentId, rangOutAt: at(command.at) })];
+    }
+    case 'RecordCommandRefusal': {
+      // Kept even after the end: a hang-up refused because the caller already left is still worth seeing.
+      if (state.status === 'none') return reject('not-arrived', 'command refused: the call has not arrived');
+      return [
+        create(SwitchCommandRefusedSchema, {
+          callId: state.call.callId,
+          commandId: command.commandId,
+          command: command.command,
+          agentId: command.agentId,
+          status: command.status,
+          reason: command.reason,
+          refusedAt: at(command.at),
+        }),
+      ];
     }
     case 'Hold': {
       if (state.status !== 'with-agent') return outOfOrder(state, 'held', ['with-agent']) ?? [];

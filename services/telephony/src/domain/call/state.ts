@@ -5,6 +5,8 @@ import type { IvrBranchName } from '../ivr/flow.ts';
 /** What is known of a call from its arrival on. */
 export interface CallFacts {
   readonly callId: string;
+  /** The switch's own reference of the call: what a call-control command names the call by. */
+  readonly switchCallRef: string;
   readonly callingNumber: string;
   readonly dialledNumber: string;
   readonly siteId: string;
@@ -42,7 +44,7 @@ export function evolve(state: CallState, event: DecodedEvent): CallState {
   switch (event.type) {
     case 'CallArrived': {
       const m = event.message;
-      return { status: 'arrived', call: { callId: m.callId, callingNumber: m.callingNumber, dialledNumber: m.dialledNumber, siteId: m.siteId, recordings: [] } };
+      return { status: 'arrived', call: { callId: m.callId, switchCallRef: m.switchCallRef, callingNumber: m.callingNumber, dialledNumber: m.dialledNumber, siteId: m.siteId, recordings: [] } };
     }
     case 'IvrStepEntered': {
       if (state.status === 'none' || state.status === 'ended') return state;

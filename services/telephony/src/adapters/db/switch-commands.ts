@@ -1,0 +1,77 @@
+// The switch-command outbox and the offer book in telephony's own tables (see migrations/002).
+import type { PrismaClient, ProjectionTx } from '@switchboard/event-store';
+import type { ClaimedCommand, OfferBook, SwitchCommandOutbox, SwitchCommandStatus } from '../../application/ports.ts';
+import type { CurrentOffer } from '../../domain/switch-control/agent-control.ts';
+import type { SwitchCommand } from '../../domain/switch-control/commands.ts';
+
+/** A sender that died mid-delivery holds its commands this long; then another sender retries them. */
+const LEASE = '30 seconds';
+
+type Sql = PrismaClient | ProjectionTx;
+
+/** Adds a command in the caller's transaction (a reactor's), or on its own. */
+export async function enqueueSwitchCommand(sql: Sql, command: SwitchCommand): Promise<void> {
+  await sql.$executeRaw`
+    insert into switch_commands (command_id, call_id, kind, agent_id, body)
+    values (${command.commandId}, ${command.callId}, ${command.kind}, ${command.agentId}, ${JSON.stringify(command)}::jsonb)
+    on conflict (command_id) do nothing`;
+}
+
+export function switchCommandOutbox(prisma: PrismaClient): SwitchCommandOutbox {
+  return {
+    enqueue: (command) => enqueueSwitchCommand(prisma, command),
+    async pendingOf(callId, kind, agentId) {
+      const rows = await prisma.$queryRaw<{ command_id: string }[]>`
+        select command_id from switch_commands where call_id = ${callId} and kind = ${kind} and agent_id = ${agentId} and status = 'pending'
+        order by seq desc limit 1`;
+      return rows[0]?.command_id;
+    },
+    async claimDue(limit) {
+      const rows = await prisma.$queryRaw<{ body: SwitchCommand; attempts: number; created_at: Date }[]>`
+        update switch_commands set leased_until = now() + ${LEASE}::interval, attempts = attempts + 1
+        where command_id in (
+          select s.command_id from switch_commands s
+          where s.status = 'pending' and s.next_attempt_at <= now() and (s.leased_until is null or s.leased_until < now())
+            and not exists (select 1 from switch_commands e where e.call_id = s.call_id and e.status = 'pending' and e.seq < s.seq)
+          order by s.seq limit ${limit}
+          for update skip locked)
+        returning body, attempts, created_at`;
+      return rows.map((r): ClaimedCommand => ({ command: r.body, attempts: r.attempts, createdAt: r.created_at }));
+    },
+    async delivered(commandId) {
+      await prisma.$executeRaw`update switch_commands set status = 'delivered', settled_at = now(), leased_until = null, last_error = null where command_id = ${commandId}`;
+    },
+    async retryAt(commandId, at, error) {
+      await prisma.$executeRaw`update switch_commands set next_attempt_at = ${at}, leased_until = null, last_error = ${error} where command_id = ${commandId} and status = 'pending'`;
+    },
+    async refused(commandId, reason) {
+      await prisma.$executeRaw`update switch_commands set status = 'refused', settled_at = now(), leased_until = null, last_error = ${reason} where command_id = ${commandId}`;
+    },
+    async status(commandId) {
+      const rows = await prisma.$queryRaw<{ status: SwitchCommandStatus }[]>`select status from switch_commands where command_id = ${commandId}`;
+      return rows[0]?.status;
+    },
+  };
+}
+
+export async function recordOffer(sql: Sql, callId: string, offer: CurrentOffer): Promise<void> {
+  await sql.$executeRaw`
+    insert into call_offers (call_id, agent_id, site_id, queue_id) values (${callId}, ${offer.agentId}, ${offer.siteId}, ${offer.queueId})
+    on conflict (call_id) do update set agent_id = excluded.agent_id, site_id = excluded.site_id, queue_id = excluded.queue_id, offered_at = now()`;
+}
+
+/** The offer is over (answered, rang out, the caller left): `agentId` undefined clears whoever had it. */
+export async function clearOffer(sql: Sql, callId: string, agentId?: string): Promise<void> {
+  if (agentId === undefined) await sql.$executeRaw`delete from call_offers where call_id = ${callId}`;
+  else await sql.$executeRaw`delete from call_offers where call_id = ${callId} and agent_id = ${agentId}`;
+}
+
+export function offerBook(prisma: PrismaClient): OfferBook {
+  return {
+    async current(callId) {
+      const rows = await prisma.$queryRaw<{ agent_id: string; site_id: string; queue_id: string }[]>`select agent_id, site_id, queue_id from call_offers where call_id = ${callId}`;
+      const row = rows[0];
+      return row && { agentId: row.agent_id, siteId: row.site_id, queueId: row.queue_id };
+    },
+  };
+}

@@ -1,0 +1,47 @@
+// The agent desk's call control: answer, hold, resume, transfer, hang up; 202 with the command sent to the switch.
+import { ProblemDetailsSchema, ProblemError, Type, type ServiceRoutes } from '@switchboard/service-kit';
+import type { ControlOutcome, ControlRequest } from '../../application/call-control.ts';
+import type { ControlRefusal } from '../../domain/switch-control/agent-control.ts';
+import { TRANSFER_TARGET } from '../../domain/switch-control/agent-control.ts';
+
+const Id = Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$', description: 'letters, digits and . _ : -' });
+const Params = Type.Object({ callId: Type.String({ minLength: 1, maxLength: 128, description: 'the call id telephony gave the call (in the webhook answer and its events)' }) });
+const AgentBody = Type.Object({ agentId: Id }, { additionalProperties: false });
+const TransferBody = Type.Object(
+  { agentId: Id, target: Type.String({ pattern: TRANSFER_TARGET.source, description: 'queue:<queueId> or agent:<agentId>' }) },
+  { additionalProperties: false },
+);
+const Accepted = Type.Object({
+  commandId: Type.String({ description: 'the command sent to the switch; the switch confirms through its webhook, and the call’s events follow' }),
+  callId: Type.String(),
+  action: Type.String(),
+});
+const response = { 202: Accepted, 400: ProblemDetailsSchema, 404: ProblemDetailsSchema, 409: ProblemDetailsSchema, 503: ProblemDetailsSchema };
+
+const statusOf: Record<ControlRefusal['code'], number> = { 'unknown-call': 404, 'wrong-state': 409, 'not-your-call': 409 };
+
+export function callControlRoutes(control: ((callId: string, request: ControlRequest) => Promise<ControlOutcome>) | undefined): ServiceRoutes {
+  return async (app) => {
+    const handle = async (callId: string, request: ControlRequest) => {
+      if (control === undefined) {
+        throw new ProblemError({ status: 503, code: 'switch-control-not-configured', title: 'No switch takes call control', detail: 'set SWITCH_CONTROL_URL to the switch’s call-control endpoint to answer, hold, transfer and hang up calls from the desk' });
+      }
+      const outcome = await control(callId, request);
+      if (!outcome.ok) {
+        const code = outcome.refusal.code === 'unknown-call' ? 'call-not-found' : `call-${outcome.refusal.code}`;
+        throw new ProblemError({ status: statusOf[outcome.refusal.code], code, title: 'The call cannot do that now', detail: outcome.refusal.message });
+      }
+      return { commandId: outcome.commandId, callId, action: request.action };
+    };
+    for (const action of ['answer', 'hold', 'resume', 'hangup'] as const) {
+      app.post(`/calls/:callId/${action}`, { schema: { params: Params, body: AgentBody, response } }, async (request, reply) => {
+        reply.code(202);
+        return handle(request.params.callId, { action, agentId: request.body.agentId });
+      });
+    }
+    app.post('/calls/:callId/transfer', { schema: { params: Params, body: TransferBody, response } }, async (request, reply) => {
+      reply.code(202);
+      return handle(request.params.callId, { action: 'transfer', agentId: request.body.agentId, target: request.body.target });
+    });
+  };
+}

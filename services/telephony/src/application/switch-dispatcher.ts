@@ -1,0 +1,115 @@
+// Delivers the outbox's commands to the switch: at most one in flight per call, retried with backoff, a refusal recorded on the call.
+import type { Logger } from '@switchboard/service-kit';
+import type { SwitchCommand } from '../domain/switch-control/commands.ts';
+import type { ClaimedCommand, SwitchCommandOutbox, SwitchControl } from './ports.ts';
+
+export interface SwitchDispatcherOptions {
+  readonly outbox: SwitchCommandOutbox;
+  readonly control: SwitchControl;
+  /** Records on the call that the switch will not carry the command out (status 0: never reached). */
+  readonly recordRefusal: (command: SwitchCommand, status: number, reason: string) => Promise<void>;
+  readonly logger: Logger;
+  readonly giveUpAfterMs: number;
+  /** How often to look for due retries when nothing wakes the dispatcher. */
+  readonly pollMs?: number;
+  readonly batch?: number;
+}
+
+export interface SwitchDispatcher {
+  /** A command was just enqueued: look now rather than at the next poll. */
+  wake(): void;
+  stop(): Promise<void>;
+}
+
+/** 100 ms, 200 ms, 400 ms … up to 10 s, with a little jitter so retries of many commands spread out. */
+export function backoffMs(attempts: number): number {
+  const base = Math.min(100 * 2 ** Math.max(0, attempts - 1), 10_000);
+  return Math.round(base * (0.8 + Math.random() * 0.4));
+}
+
+export function startSwitchDispatcher(options: SwitchDispatcherOptions): SwitchDispatcher {
+  const pollMs = options.pollMs ?? 250;
+  const batch = options.batch ?? 64;
+  let running = true;
+  let wakeUp: (() => void) | undefined;
+  let woken = false;
+
+  async function deliver({ command, attempts, createdAt }: ClaimedCommand): Promise<void> {
+    const delivery = await options.control.send(command);
+    switch (delivery.kind) {
+      case 'accepted':
+        await options.outbox.delivered(command.commandId);
+        return;
+      case 'refused':
+        options.logger.warn({ commandId: command.commandId, callId: command.callId, kind: command.kind, status: delivery.status, reason: delivery.reason }, 'the switch refused a command');
+        await options.recordRefusal(command, delivery.status, delivery.reason);
+        await options.outbox.refused(command.commandId, delivery.reason);
+        return;
+      case 'failed': {
+        if (Date.now() - createdAt.getTime() >= options.giveUpAfterMs) {
+          const reason = `gave up after ${attempts} attempts in ${Math.round(options.giveUpAfterMs / 1000)} s: ${delivery.reason}`;
+          options.logger.error({ commandId: command.commandId, callId: command.callId, kind: command.kind, reason }, 'a command never reached the switch');
+          await options.recordRefusal(command, 0, reason);
+          await options.outbox.refused(command.commandId, reason);
+          return;
+        }
+        await options.outbox.retryAt(command.commandId, new Date(Date.now() + backoffMs(attempts)), delivery.reason);
+        return;
+      }
+      default: {
+        const never: never = delivery;
+        throw new Error(`unknown delivery ${JSON.stringify(never)}`);
+      }
+    }
+  }
+
+  async function round(): Promise<number> {
+    const claimed = await options.outbox.claimDue(batch);
+    // One command per call per round: calls go side by side, a call's own commands in order.
+    await Promise.all(
+      claimed.map((c) =>
+        deliver(c).catch((error: unknown) => {
+          // The lease runs out and another round tries again.
+          options.logger.error({ err: error, commandId: c.command.commandId }, 'delivering a switch command failed');
+        }),
+      ),
+    );
+    return claimed.length;
+  }
+
+  const loop = (async () => {
+    while (running) {
+      let found = 0;
+      try {
+        found = await round();
+      } catch (error) {
+        options.logger.error({ err: error }, 'could not read the switch-command outbox; retrying');
+      }
+      if (found > 0 || !running) continue;
+      if (woken) {
+        woken = false;
+        continue;
+      }
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, pollMs);
+        wakeUp = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      wakeUp = undefined;
+    }
+  })();
+
+  return {
+    wake() {
+      woken = true;
+      wakeUp?.();
+    },
+    async stop() {
+      running = false;
+      wakeUp?.();
+      await loop;
+    },
+  };
+}
