@@ -15,7 +15,7 @@ import type { Message, UnknownEnum } from "@bufbuild/protobuf";
  * Describes the file switchboard/customers/v1/complaint_events.proto.
  */
 export const file_switchboard_customers_v1_complaint_events: GenFile = /*@__PURE__*/
-  fileDesc("Ci9zd2l0Y2hib2FyZC9jdXN0b21lcnMvdjEvY29tcGxhaW50X2V2ZW50cy5wcm90bxIYc3dpdGNoYm9hcmQuY3VzdG9tZXJzLnYxIogCCg9Db21wbGFpbnRPcGVuZWQSEQoJdGlja2V0X2lkGAEgASgJEhMKC2N1c3RvbWVyX2lkGAIgASgJEg8KB2NhbGxfaWQYAyABKAkSEAoIY2F0ZWdvcnkYBCABKAkSEwoLZGVzY3JpcHRpb24YBSABKAkSEgoKZGVwYXJ0bWVudBgGIAEoCRIRCglvcGVuZWRfYnkYByABKAkSLQoJb3BlbmVkX2F0GAggASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIqCgZkdWVfYXQYCSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhMKC3NsYV9zZWNvbmRzGAogASgNIrIBChNDb21wbGFpbnRSZWFzc2lnbmVkEhEKCXRpY2tldF9pZBgBIAEoCRIXCg9mcm9tX2RlcGFydG1lbnQYAiABKAkSFQoNdG9fZGVwYXJ0bWVudBgDIAEoCRIVCg1yZWFzc2lnbmVkX2J5GAQgASgJEg4KBnJlYXNvbhgFIAEoCRIxCg1yZWFzc2lnbmVkX2F0GAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCJ5ChJDb21wbGFpbnROb3RlQWRkZWQSEQoJdGlja2V0X2lkGAEgASgJEgwKBHRleHQYAiABKAkSEgoKd3JpdHRlbl9ieRgDIAEoCRIuCgp3cml0dGVuX2F0GAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCJ8ChFDb21wbGFpbnRSZXNvbHZlZBIRCgl0aWNrZXRfaWQYASABKAkSDgoGcmVzdWx0GAIgASgJEhMKC3Jlc29sdmVkX2J5GAMgASgJEi8KC3Jlc29sdmVkX2F0GAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCLHAQoVQ29tcGxhaW50Q2FsbGJhY2tNYWRlEhEKCXRpY2tldF9pZBgBIAEoCRI6CgdvdXRjb21lGAIgASgOMikuc3dpdGNoYm9hcmQuY3VzdG9tZXJzLnYxLkNhbGxiYWNrT3V0Y29tZRIMCgRub3RlGAMgASgJEhEKCWNhbGxlZF9ieRgEIAEoCRIPCgdjYWxsX2lkGAUgASgJEi0KCWNhbGxlZF9hdBgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiZgoPQ29tcGxhaW50Q2xvc2VkEhEKCXRpY2tldF9pZBgBIAEoCRIRCgljbG9zZWRfYnkYAiABKAkSLQoJY2xvc2VkX2F0GAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCK+AQoSQ29tcGxhaW50RXNjYWxhdGVkEhEKCXRpY2tldF9pZBgBIAEoCRINCgVsZXZlbBgCIAEoDRIUCgxlc2NhbGF0ZWRfdG8YAyABKAkSEgoKZGVwYXJ0bWVudBgEIAEoCRIqCgZkdWVfYXQYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEjAKDGVzY2FsYXRlZF9hdBgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAqfQoPQ2FsbGJhY2tPdXRjb21lEiAKHENBTExCQUNLX09VVENPTUVfVU5TUEVDSUZJRUQQABImCiJDQUxMQkFDS19PVVRDT01FX0NVU1RPTUVSX0lORk9STUVEEAESIAocQ0FMTEJBQ0tfT1VUQ09NRV9OT1RfUkVBQ0hFRBACYgZwcm90bzM", [file_google_protobuf_timestamp]);
+  fileDesc("Ci9zd2l0Y2hib2FyZC9jdXN0b21lcnMvdjEvY29tcGxhaW50X2V2ZW50cy5wcm90bxIYc3dpdGNoYm9hcmQuY3VzdG9tZXJzLnYxIogCCg9Db21wbGFpbnRPcGVuZWQSEQoJdGlja2V0X2lkGAEgASgJEhMKC2N1c3RvbWVyX2lkGAIgASgJEg8KB2NhbGxfaWQYAyABKAkSEAoIY2F0ZWdvcnkYBCABKAkSEwoLZGVzY3JpcHRpb24YBSABKAkSEgoKZGVwYXJ0bWVudBgGIAEoCRIRCglvcGVuZWRfYnkYByABKAkSLQoJb3BlbmVkX2F0GAggASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIqCgZkdWVfYXQYCSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhMKC3NsYV9zZWNvbmRzGAogASgNIrIBChNDb21wbGFpbnRSZWFzc2lnbmVkEhEKCXRpY2tldF9pZBgBIAEoCRIXCg9mcm9tX2RlcGFydG1lbnQYAiABKAkSFQoNdG9fZGVwYXJ0bWVudBgDIAEoCRIVCg1yZWFzc2lnbmVkX2J5GAQgASgJEg4KBnJlYXNvbhgFIAEoCRIxCg1yZWFzc2lnbmVkX2F0GAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCJ5ChJDb21wbGFpbnROb3RlQWRkZWQSEQoJdGlja2V0X2lkGAEgASgJEgwKBHRleHQYAiABKAkSEgoKd3JpdHRlbl9ieRgDIAEoCRIuCgp3cml0dGVuX2F0GAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCJ8ChFDb21wbGFpbnRSZXNvbHZlZBIRCgl0aWNrZXRfaWQYASABKAkSDgoGcmVzdWx0GAIgASgJEhMKC3Jlc29sdmVkX2J5GAMgASgJEi8KC3Jlc29sdmVkX2F0GAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCLQAQoVQ29tcGxhaW50Q2FsbGJhY2tNYWRlEhEKCXRpY2tldF9pZBgBIAEoCRJDCgdvdXRjb21lGAIgASgOMjIuc3dpdGNoYm9hcmQuY3VzdG9tZXJzLnYxLkNvbXBsYWludENhbGxiYWNrT3V0Y29tZRIMCgRub3RlGAMgASgJEhEKCWNhbGxlZF9ieRgEIAEoCRIPCgdjYWxsX2lkGAUgASgJEi0KCWNhbGxlZF9hdBgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiZgoPQ29tcGxhaW50Q2xvc2VkEhEKCXRpY2tldF9pZBgBIAEoCRIRCgljbG9zZWRfYnkYAiABKAkSLQoJY2xvc2VkX2F0GAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCK+AQoSQ29tcGxhaW50RXNjYWxhdGVkEhEKCXRpY2tldF9pZBgBIAEoCRINCgVsZXZlbBgCIAEoDRIUCgxlc2NhbGF0ZWRfdG8YAyABKAkSEgoKZGVwYXJ0bWVudBgEIAEoCRIqCgZkdWVfYXQYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEjAKDGVzY2FsYXRlZF9hdBgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAqpAEKGENvbXBsYWludENhbGxiYWNrT3V0Y29tZRIqCiZDT01QTEFJTlRfQ0FMTEJBQ0tfT1VUQ09NRV9VTlNQRUNJRklFRBAAEjAKLENPTVBMQUlOVF9DQUxMQkFDS19PVVRDT01FX0NVU1RPTUVSX0lORk9STUVEEAESKgomQ09NUExBSU5UX0NBTExCQUNLX09VVENPTUVfTk9UX1JFQUNIRUQQAmIGcHJvdG8z", [file_google_protobuf_timestamp]);
 
 /**
  * An agent opened a complaint ticket, usually during the customer's call.
@@ -217,9 +217,9 @@ export type ComplaintCallbackMade = Message<"switchboard.customers.v1.ComplaintC
   ticketId: string;
 
   /**
-   * @generated from field: switchboard.customers.v1.CallbackOutcome outcome = 2;
+   * @generated from field: switchboard.customers.v1.ComplaintCallbackOutcome outcome = 2;
    */
-  outcome: CallbackOutcome;
+  outcome: ComplaintCallbackOutcome;
 
   /**
    * @generated from field: string note = 3;
@@ -330,25 +330,25 @@ export const ComplaintEscalatedSchema: GenMessage<ComplaintEscalated> = /*@__PUR
 /**
  * How a call-back to the customer about a complaint went.
  *
- * @generated from enum switchboard.customers.v1.CallbackOutcome
+ * @generated from enum switchboard.customers.v1.ComplaintCallbackOutcome
  */
-export const CallbackOutcome = {
+export const ComplaintCallbackOutcome = {
   /**
-   * @generated from enum value: CALLBACK_OUTCOME_UNSPECIFIED = 0;
+   * @generated from enum value: COMPLAINT_CALLBACK_OUTCOME_UNSPECIFIED = 0;
    */
   UNSPECIFIED: 0,
 
   /**
    * The customer was reached and told the result: the loop can close.
    *
-   * @generated from enum value: CALLBACK_OUTCOME_CUSTOMER_INFORMED = 1;
+   * @generated from enum value: COMPLAINT_CALLBACK_OUTCOME_CUSTOMER_INFORMED = 1;
    */
   CUSTOMER_INFORMED: 1,
 
   /**
    * Nobody answered, or the customer could not talk: call again.
    *
-   * @generated from enum value: CALLBACK_OUTCOME_NOT_REACHED = 2;
+   * @generated from enum value: COMPLAINT_CALLBACK_OUTCOME_NOT_REACHED = 2;
    */
   NOT_REACHED: 2,
 } as const;
@@ -356,13 +356,13 @@ export const CallbackOutcome = {
 /**
  * How a call-back to the customer about a complaint went.
  *
- * @generated from enum switchboard.customers.v1.CallbackOutcome
+ * @generated from enum switchboard.customers.v1.ComplaintCallbackOutcome
  */
-export type CallbackOutcome = (typeof CallbackOutcome)[keyof typeof CallbackOutcome] | UnknownEnum;
+export type ComplaintCallbackOutcome = (typeof ComplaintCallbackOutcome)[keyof typeof ComplaintCallbackOutcome] | UnknownEnum;
 
 /**
- * Describes the enum switchboard.customers.v1.CallbackOutcome.
+ * Describes the enum switchboard.customers.v1.ComplaintCallbackOutcome.
  */
-export const CallbackOutcomeSchema: GenEnum<CallbackOutcome> = /*@__PURE__*/
+export const ComplaintCallbackOutcomeSchema: GenEnum<ComplaintCallbackOutcome> = /*@__PURE__*/
   enumDesc(file_switchboard_customers_v1_complaint_events, 0);
 
