@@ -42,7 +42,7 @@ function view(state: CustomerState, version: number) {
 }
 
 function rejection(rejected: CustomerRejection): never {
-  const status = { 'already-registered': 409, 'not-found': 404, invalid: 422 }[rejected.code];
+  const status = { 'already-registered': 409, 'not-found': 404, invalid: 422, conflict: 409, merged: 410 }[rejected.code];
   throw new ProblemError({ status, code: `customer-${rejected.code}`, title: 'Customer change refused', detail: rejected.message });
 }
 

@@ -1,49 +1,96 @@
-// The rules of a customer record: registered once, a tier change only when it changes, no number twice.
+// The rules of a customer record: registered once, numbers in E.164 and never twice, no event for a
+// change that changes nothing, and a merged record accepts nothing but points to its survivor.
 import { create } from '@bufbuild/protobuf';
 import {
+  CallLinkedToCustomerSchema,
+  CustomerKind,
+  CustomerMergedSchema,
   CustomerPhoneNumberAddedSchema,
+  CustomerPhoneNumberRemovedSchema,
+  CustomerPreferredAgentChangedSchema,
+  CustomerProfileChangedSchema,
   CustomerRegisteredSchema,
   CustomerTierChangedSchema,
   type EventMessage,
 } from '@switchboard/contracts';
 import type { CustomerCommand, CustomerRejection } from './commands.ts';
-import { evolve, initialState, type CustomerState } from './state.ts';
+import { isE164, notE164 } from './phone-number.ts';
+import { evolve, initialState, type CustomerState, type RegisteredCustomer } from './state.ts';
 
-const E164 = /^\+[1-9]\d{6,14}$/;
+type Decision = readonly EventMessage[] | { readonly rejected: CustomerRejection };
 
-export function decide(command: CustomerCommand, state: CustomerState): readonly EventMessage[] | { readonly rejected: CustomerRejection } {
+const invalid = (message: string): Decision => ({ rejected: { code: 'invalid', message } });
+
+export function decide(command: CustomerCommand, state: CustomerState): Decision {
+  if (command.type === 'RegisterCustomer') return register(command, state);
+  if (state.status === 'unknown') return { rejected: { code: 'not-found', message: 'no customer has this id' } };
+  if (state.status === 'merged') {
+    return { rejected: { code: 'merged', message: `customer ${state.customerId} was merged into customer ${state.survivorId}; use that record`, survivorId: state.survivorId } };
+  }
+  return change(command, state);
+}
+
+function register(command: Extract<CustomerCommand, { type: 'RegisterCustomer' }>, state: CustomerState): Decision {
+  if (state.status !== 'unknown') return { rejected: { code: 'already-registered', message: `customer ${command.customerId} is already registered` } };
+  if (command.name.trim() === '') return invalid('a customer needs a name');
+  const bad = command.phoneNumbers.find((n) => !isE164(n));
+  if (bad !== undefined) return invalid(notE164(bad));
+  if (command.phoneNumbers.length === 0) return invalid('a customer needs at least one phone number');
+  const registered = create(CustomerRegisteredSchema, {
+    customerId: command.customerId,
+    name: command.name.trim(),
+    kind: command.kind,
+    tier: command.tier,
+    phoneNumbers: [...new Set(command.phoneNumbers)],
+    region: command.region,
+    segment: command.segment,
+    preferredAgentId: command.preferredAgentId ?? '',
+  });
+  const call = command.capturedOnCall;
+  if (call === undefined) return [registered];
+  return [registered, create(CallLinkedToCustomerSchema, { customerId: command.customerId, callId: call.callId, callingNumber: call.callingNumber, linkedBy: call.by })];
+}
+
+function change(command: Exclude<CustomerCommand, { type: 'RegisterCustomer' }>, state: RegisteredCustomer): Decision {
+  const customerId = state.customerId;
   switch (command.type) {
-    case 'RegisterCustomer': {
-      if (state.status !== 'unknown') {
-        return { rejected: { code: 'already-registered', message: `customer ${command.customerId} is already registered` } };
-      }
-      const bad = command.phoneNumbers.find((n) => !E164.test(n));
-      if (bad !== undefined) return { rejected: { code: 'invalid', message: `phone number ${JSON.stringify(bad)} is not in E.164 form (like +8613812345678)` } };
-      return [
-        create(CustomerRegisteredSchema, {
-          customerId: command.customerId,
-          name: command.name,
-          kind: command.kind,
-          tier: command.tier,
-          phoneNumbers: [...new Set(command.phoneNumbers)],
-          region: command.region,
-          segment: command.segment,
-        }),
-      ];
-    }
-    case 'ChangeTier': {
-      if (state.status !== 'registered') return { rejected: { code: 'not-found', message: 'no such customer' } };
+    case 'ChangeTier':
       if (state.tier === command.tier) return [];
-      return [create(CustomerTierChangedSchema, { customerId: state.customerId, tier: command.tier, previousTier: state.tier })];
+      return [create(CustomerTierChangedSchema, { customerId, tier: command.tier, previousTier: state.tier })];
+    case 'ChangeProfile': {
+      const next = {
+        name: command.name?.trim() ?? state.name,
+        kind: command.kind ?? state.kind,
+        segment: command.segment ?? state.segment,
+        region: command.region ?? state.region,
+      };
+      if (next.name === '') return invalid('a customer needs a name');
+      if (next.kind === CustomerKind.UNSPECIFIED) return invalid('a customer is a person, a company or a key account');
+      const same = next.name === state.name && next.kind === state.kind && next.segment === state.segment && next.region === state.region;
+      return same ? [] : [create(CustomerProfileChangedSchema, { customerId, ...next })];
     }
-    case 'AddPhoneNumber': {
-      if (state.status !== 'registered') return { rejected: { code: 'not-found', message: 'no such customer' } };
-      if (!E164.test(command.phoneNumber)) {
-        return { rejected: { code: 'invalid', message: `phone number ${JSON.stringify(command.phoneNumber)} is not in E.164 form (like +8613812345678)` } };
-      }
+    case 'ChangePreferredAgent':
+      if (state.preferredAgentId === command.agentId) return [];
+      return [create(CustomerPreferredAgentChangedSchema, { customerId, agentId: command.agentId, previousAgentId: state.preferredAgentId })];
+    case 'AddPhoneNumber':
+      if (!isE164(command.phoneNumber)) return invalid(notE164(command.phoneNumber));
       if (state.phoneNumbers.includes(command.phoneNumber)) return [];
-      return [create(CustomerPhoneNumberAddedSchema, { customerId: state.customerId, phoneNumber: command.phoneNumber })];
-    }
+      return [create(CustomerPhoneNumberAddedSchema, { customerId, phoneNumber: command.phoneNumber })];
+    case 'RemovePhoneNumber':
+      if (!state.phoneNumbers.includes(command.phoneNumber)) return [];
+      if (state.phoneNumbers.length === 1) {
+        return { rejected: { code: 'conflict', message: 'this is the customer’s only phone number: add another one before removing it' } };
+      }
+      return [create(CustomerPhoneNumberRemovedSchema, { customerId, phoneNumber: command.phoneNumber })];
+    case 'LinkCall':
+      return [create(CallLinkedToCustomerSchema, { customerId, callId: command.callId, callingNumber: command.callingNumber, linkedBy: command.by })];
+    case 'MergeInto':
+      if (command.survivorId === customerId) return { rejected: { code: 'conflict', message: 'a customer cannot be merged into itself' } };
+      return [create(CustomerMergedSchema, { customerId, survivorId: command.survivorId, phoneNumbers: [...state.phoneNumbers], mergedBy: command.by })];
+    case 'TakeOverNumbers':
+      return [...new Set(command.phoneNumbers)]
+        .filter((n) => !state.phoneNumbers.includes(n))
+        .map((phoneNumber) => create(CustomerPhoneNumberAddedSchema, { customerId, phoneNumber }));
     default: {
       const never: never = command;
       throw new Error(`unknown command ${JSON.stringify(never)}`);

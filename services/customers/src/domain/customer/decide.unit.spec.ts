@@ -26,6 +26,12 @@ describe('a customer record', () => {
     expect(given(decided, register)).toEqual({ rejected: { code: 'already-registered', message: 'customer c-1 is already registered' } });
   });
 
+  it('captured during a call, is linked to that call', () => {
+    const decided = given([], { ...register, capturedOnCall: { callId: 'call-7', callingNumber: '+8675512345678', by: 'li-na' } }) as EventMessage[];
+    expect(decided.map((e) => e.$typeName)).toEqual(['switchboard.customers.v1.CustomerRegistered', 'switchboard.customers.v1.CallLinkedToCustomer']);
+    expect(decided[1]).toMatchObject({ customerId: 'c-1', callId: 'call-7', linkedBy: 'li-na' });
+  });
+
   it('refuses a phone number that is not E.164, saying which', () => {
     expect(given([], { ...register, phoneNumbers: ['0755-1234'] })).toEqual({
       rejected: { code: 'invalid', message: 'phone number "0755-1234" is not in E.164 form (like +8613812345678)' },
@@ -42,5 +48,34 @@ describe('a customer record', () => {
 
   it('cannot change the tier of a customer nobody registered', () => {
     expect(given([], { type: 'ChangeTier', tier: CustomerTier.GOLD })).toMatchObject({ rejected: { code: 'not-found' } });
+  });
+
+  it('keeps at least one number', () => {
+    const history = given([], register) as EventMessage[];
+    expect(given(history, { type: 'RemovePhoneNumber', phoneNumber: '+8675512345678' })).toMatchObject({ rejected: { code: 'conflict' } });
+    const two = [...history, ...(given(history, { type: 'AddPhoneNumber', phoneNumber: '+8613800000001' }) as EventMessage[])];
+    expect(given(two, { type: 'RemovePhoneNumber', phoneNumber: '+8675512345678' })).toMatchObject([{ phoneNumber: '+8675512345678' }]);
+  });
+
+  describe('merged into a survivor', () => {
+    const history = given([], register) as EventMessage[];
+
+    it('hands its numbers over, and then points to the survivor for every command', () => {
+      const merged = given(history, { type: 'MergeInto', survivorId: 'c-2', by: 'supervisor-wang' }) as EventMessage[];
+      expect(merged).toMatchObject([{ $typeName: 'switchboard.customers.v1.CustomerMerged', survivorId: 'c-2', phoneNumbers: ['+8675512345678'] }]);
+      const after = [...history, ...merged];
+      expect(given(after, { type: 'ChangeTier', tier: CustomerTier.PLATINUM })).toMatchObject({ rejected: { code: 'merged', survivorId: 'c-2' } });
+      expect(given(after, { type: 'MergeInto', survivorId: 'c-3', by: 'x' })).toMatchObject({ rejected: { code: 'merged', survivorId: 'c-2' } });
+    });
+
+    it('is never merged into itself', () => {
+      expect(given(history, { type: 'MergeInto', survivorId: 'c-1', by: 'x' })).toMatchObject({ rejected: { code: 'conflict' } });
+    });
+
+    it('the survivor takes over only the numbers it does not have', () => {
+      expect(given(history, { type: 'TakeOverNumbers', phoneNumbers: ['+8675512345678', '+8613900000002'] })).toMatchObject([
+        { $typeName: 'switchboard.customers.v1.CustomerPhoneNumberAdded', phoneNumber: '+8613900000002' },
+      ]);
+    });
   });
 });

@@ -1,33 +1,58 @@
-// A customer record as its events leave it.
+// A customer record as its events leave it: unknown, registered, or merged into a survivor.
 import type { CustomerKind, CustomerTier, DecodedEvent } from '@switchboard/contracts';
+
+export interface RegisteredCustomer {
+  readonly status: 'registered';
+  readonly customerId: string;
+  readonly name: string;
+  readonly kind: CustomerKind;
+  readonly tier: CustomerTier;
+  readonly phoneNumbers: readonly string[];
+  readonly region: string;
+  readonly segment: string;
+  readonly preferredAgentId: string;
+}
 
 export type CustomerState =
   | { readonly status: 'unknown' }
-  | {
-      readonly status: 'registered';
-      readonly customerId: string;
-      readonly name: string;
-      readonly kind: CustomerKind;
-      readonly tier: CustomerTier;
-      readonly phoneNumbers: readonly string[];
-      readonly region: string;
-      readonly segment: string;
-    };
+  | RegisteredCustomer
+  | { readonly status: 'merged'; readonly customerId: string; readonly name: string; readonly survivorId: string };
 
 export const initialState: CustomerState = { status: 'unknown' };
 
 export function evolve(state: CustomerState, event: DecodedEvent): CustomerState {
+  if (event.type === 'CustomerRegistered') {
+    const m = event.message;
+    return {
+      status: 'registered',
+      customerId: m.customerId,
+      name: m.name,
+      kind: m.kind,
+      tier: m.tier,
+      phoneNumbers: m.phoneNumbers,
+      region: m.region,
+      segment: m.segment,
+      preferredAgentId: m.preferredAgentId,
+    };
+  }
+  if (state.status !== 'registered') return state;
   switch (event.type) {
-    case 'CustomerRegistered': {
-      const m = event.message;
-      return { status: 'registered', customerId: m.customerId, name: m.name, kind: m.kind, tier: m.tier, phoneNumbers: m.phoneNumbers, region: m.region, segment: m.segment };
-    }
     case 'CustomerTierChanged':
-      return state.status === 'registered' ? { ...state, tier: event.message.tier } : state;
+      return { ...state, tier: event.message.tier };
     case 'CustomerPhoneNumberAdded':
-      return state.status === 'registered' ? { ...state, phoneNumbers: [...state.phoneNumbers, event.message.phoneNumber] } : state;
+      return { ...state, phoneNumbers: [...state.phoneNumbers, event.message.phoneNumber] };
+    case 'CustomerPhoneNumberRemoved':
+      return { ...state, phoneNumbers: state.phoneNumbers.filter((n) => n !== event.message.phoneNumber) };
+    case 'CustomerProfileChanged': {
+      const { name, kind, segment, region } = event.message;
+      return { ...state, name, kind, segment, region };
+    }
+    case 'CustomerPreferredAgentChanged':
+      return { ...state, preferredAgentId: event.message.agentId };
+    case 'CustomerMerged':
+      return { status: 'merged', customerId: state.customerId, name: state.name, survivorId: event.message.survivorId };
     default:
-      // Events of other contexts never reach a customer stream.
+      // Call links change nothing the rules look at; events of other aggregates never reach a customer stream.
       return state;
   }
 }
