@@ -106,7 +106,7 @@ export function agentsNeeded(load: QueueLoad, target: StaffingTarget): QueueFigu
 export function agentsToSchedule(agentsOnCalls: number, shrinkage: number): number {
   if (!(shrinkage >= 0 && shrinkage < 1)) throw new RangeError(`shrinkage must be at least 0 and below 1, got ${shrinkage}`);
   // 14 / 0.7 is 20.000000000000004 in floating point: 20 agents, not 21.
-  return Math.ceil(agentsOnCalls / (1 - shrinkage) - 1e-9);
+  return Math.max(0, Math.ceil(agentsOnCalls / (1 - shrinkage) - 1e-9));
 }
 
 function checkLoad(load: QueueLoad): void {
