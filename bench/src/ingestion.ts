@@ -8,7 +8,7 @@ import { CallArrivedSchema, encodeEvent } from '@switchboard/contracts';
 import { createLocalEventBus, type BusMessage } from '@switchboard/eventbus';
 import { connectClickHouse } from '../../services/reporting/src/adapters/clickhouse/client.ts';
 import { applyClickHouseSchema } from '../../services/reporting/src/adapters/clickhouse/schema.ts';
-import { rawEventRow, startIngestion } from '../../services/reporting/src/application/ingest.ts';
+import { ingestedEvent, startIngestion } from '../../services/reporting/src/application/ingest.ts';
 import { now, rate, seconds, withPostgres, type Figure } from './harness.ts';
 
 const EVENTS = 200_000;
@@ -45,7 +45,7 @@ export async function ingestion(): Promise<Figure[]> {
       const collector = await bus.subscribe({ groupId: 'collect', topics: ['telephony.calls'], fromBeginning: true, handleBatch: async (m) => void sample.push(...m) });
       while (sample.length < EVENTS) await new Promise((r) => setTimeout(r, 50));
       await collector.stop();
-      const rows = sample.map(rawEventRow);
+      const rows = sample.map((m) => ingestedEvent(m).raw);
       let start = now();
       for (let i = 0; i < rows.length; i += 50_000) await clickhouse.insert({ table: 'baseline', values: rows.slice(i, i + 50_000), format: 'JSONEachRow' });
       const baselineSeconds = seconds(start);

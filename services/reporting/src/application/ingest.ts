@@ -5,6 +5,9 @@ import { decodeEnvelope, eventRegistry, eventTypeInfo } from '@switchboard/contr
 import type { BusMessage, Consumer, EventBus } from '@switchboard/eventbus';
 import { clickHouseTime, insertRawEvents, type RawEventRow } from '../adapters/clickhouse/events-raw.ts';
 import type { ClickHouseClient } from '../adapters/clickhouse/client.ts';
+import { insertAgentStateChanges, insertCallMilestones } from '../adapters/clickhouse/facts.ts';
+import { factsOfEvent, type EventFacts } from '../domain/facts/milestones-of-event.ts';
+import { rebuildCallFacts } from './facts.ts';
 import { BatchingSink } from './sink.ts';
 
 /** Every topic a service publishes to; reporting reads them all. */
@@ -20,23 +23,44 @@ export const ingestedTopics = [
 
 export const INGEST_GROUP = 'reporting.ingest';
 
-/** The row of one bus message; a message that is no envelope throws UnprocessableMessage (dead-lettered). */
-export function rawEventRow(message: BusMessage): RawEventRow {
+/** One bus message as reporting keeps it: its raw row and the facts it contributes. */
+export interface IngestedEvent {
+  readonly raw: RawEventRow;
+  readonly facts: EventFacts;
+}
+
+/** The row and facts of one bus message; a message that is no envelope throws UnprocessableMessage (dead-lettered). */
+export function ingestedEvent(message: BusMessage): IngestedEvent {
   const { envelope, event } = decodeEnvelope(message.value);
   const schema = eventTypeInfo(event.typeName)!.schema;
+  const occurredAt = timestampDate(envelope.occurredAt!);
   return {
-    event_id: envelope.eventId,
-    type: event.type,
-    schema_version: envelope.schemaVersion,
-    stream_id: envelope.streamId,
-    stream_version: envelope.streamVersion.toString(),
-    site_id: envelope.siteId,
-    occurred_at: clickHouseTime(timestampDate(envelope.occurredAt!)),
-    topic: message.topic,
-    partition: message.partition,
-    offset: message.offset,
-    payload: toJsonString(schema, event.message as never, { registry: eventRegistry }),
+    raw: {
+      event_id: envelope.eventId,
+      type: event.type,
+      schema_version: envelope.schemaVersion,
+      stream_id: envelope.streamId,
+      stream_version: envelope.streamVersion.toString(),
+      site_id: envelope.siteId,
+      occurred_at: clickHouseTime(occurredAt),
+      topic: message.topic,
+      partition: message.partition,
+      offset: message.offset,
+      payload: toJsonString(schema, event.message as never, { registry: eventRegistry }),
+    },
+    facts: factsOfEvent(event, envelope.eventId, occurredAt.getTime(), envelope.siteId),
   };
+}
+
+/** Writes a batch: raw events and milestones side by side, then the facts of every call the batch touched. */
+export async function writeIngested(clickhouse: ClickHouseClient, events: readonly IngestedEvent[]): Promise<void> {
+  const milestones = events.flatMap((e) => e.facts.milestones);
+  await Promise.all([
+    insertRawEvents(clickhouse, events.map((e) => e.raw)),
+    insertCallMilestones(clickhouse, milestones),
+    insertAgentStateChanges(clickhouse, events.flatMap((e) => e.facts.agentStates)),
+  ]);
+  await rebuildCallFacts(clickhouse, milestones.map((m) => m.call_id));
 }
 
 export interface Ingestion {
@@ -47,15 +71,21 @@ export interface Ingestion {
 export async function startIngestion(
   bus: EventBus,
   clickhouse: ClickHouseClient,
-  options: { flushIntervalMs: number; maxRows: number; topics?: readonly string[] },
+  options: { flushIntervalMs: number; maxRows: number; topics?: readonly string[]; onWritten?: (events: readonly IngestedEvent[]) => void },
 ): Promise<Ingestion> {
-  const sink = new BatchingSink<RawEventRow>({ ...options, write: (rows) => insertRawEvents(clickhouse, rows) });
+  const sink = new BatchingSink<IngestedEvent>({
+    ...options,
+    write: async (events) => {
+      await writeIngested(clickhouse, events);
+      options.onWritten?.(events);
+    },
+  });
   const consumer = await bus.subscribe({
     groupId: INGEST_GROUP,
     topics: options.topics ?? ingestedTopics,
     fromBeginning: true,
     // Decoding happens first, so a bad message fails alone (the bus splits the batch and dead-letters it).
-    handleBatch: (messages) => sink.write(messages.map(rawEventRow)),
+    handleBatch: (messages) => sink.write(messages.map(ingestedEvent)),
   });
   return {
     consumer,

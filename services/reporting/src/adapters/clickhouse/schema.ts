@@ -31,6 +31,123 @@ const steps: readonly SchemaStep[] = [
     order by (type, occurred_at, event_id)
     settings non_replicated_deduplication_window = 1000`,
   },
+  {
+    // What happened to each call, from the event log or an imported switch log (domain/facts/call-milestones.ts).
+    // A milestone delivered twice has one milestone_id: merges keep one, and the fold ignores the copy.
+    name: '002_call_milestones_v1',
+    sql: `create table if not exists call_milestones_v1 (
+      call_id String,
+      milestone_id String,
+      kind LowCardinality(String),
+      at DateTime64(3, 'UTC'),
+      site_id LowCardinality(String),
+      queue_id LowCardinality(String),
+      agent_id String,
+      tier LowCardinality(String),
+      business_type LowCardinality(String),
+      duration_ms UInt64,
+      detail String,
+      source LowCardinality(String),
+      ingested_at DateTime64(3, 'UTC') default now64(3)
+    ) engine = ReplacingMergeTree
+    order by (call_id, milestone_id)
+    settings non_replicated_deduplication_window = 1000`,
+  },
+  {
+    name: '003_agent_states_v1',
+    sql: `create table if not exists agent_states_v1 (
+      agent_id String,
+      change_id String,
+      site_id LowCardinality(String),
+      state LowCardinality(String),
+      reason_code LowCardinality(String),
+      call_id String,
+      at DateTime64(3, 'UTC'),
+      source LowCardinality(String)
+    ) engine = ReplacingMergeTree
+    partition by toYYYYMM(at)
+    order by (site_id, agent_id, at, change_id)
+    settings non_replicated_deduplication_window = 1000`,
+  },
+  {
+    // The facts the reports read (docs/metrics.md): rebuilt whole for a call whenever one of its
+    // milestones arrives; the newest build (built_at) replaces the older ones, so reads use FINAL.
+    name: '004_queue_visits_v1',
+    sql: `create table if not exists queue_visits_v1 (
+      call_id String,
+      visit_seq UInt16,
+      site_id LowCardinality(String),
+      queue_id LowCardinality(String),
+      tier LowCardinality(String),
+      business_type LowCardinality(String),
+      via LowCardinality(String),
+      queued_at DateTime64(3, 'UTC'),
+      first_queued_at DateTime64(3, 'UTC'),
+      answered_at Nullable(DateTime64(3, 'UTC')),
+      left_at Nullable(DateTime64(3, 'UTC')),
+      outcome LowCardinality(String),
+      left_to_site_id LowCardinality(String),
+      callback_outcome LowCardinality(String),
+      agent_id String,
+      wait_ms UInt64,
+      total_wait_ms UInt64,
+      agent_offers UInt16,
+      agent_no_answers UInt16,
+      sl_threshold_ms UInt32,
+      short_abandon_ms UInt32,
+      is_first_visit Bool,
+      call_connected Bool,
+      source LowCardinality(String),
+      built_at UInt64
+    ) engine = ReplacingMergeTree(built_at)
+    partition by toYYYYMM(queued_at)
+    order by (site_id, queue_id, queued_at, call_id, visit_seq)`,
+  },
+  {
+    name: '005_call_segments_v1',
+    sql: `create table if not exists call_segments_v1 (
+      call_id String,
+      segment_seq UInt16,
+      visit_seq UInt16,
+      visit_queued_at DateTime64(3, 'UTC'),
+      site_id LowCardinality(String),
+      queue_id LowCardinality(String),
+      agent_id String,
+      answered_at DateTime64(3, 'UTC'),
+      ended_at Nullable(DateTime64(3, 'UTC')),
+      ended_by LowCardinality(String),
+      is_callback Bool,
+      talk_ms UInt64,
+      hold_ms UInt64,
+      acw_ms UInt64,
+      handle_ms UInt64,
+      source LowCardinality(String),
+      built_at UInt64
+    ) engine = ReplacingMergeTree(built_at)
+    partition by toYYYYMM(visit_queued_at)
+    order by (site_id, queue_id, visit_queued_at, call_id, segment_seq)`,
+  },
+  {
+    // Keyed by call id alone: a call's site and arrival can be learnt late (its events come from two topics).
+    name: '006_calls_v1',
+    sql: `create table if not exists calls_v1 (
+      call_id String,
+      site_id LowCardinality(String),
+      arrived_at DateTime64(3, 'UTC'),
+      ended_at Nullable(DateTime64(3, 'UTC')),
+      ended_by LowCardinality(String),
+      self_served Array(LowCardinality(String)),
+      self_service_failures UInt16,
+      asked_for_agent Bool,
+      asked_for_callback Bool,
+      queued Bool,
+      connected Bool,
+      contained Bool,
+      source LowCardinality(String),
+      built_at UInt64
+    ) engine = ReplacingMergeTree(built_at)
+    order by call_id`,
+  },
 ];
 
 export async function applyClickHouseSchema(client: ClickHouseClient): Promise<string[]> {
