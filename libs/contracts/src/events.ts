@@ -66,6 +66,10 @@ import {
 import { PersonCreatedSchema, PersonLockedSchema, PersonUnlockedSchema, WrapUpRecordedSchema } from './generated/switchboard/console/v1/events_pb.ts';
 export * from './generated/switchboard/console/v1/events_pb.ts';
 // end console
+// reporting
+import { WallboardAlertClearedSchema, WallboardAlertRaisedSchema } from './generated/switchboard/reporting/v1/events_pb.ts';
+export * from './generated/switchboard/reporting/v1/events_pb.ts';
+// end reporting
 
 /** Every event message. Add a new event here (a test fails if a message of an events.proto is missing). */
 export const eventSchemas = [
@@ -127,6 +131,10 @@ export const eventSchemas = [
   PersonUnlockedSchema,
   WrapUpRecordedSchema,
   // end console
+  // reporting
+  WallboardAlertRaisedSchema,
+  WallboardAlertClearedSchema,
+  // end reporting
 ] as const;
 
 /**

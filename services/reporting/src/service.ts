@@ -1,9 +1,12 @@
 // The reporting service: every event of the bus into ClickHouse (chDB embedded, or a server), read back
-// for wallboards and history. Live wallboards, reports and staffing arrive with their issue.
+// as facts, historical reports and the live wallboard.
 import type { EventSourcedServiceSpec } from '@switchboard/service-kit';
 import { connectClickHouse, type ClickHouseClient } from './adapters/clickhouse/client.ts';
 import { applyClickHouseSchema } from './adapters/clickhouse/schema.ts';
 import { eventRoutes } from './adapters/http/events.ts';
+import { reportRoutes } from './adapters/http/reports.ts';
+import { staffingRoutes } from './adapters/http/staffing.ts';
+import { clickHouseIntervalHistory } from './adapters/clickhouse/staffing-history.ts';
 import { ingestedTopics, startIngestion } from './application/ingest.ts';
 import type { ReportingConfig } from './config.ts';
 
@@ -17,7 +20,10 @@ export function reportingService(config: ReportingConfig): EventSourcedServiceSp
     name: 'reporting',
     defaultPort: 4106,
     topic: 'reporting.alerts',
-    routes: () => eventRoutes(connected),
+    routes: () => async (app) => {
+      // One line per group of routes.
+      for (const routes of [eventRoutes(connected), reportRoutes(connected), staffingRoutes({ readIntervalHistory: clickHouseIntervalHistory(connected) })]) await app.register(routes);
+    },
     async workers(context) {
       const client = await connectClickHouse(config);
       clickhouse = client;
