@@ -68,8 +68,13 @@ const agentStates: Record<number, string> = {
 const seconds = (ms: number): string => (ms < 60_000 ? `${Math.round(ms / 1000)} s` : `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`);
 const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
 
+/** The facts of a routing decision the one-line why reads (an event's decision, or routing's API view of it). */
+export type DecisionFacts = Pick<CallOffered_RoutingDecision, 'rule' | 'callChoice' | 'candidatesConsidered' | 'callsWaiting' | 'waitedMs' | 'noAnswers' | 'priority' | 'overflowPath'> & {
+  readonly passedOver?: { readonly busy: number; readonly notReady: number; readonly missingSkill: number; readonly lowerScore: number; readonly shorterIdle: number } | undefined;
+};
+
 /** Why the call came to this agent, in one line: the rule, the call's place, the wait, who was passed over. */
-export function decisionSummary(d: CallOffered_RoutingDecision | undefined): string {
+export function decisionSummary(d: DecisionFacts | undefined): string {
   if (d === undefined) return 'routing recorded no decision for this offer';
   const n = d.candidatesConsidered;
   const rule: Record<number, string> = {

@@ -1,0 +1,101 @@
+// Puts the sample network into the platform where it is absent, and brings the virtual agents to ready (clearing what a previous run left).
+import { acdSite, dialPlan, dialPlanSite, ivrFlow, type SampleNetwork } from './network.ts';
+import type { Platform } from './platform.ts';
+import type { Caller } from './traffic.ts';
+
+export interface SetupReport {
+  readonly created: string[];
+  readonly cleared: string[];
+  readonly customersRegistered: number;
+}
+
+async function expectOk(what: string, answer: Promise<{ status: number; body: Record<string, unknown> }>): Promise<void> {
+  const { status, body } = await answer;
+  if (status >= 300) throw new Error(`${what}: HTTP ${status} ${String(body['detail'] ?? JSON.stringify(body))}`);
+}
+
+export async function setUpNetwork(platform: Platform, network: SampleNetwork, options: { trackingUrl: string; overflowAfterMs: number; population: readonly Caller[] }): Promise<SetupReport> {
+  const created: string[] = [];
+  const cleared: string[] = [];
+  const { routing, telephony, customers } = platform.urls;
+  const n = encodeURIComponent(network.nationalNumber);
+
+  for (const site of network.sites) {
+    if ((await platform.json('GET', `${routing}/sites/${site.siteId}`)).status === 404) {
+      await expectOk(`dial-plan site ${site.siteId}`, platform.json('PUT', `${routing}/sites/${site.siteId}`, dialPlanSite(site)));
+      created.push(`site ${site.siteId}`);
+    }
+  }
+  if ((await platform.json('GET', `${routing}/dial-plan/${n}`)).status === 404) {
+    await expectOk('the dial plan', platform.json('PUT', `${routing}/dial-plan/${n}`, dialPlan(network)));
+    created.push(`dial plan ${network.nationalNumber}`);
+  }
+  for (const site of network.sites) {
+    const acd = acdSite(site, network, options.overflowAfterMs);
+    if ((await platform.acd('GET', `/sites/${site.siteId}`)).status === 404) {
+      await expectOk(`ACD site ${site.siteId}`, platform.acd('PUT', `/sites/${site.siteId}`, acd.site));
+      for (const q of acd.queues) await expectOk(`queue ${q.queueId}`, platform.acd('PUT', `/sites/${site.siteId}/queues/${q.queueId}`, q.body));
+      created.push(`ACD site ${site.siteId}`);
+    }
+  }
+  if ((await platform.json('GET', `${telephony}/ivr-flows/${n}`)).status === 404) {
+    await expectOk('the IVR flow', platform.json('PUT', `${telephony}/ivr-flows/${n}`, ivrFlow(options.trackingUrl)));
+    created.push(`IVR flow ${network.nationalNumber}`);
+  }
+
+  // Agents: registered when absent, then brought to ready from wherever a previous run left them.
+  await Promise.all(
+    network.sites.map(async (site) => {
+      for (const agent of network.agents.filter((a) => a.siteId === site.siteId)) {
+        const path = `/sites/${site.siteId}/agents/${agent.agentId}`;
+        let desk = await platform.acd('GET', path);
+        if (desk.status === 404) {
+          await expectOk(`agent ${agent.agentId}`, platform.acd('PUT', path, { name: agent.name, skills: agent.skills }));
+          desk = await platform.acd('GET', path);
+        }
+        const state = desk.body['state'];
+        const callId = desk.body['callId'] as string | null;
+        if (state === 'on-call' && callId) await platform.acd('POST', `/sites/${site.siteId}/calls/${callId}/end`);
+        if (state === 'reserved' && callId) {
+          const offer = desk.body['offer'] as { callback?: boolean } | null;
+          if (offer?.callback) {
+            await platform.acd('POST', `/sites/${site.siteId}/calls/${callId}/accept`, { agentId: agent.agentId });
+            await platform.acd('POST', `/sites/${site.siteId}/calls/${callId}/callback-outcome`, { outcome: 'not-reached' });
+          } else {
+            await platform.acd('POST', `/sites/${site.siteId}/calls/${callId}/no-answer`, { agentId: agent.agentId });
+          }
+        }
+        if (state !== 'ready' && state !== 'logged-out') cleared.push(`agent ${agent.agentId} was ${String(state)}`);
+        await platform.acd('POST', `${path}/state`, { state: 'logged-in' });
+        await platform.acd('POST', `${path}/state`, { state: 'not-ready', reason: 'getting-ready' });
+        await expectOk(`agent ${agent.agentId} ready`, platform.acd('POST', `${path}/state`, { state: 'ready' }));
+      }
+    }),
+  );
+  // Callers a previous run left waiting are gone with its switch.
+  for (const site of network.sites) {
+    const view = await platform.acd('GET', `/sites/${site.siteId}`);
+    for (const queue of (view.body['queues'] as { waiting: { callId: string }[] }[] | undefined) ?? []) {
+      for (const call of queue.waiting) {
+        await platform.acd('POST', `/sites/${site.siteId}/calls/${call.callId}/abandon`);
+        cleared.push(`call ${call.callId} left waiting at ${site.siteId}`);
+      }
+    }
+  }
+
+  let customersRegistered = 0;
+  const tiered = options.population.filter((c) => c.tier !== 'normal');
+  // Registered once: a later run finds the first one's tier already known to routing.
+  const known = tiered[0] !== undefined && (await platform.json('GET', `${routing}/caller-tiers/${encodeURIComponent(tiered[0].number)}`)).body['tier'] === tiered[0].tier;
+  if (customers !== undefined && !known) {
+    for (let i = 0; i < tiered.length; i += 20) {
+      const answers = await Promise.all(
+        tiered.slice(i, i + 20).map((c, j) =>
+          platform.json('POST', `${customers}/customers`, { name: `Simulated ${c.tier} customer ${i + j + 1}`, tier: c.tier, phoneNumbers: [c.number] }).catch(() => ({ status: 0, body: {} })),
+        ),
+      );
+      customersRegistered += answers.filter((a) => a.status === 201).length;
+    }
+  }
+  return { created, cleared, customersRegistered };
+}

@@ -1,0 +1,68 @@
+// Follows routing.events and telephony.calls: keeps what the desk knows of each call, and pushes each agent's news to that agent's pages.
+import type { Projection, ProjectionTx } from '@switchboard/event-store';
+import type { DeskSockets } from '../adapters/ws/desk-sockets.ts';
+import { deskNews } from '../domain/desk/desk-news.ts';
+
+export interface DeskCallRow {
+  readonly call_id: string;
+  readonly calling_number: string;
+  readonly agent_id: string;
+  readonly site_id: string;
+  readonly queue_id: string;
+  readonly state: string;
+  readonly detail: string;
+}
+
+export async function deskCall(tx: Pick<ProjectionTx, '$queryRaw'>, callId: string): Promise<DeskCallRow | undefined> {
+  return (await tx.$queryRaw<DeskCallRow[]>`select call_id, calling_number, agent_id, site_id, queue_id, state, detail from desk_calls where call_id = ${callId}`)[0];
+}
+
+export function deskFeed(sockets: DeskSockets): Projection {
+  return {
+    name: 'console.desk-feed',
+    topics: ['routing.events', 'telephony.calls'],
+    async apply(tx, event) {
+      const news = deskNews(event);
+      if (news === undefined) return;
+      switch (news.kind) {
+        case 'call-arrived':
+          await tx.$executeRaw`insert into desk_calls (call_id, calling_number) values (${news.callId}, ${news.callingNumber})
+            on conflict (call_id) do update set calling_number = excluded.calling_number`;
+          {
+            // Two topics, no order between them: the offer may have reached the desk before the caller's number.
+            const call = await deskCall(tx, news.callId);
+            if (call !== undefined && call.agent_id !== '') sockets.push(call.agent_id, { type: 'caller', callId: news.callId, callingNumber: news.callingNumber });
+          }
+          return;
+        case 'offer': {
+          await tx.$executeRaw`insert into desk_calls (call_id, agent_id, site_id, queue_id, state, detail) values (${news.callId}, ${news.agentId}, ${news.siteId}, ${news.queueId}, 'offered', 'ringing at your desk')
+            on conflict (call_id) do update set agent_id = excluded.agent_id, site_id = excluded.site_id, queue_id = excluded.queue_id, state = excluded.state, detail = excluded.detail, updated_at = now()`;
+          const call = await deskCall(tx, news.callId);
+          // The screen pop's key: the caller's number (telephony's CallArrived), or the number a callback dials.
+          const callingNumber = news.callback ? news.callbackNumber : (call?.calling_number ?? '');
+          sockets.push(news.agentId, { type: 'offer', offer: { ...news, kind: undefined, callingNumber } });
+          return;
+        }
+        case 'agent-state':
+          sockets.push(news.agentId, { type: 'agent-state', ...news, kind: undefined });
+          return;
+        case 'call-state': {
+          const agentId = news.agentId ?? '';
+          await tx.$executeRaw`insert into desk_calls (call_id, agent_id, state, detail) values (${news.callId}, ${agentId}, ${news.state}, ${news.detail})
+            on conflict (call_id) do update set state = excluded.state, detail = excluded.detail, updated_at = now(),
+              agent_id = case when excluded.agent_id <> '' then excluded.agent_id else desk_calls.agent_id end`;
+          const call = await deskCall(tx, news.callId);
+          if (call !== undefined && call.agent_id !== '') sockets.push(call.agent_id, { type: 'call-state', callId: news.callId, state: news.state, detail: news.detail });
+          return;
+        }
+        default: {
+          const never: never = news;
+          throw new Error(`unknown desk news ${JSON.stringify(never)}`);
+        }
+      }
+    },
+    async reset(tx) {
+      await tx.$executeRaw`delete from desk_calls`;
+    },
+  };
+}
