@@ -1,4 +1,5 @@
 // The console's pages and their scripts: plain files from src/pages, read once at start, sent with a strict content policy.
+// (Scripts end in .mjs: the repository ignores .js under services/, which would be compiled output.)
 import { readFileSync } from 'node:fs';
 import type { AccessTokens, Role, ServiceRoutes } from '@switchboard/service-kit';
 import type { FastifyReply } from 'fastify';
@@ -7,7 +8,7 @@ import { pagePerson } from './session.ts';
 const folder = new URL('../../pages/', import.meta.url);
 const read = (name: string): string => readFileSync(new URL(name, folder), 'utf8');
 
-const types: Record<string, string> = { html: 'text/html; charset=utf-8', js: 'text/javascript; charset=utf-8', css: 'text/css; charset=utf-8' };
+const types: Record<string, string> = { html: 'text/html; charset=utf-8', mjs: 'text/javascript; charset=utf-8', css: 'text/css; charset=utf-8' };
 const POLICY = "default-src 'self'; connect-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
 function send(reply: FastifyReply, name: string, body: string): FastifyReply {
@@ -24,7 +25,7 @@ function send(reply: FastifyReply, name: string, body: string): FastifyReply {
 export const homeOf = (role: Role): string => (role === 'agent' ? '/desk' : '/home');
 
 export function pageRoutes(tokens: AccessTokens): ServiceRoutes {
-  const assets = new Map(['console.css', 'sign-in.js', 'desk.js', 'home.js'].map((name) => [name, read(name)]));
+  const assets = new Map(['console.css', 'sign-in.mjs', 'desk.mjs', 'home.mjs'].map((name) => [name, read(name)]));
   const pages = new Map(['sign-in.html', 'desk.html', 'home.html'].map((name) => [name, read(name)]));
   const page = (name: string) => pages.get(name) ?? '';
   return async (app) => {
