@@ -1,10 +1,47 @@
-// The customers service: customer records, their numbers and tiers (and, later, the timeline and complaints).
+// The customers service: customer records and their numbers, the screen-pop lookup, the interaction
+// timeline from every context's events, complaint tickets with their escalation clock, CSV import/export.
+import { fileURLToPath } from 'node:url';
 import type { EventSourcedServiceSpec } from '@switchboard/service-kit';
+import { complaintRoutes } from './adapters/http/complaints.ts';
+import { customerListRoutes } from './adapters/http/customer-list.ts';
 import { customerRoutes } from './adapters/http/customers.ts';
+import { lookupRoutes } from './adapters/http/lookup.ts';
+import { complaintDesk } from './application/complaint-desk.ts';
+import { complaintTickets } from './application/complaint-tickets.ts';
+import { customerRecords } from './application/customer-records.ts';
+import { customerDirectory } from './application/directory.ts';
+import { startEscalationClock } from './application/escalation-clock.ts';
+import { customerTimeline } from './application/timeline.ts';
+import { defaultComplaintPolicy, type ComplaintPolicy } from './domain/complaint/policy.ts';
 
-export const customersService: EventSourcedServiceSpec = {
-  name: 'customers',
-  defaultPort: 4103,
-  topic: 'customers.events',
-  routes: customerRoutes,
-};
+export interface CustomersServiceOptions {
+  /** Complaint categories: the department answering each and its SLA. */
+  readonly complaintPolicy?: ComplaintPolicy;
+  /** How often the escalation clock looks for overdue tickets. */
+  readonly escalationTickMs?: number;
+}
+
+export function createCustomersService({ complaintPolicy = defaultComplaintPolicy, escalationTickMs = 5000 }: CustomersServiceOptions = {}): EventSourcedServiceSpec {
+  return {
+    name: 'customers',
+    defaultPort: 4103,
+    topic: 'customers.events',
+    migrationsFolder: fileURLToPath(new URL('../migrations', import.meta.url)),
+    routes: (context) => {
+      const records = customerRecords(context);
+      return async (app) => {
+        await app.register(customerRoutes(records));
+        await app.register(lookupRoutes(context));
+        await app.register(customerListRoutes(context, records));
+        await app.register(complaintRoutes(context, complaintDesk(context), records, complaintPolicy));
+      };
+    },
+    projections: () => [customerDirectory, complaintTickets, customerTimeline],
+    workers: async (context) => {
+      const clock = startEscalationClock(context, complaintDesk(context), escalationTickMs);
+      return [() => clock.stop()];
+    },
+  };
+}
+
+export const customersService: EventSourcedServiceSpec = createCustomersService();

@@ -1,59 +1,24 @@
-// HTTP API of customer records: register, read, change the tier, add a number.
+// HTTP API of customer records: register (or capture a caller during a call), read, change, numbers, merge, link a call.
 import { randomUUID } from 'node:crypto';
-import { CustomerKind, CustomerTier } from '@switchboard/contracts';
-import { handleCommand } from '@switchboard/event-store';
-import { ProblemError, Type, type ServiceContext, type ServiceRoutes } from '@switchboard/service-kit';
-import type { CustomerCommand, CustomerRejection } from '../../domain/customer/commands.ts';
-import { customerDecider } from '../../domain/customer/decide.ts';
-import type { CustomerState } from '../../domain/customer/state.ts';
+import { ProblemError, Type, type ServiceRoutes } from '@switchboard/service-kit';
+import type { CustomerCommand } from '../../domain/customer/commands.ts';
+import { kinds, tiers } from '../../domain/customer/names.ts';
+import type { CustomerRecords } from '../../application/customer-records.ts';
+import { Customer, CustomerId, customerRejection, customerView, Kind, MergedCustomer, PersonId, PhoneNumber, sendMerged, Tier } from './schemas.ts';
 
-const tiers = { platinum: CustomerTier.PLATINUM, gold: CustomerTier.GOLD, normal: CustomerTier.NORMAL } as const;
-const kinds = { person: CustomerKind.PERSON, company: CustomerKind.COMPANY, 'key-account': CustomerKind.KEY_ACCOUNT } as const;
-const nameOf = <K extends string>(table: Record<K, number>, value: number) => (Object.keys(table) as K[]).find((k) => table[k] === value);
-
-const PhoneNumber = Type.String({ pattern: '^\\+[1-9][0-9]{6,14}$', description: 'E.164, like +8613812345678' });
-const Tier = Type.Union([Type.Literal('platinum'), Type.Literal('gold'), Type.Literal('normal')]);
-const Customer = Type.Object({
-  customerId: Type.String(),
-  name: Type.String(),
-  kind: Type.String(),
-  tier: Tier,
-  phoneNumbers: Type.Array(Type.String()),
-  region: Type.String(),
-  segment: Type.String(),
-  version: Type.Integer(),
-});
-const CustomerId = Type.Object({ customerId: Type.String({ format: 'uuid' }) });
-
-const streamOf = (customerId: string) => `customer-${customerId}`;
-
-function view(state: CustomerState, version: number) {
-  if (state.status !== 'registered') throw new ProblemError({ status: 404, code: 'customer-not-found', title: 'Customer not found', detail: 'no customer has this id' });
-  return {
-    customerId: state.customerId,
-    name: state.name,
-    kind: nameOf(kinds, state.kind) ?? 'person',
-    tier: nameOf(tiers, state.tier) ?? 'normal',
-    phoneNumbers: [...state.phoneNumbers],
-    region: state.region,
-    segment: state.segment,
-    version,
-  };
-}
-
-function rejection(rejected: CustomerRejection): never {
-  const status = { 'already-registered': 409, 'not-found': 404, invalid: 422, conflict: 409, merged: 410 }[rejected.code];
-  throw new ProblemError({ status, code: `customer-${rejected.code}`, title: 'Customer change refused', detail: rejected.message });
-}
-
-export function customerRoutes(context: ServiceContext): ServiceRoutes {
+export function customerRoutes(records: CustomerRecords): ServiceRoutes {
   const run = async (customerId: string, command: CustomerCommand) => {
-    const result = await handleCommand(context.store, customerDecider, streamOf(customerId), command, context.commandOptions());
-    if (!result.ok) return rejection(result.rejected);
-    return view(result.state, result.version);
+    const result = await records.execute(customerId, command);
+    if (!result.ok) return customerRejection(result.rejected);
+    return customerView(result.state, result.version);
   };
 
   return async (app) => {
+    app.setErrorHandler((error, request, reply) => {
+      if (error instanceof MergedCustomer) return sendMerged(reply, request, error);
+      throw error;
+    });
+
     app.post(
       '/customers',
       {
@@ -61,11 +26,16 @@ export function customerRoutes(context: ServiceContext): ServiceRoutes {
           body: Type.Object(
             {
               name: Type.String({ minLength: 1, maxLength: 200 }),
-              kind: Type.Optional(Type.Union([Type.Literal('person'), Type.Literal('company'), Type.Literal('key-account')])),
+              kind: Type.Optional(Kind),
               tier: Type.Optional(Tier),
-              phoneNumbers: Type.Array(PhoneNumber, { minItems: 1, maxItems: 20 }),
+              phoneNumbers: Type.Optional(Type.Array(PhoneNumber, { maxItems: 20 })),
               region: Type.Optional(Type.String({ maxLength: 20 })),
               segment: Type.Optional(Type.String({ maxLength: 50 })),
+              preferredAgentId: Type.Optional(Type.String({ maxLength: 100 })),
+              // Capture during a call: the number the caller called from, and the call to link.
+              callingNumber: Type.Optional(PhoneNumber),
+              callId: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+              capturedBy: Type.Optional(PersonId),
             },
             { additionalProperties: false },
           ),
@@ -74,6 +44,16 @@ export function customerRoutes(context: ServiceContext): ServiceRoutes {
       },
       async (request, reply) => {
         const body = request.body;
+        const phoneNumbers = [...(body.callingNumber ? [body.callingNumber] : []), ...(body.phoneNumbers ?? [])];
+        if (phoneNumbers.length === 0) {
+          throw new ProblemError({
+            status: 400,
+            code: 'validation-failed',
+            title: 'The request is not valid',
+            detail: 'body/phoneNumbers a customer needs at least one phone number (or the callingNumber of the call)',
+            errors: [{ path: 'body/phoneNumbers', message: 'a customer needs at least one phone number (or the callingNumber of the call)' }],
+          });
+        }
         const customerId = randomUUID();
         const customer = await run(customerId, {
           type: 'RegisterCustomer',
@@ -81,19 +61,59 @@ export function customerRoutes(context: ServiceContext): ServiceRoutes {
           name: body.name,
           kind: kinds[body.kind ?? 'person'],
           tier: tiers[body.tier ?? 'normal'],
-          phoneNumbers: body.phoneNumbers,
+          phoneNumbers,
           region: body.region ?? '',
           segment: body.segment ?? '',
+          preferredAgentId: body.preferredAgentId ?? '',
+          ...(body.callId ? { capturedOnCall: { callId: body.callId, callingNumber: body.callingNumber ?? '', by: body.capturedBy ?? '' } } : {}),
         });
         return reply.code(201).header('location', `/customers/${customerId}`).send(customer);
       },
     );
 
     app.get('/customers/:customerId', { schema: { params: CustomerId, response: { 200: Customer } } }, async (request) => {
-      const history = await context.store.load(streamOf(request.params.customerId));
-      const state = history.reduce((s, e) => customerDecider.evolve(s, e.event), customerDecider.initialState);
-      return view(state, history.length);
+      const { state, version } = await records.load(request.params.customerId);
+      return customerView(state, version);
     });
+
+    app.patch(
+      '/customers/:customerId',
+      {
+        schema: {
+          params: CustomerId,
+          body: Type.Object(
+            {
+              name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+              kind: Type.Optional(Kind),
+              tier: Type.Optional(Tier),
+              segment: Type.Optional(Type.String({ maxLength: 50 })),
+              region: Type.Optional(Type.String({ maxLength: 20 })),
+              preferredAgentId: Type.Optional(Type.Union([Type.String({ maxLength: 100 }), Type.Null()])),
+            },
+            { additionalProperties: false, minProperties: 1 },
+          ),
+          response: { 200: Customer },
+        },
+      },
+      async (request) => {
+        const id = request.params.customerId;
+        const { name, kind, tier, segment, region, preferredAgentId } = request.body;
+        let view = customerView((await records.load(id)).state, 0);
+        if (name !== undefined || kind !== undefined || segment !== undefined || region !== undefined) {
+          view = await run(id, {
+            type: 'ChangeProfile',
+            ...(name !== undefined ? { name } : {}),
+            ...(kind !== undefined ? { kind: kinds[kind] } : {}),
+            ...(segment !== undefined ? { segment } : {}),
+            ...(region !== undefined ? { region } : {}),
+          });
+        }
+        if (tier !== undefined) view = await run(id, { type: 'ChangeTier', tier: tiers[tier] });
+        if (preferredAgentId !== undefined) view = await run(id, { type: 'ChangePreferredAgent', agentId: preferredAgentId ?? '' });
+        const { state, version } = await records.load(id);
+        return view.version === version ? view : customerView(state, version);
+      },
+    );
 
     app.put(
       '/customers/:customerId/tier',
@@ -106,5 +126,53 @@ export function customerRoutes(context: ServiceContext): ServiceRoutes {
       { schema: { params: CustomerId, body: Type.Object({ phoneNumber: PhoneNumber }, { additionalProperties: false }), response: { 200: Customer } } },
       async (request) => run(request.params.customerId, { type: 'AddPhoneNumber', phoneNumber: request.body.phoneNumber }),
     );
+
+    app.delete(
+      '/customers/:customerId/phone-numbers/:phoneNumber',
+      { schema: { params: Type.Object({ customerId: Type.String({ format: 'uuid' }), phoneNumber: PhoneNumber }), response: { 200: Customer } } },
+      async (request) => run(request.params.customerId, { type: 'RemovePhoneNumber', phoneNumber: request.params.phoneNumber }),
+    );
+
+    app.post(
+      '/customers/:customerId/calls',
+      {
+        schema: {
+          params: CustomerId,
+          body: Type.Object({ callId: Type.String({ minLength: 1, maxLength: 100 }), callingNumber: Type.Optional(PhoneNumber), linkedBy: Type.Optional(PersonId) }, { additionalProperties: false }),
+          response: { 200: Customer },
+        },
+      },
+      async (request) =>
+        run(request.params.customerId, { type: 'LinkCall', callId: request.body.callId, callingNumber: request.body.callingNumber ?? '', by: request.body.linkedBy ?? '' }),
+    );
+
+    app.post(
+      '/customers/:customerId/merge',
+      {
+        schema: {
+          params: CustomerId,
+          body: Type.Object({ from: Type.String({ format: 'uuid', description: 'the duplicate record, merged into this one' }), mergedBy: Type.Optional(PersonId) }, { additionalProperties: false }),
+          response: { 200: Customer },
+        },
+      },
+      async (request) => {
+        const survivorId = request.params.customerId;
+        const { from, mergedBy } = request.body;
+        if (from === survivorId) throw new ProblemError({ status: 409, code: 'customer-conflict', title: 'Customer change refused', detail: 'a customer cannot be merged into itself' });
+        // The survivor must stand on its own before the duplicate is pointed at it.
+        customerView((await records.load(survivorId)).state, 0);
+        const merged = await records.execute(from, { type: 'MergeInto', survivorId, by: mergedBy ?? '' });
+        if (!merged.ok) {
+          if (merged.rejected.code === 'not-found') throw new ProblemError({ status: 404, code: 'customer-not-found', title: 'Customer not found', detail: `no customer ${from} to merge` });
+          if (merged.rejected.code === 'merged') {
+            throw new ProblemError({ status: 409, code: 'customer-already-merged', title: 'Customer change refused', detail: `customer ${from} was already merged into customer ${merged.rejected.survivorId}` });
+          }
+          return customerRejection(merged.rejected);
+        }
+        const handedOver = merged.events.flatMap((e) => (e.$typeName === 'switchboard.customers.v1.CustomerMerged' ? e.phoneNumbers : []));
+        return run(survivorId, { type: 'TakeOverNumbers', phoneNumbers: handedOver });
+      },
+    );
   };
 }
+

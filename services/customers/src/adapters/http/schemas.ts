@@ -1,0 +1,80 @@
+// The shapes the customers API shares: numbers, tiers, kinds, a customer record, and its refusals as problems.
+import { problemDetails, PROBLEM_CONTENT_TYPE, ProblemError, Type, type ProblemInit } from '@switchboard/service-kit';
+import type { CustomerRejection } from '../../domain/customer/commands.ts';
+import { kindName, tierName } from '../../domain/customer/names.ts';
+import type { CustomerState } from '../../domain/customer/state.ts';
+import type { NumberTaken } from '../../application/customer-records.ts';
+
+export const PhoneNumber = Type.String({ pattern: '^\\+[1-9][0-9]{6,14}$', description: 'E.164, like +8613812345678' });
+export const Tier = Type.Union([Type.Literal('platinum'), Type.Literal('gold'), Type.Literal('normal')]);
+export const Kind = Type.Union([Type.Literal('person'), Type.Literal('company'), Type.Literal('key-account')]);
+export const PersonId = Type.String({ minLength: 1, maxLength: 100, description: 'who does it: an agent, a supervisor' });
+
+export const Customer = Type.Object({
+  customerId: Type.String(),
+  name: Type.String(),
+  kind: Kind,
+  tier: Tier,
+  phoneNumbers: Type.Array(Type.String()),
+  region: Type.String(),
+  segment: Type.String(),
+  preferredAgentId: Type.Union([Type.String(), Type.Null()]),
+  version: Type.Integer(),
+});
+export const CustomerId = Type.Object({ customerId: Type.String({ format: 'uuid' }) });
+
+export function customerView(state: CustomerState, version: number) {
+  if (state.status === 'unknown') throw new ProblemError({ status: 404, code: 'customer-not-found', title: 'Customer not found', detail: 'no customer has this id' });
+  if (state.status === 'merged') throw new MergedCustomer(state.customerId, state.survivorId);
+  return {
+    customerId: state.customerId,
+    name: state.name,
+    kind: kindName(state.kind),
+    tier: tierName(state.tier),
+    phoneNumbers: [...state.phoneNumbers],
+    region: state.region,
+    segment: state.segment,
+    preferredAgentId: state.preferredAgentId === '' ? null : state.preferredAgentId,
+    version,
+  };
+}
+
+/** A merged record answers 410 Gone with the survivor's id and a Location to it. */
+export class MergedCustomer extends Error {
+  readonly customerId: string;
+  readonly survivorId: string;
+  constructor(customerId: string, survivorId: string) {
+    super(`customer ${customerId} was merged into customer ${survivorId}`);
+    this.customerId = customerId;
+    this.survivorId = survivorId;
+  }
+}
+
+/** The reply of a fastify error handler, as far as a 410 needs it. */
+interface Reply<R> {
+  code(status: number): R;
+  type(contentType: string): R;
+  header(name: string, value: string): R;
+  send(payload: unknown): R;
+}
+
+export function sendMerged<R extends Reply<R>>(reply: R, request: { readonly url: string }, merged: MergedCustomer): R {
+  const init: ProblemInit = {
+    status: 410,
+    code: 'customer-merged',
+    title: 'Customer merged into another record',
+    detail: `this record was merged into customer ${merged.survivorId}: use that one`,
+  };
+  return reply
+    .code(410)
+    .type(PROBLEM_CONTENT_TYPE)
+    .header('location', `/customers/${merged.survivorId}`)
+    .send({ ...problemDetails(init, request.url.split('?')[0] ?? '/'), survivorId: merged.survivorId });
+}
+
+export function customerRejection(rejected: CustomerRejection | NumberTaken): never {
+  if (rejected.code === 'merged') throw new MergedCustomer('', rejected.survivorId);
+  const status = { 'already-registered': 409, 'not-found': 404, invalid: 422, conflict: 409, 'number-taken': 409 }[rejected.code];
+  const code = rejected.code === 'number-taken' ? 'phone-number-taken' : `customer-${rejected.code}`;
+  throw new ProblemError({ status, code, title: 'Customer change refused', detail: rejected.message });
+}

@@ -1,0 +1,89 @@
+// Commands on customer records: load, decide, append (the one command handler), with the number index
+// guarding that a number belongs to one customer at a time, and the directory brought up to date at once.
+import type { EventMessage } from '@switchboard/contracts';
+import { handleCommand } from '@switchboard/event-store';
+import type { ServiceContext } from '@switchboard/service-kit';
+import type { CustomerCommand, CustomerRejection } from '../domain/customer/commands.ts';
+import { customerDecider } from '../domain/customer/decide.ts';
+import type { CustomerState } from '../domain/customer/state.ts';
+import { applyOwnEvents } from './read-your-writes.ts';
+import { customerDirectory } from './directory.ts';
+
+export const customerStream = (customerId: string): string => `customer-${customerId}`;
+
+export type RecordOutcome =
+  | { readonly ok: true; readonly state: CustomerState; readonly version: number; readonly events: readonly EventMessage[] }
+  | { readonly ok: false; readonly rejected: CustomerRejection | NumberTaken };
+
+/** The number is another customer's: remove it there first (or merge the two records). */
+export interface NumberTaken {
+  readonly code: 'number-taken';
+  readonly message: string;
+  readonly phoneNumber: string;
+  readonly ownerId: string;
+}
+
+export interface CustomerRecords {
+  execute(customerId: string, command: CustomerCommand): Promise<RecordOutcome>;
+  load(customerId: string): Promise<{ state: CustomerState; version: number }>;
+  /** Who has each of these numbers now, from the index. */
+  owners(numbers: readonly string[]): Promise<Map<string, string>>;
+}
+
+/** The numbers a command gives a customer: they must be free, or already this customer's (or the merged duplicate's). */
+function numbersClaimed(command: CustomerCommand): readonly string[] {
+  switch (command.type) {
+    case 'RegisterCustomer':
+      return command.phoneNumbers;
+    case 'AddPhoneNumber':
+      return [command.phoneNumber];
+    case 'TakeOverNumbers':
+      return command.phoneNumbers;
+    default:
+      return [];
+  }
+}
+
+export function customerRecords(context: ServiceContext): CustomerRecords {
+  const owners = async (numbers: readonly string[]) => {
+    if (numbers.length === 0) return new Map<string, string>();
+    const rows = await context.prisma.$queryRaw<{ phone_number: string; customer_id: string }[]>`
+      select phone_number, customer_id from customer_phone_numbers where phone_number = any(${[...numbers]}::text[])`;
+    return new Map(rows.map((r) => [r.phone_number, r.customer_id]));
+  };
+
+  const decideAndAppend = async (customerId: string, command: CustomerCommand): Promise<RecordOutcome> => {
+    const result = await handleCommand(context.store, customerDecider, customerStream(customerId), command, context.commandOptions());
+    if (!result.ok) return result;
+    await applyOwnEvents(context, [customerDirectory], customerStream(customerId));
+    return { ok: true, state: result.state, version: result.version, events: result.events };
+  };
+
+  return {
+    owners,
+    async load(customerId) {
+      const history = await context.store.load(customerStream(customerId));
+      return { state: history.reduce((s, e) => customerDecider.evolve(s, e.event), customerDecider.initialState), version: history.length };
+    },
+    async execute(customerId, command) {
+      const numbers = [...new Set(numbersClaimed(command))].sort();
+      if (numbers.length === 0) return decideAndAppend(customerId, command);
+      // Two agents giving one number to two customers at once: the second waits here, then sees the first's claim.
+      return context.prisma.$transaction(
+        async (tx) => {
+          for (const number of numbers) await tx.$executeRaw`select pg_advisory_xact_lock(hashtext('customers.phone-number'), hashtext(${number}))`;
+          const taken = [...(await owners(numbers))].find(([, owner]) => owner !== customerId && !(command.type === 'TakeOverNumbers'));
+          if (taken) {
+            const [phoneNumber, ownerId] = taken;
+            return {
+              ok: false as const,
+              rejected: { code: 'number-taken' as const, phoneNumber, ownerId, message: `phone number ${phoneNumber} already belongs to customer ${ownerId}: remove it there first, or merge the two records` },
+            };
+          }
+          return decideAndAppend(customerId, command);
+        },
+        { timeout: 15_000, maxWait: 15_000 },
+      );
+    },
+  };
+}
