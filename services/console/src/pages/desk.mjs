@@ -63,6 +63,9 @@ function render() {
     $('#call-meta').textContent = `Call ${call.callId}${call.queueId ? ` · queue ${call.queueId}` : ''}${call.callback ? ' · callback: dial the caller back' : ''}`;
     $('#why').hidden = call.why === undefined;
     $('#why-text').textContent = call.why ?? '';
+    // A call that is over keeps its number and why on screen for the wrap-up, without controls.
+    $('#controls').hidden = !callLive;
+    $('#transfer-box').hidden = !callLive;
     $('#answer').disabled = call.state !== 'offered';
     $('#hold').disabled = call.state !== 'connected';
     $('#resume').disabled = call.state !== 'on-hold';

@@ -91,7 +91,8 @@ export function decisionSummary(d: DecisionFacts | undefined): string {
   };
   const parts = [
     rule[d.rule] ?? 'routed',
-    `call ${choice[d.callChoice] ?? 'chosen'} of ${plural(d.callsWaiting, 'waiting call')}`,
+    `call ${choice[d.callChoice] ?? 'chosen'}`,
+    d.callsWaiting === 0 ? 'no other call waiting' : `${plural(d.callsWaiting, 'other call')} still waiting`,
     `waited ${seconds(d.waitedMs)}`,
   ];
   if (d.noAnswers > 0) parts.push(`back after ${plural(d.noAnswers, 'unanswered offer')}`);

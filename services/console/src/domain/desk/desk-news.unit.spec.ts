@@ -28,7 +28,7 @@ describe('desk news', () => {
       decision: expect.objectContaining({
         rule: 'best-skill',
         callChoice: 'highest-priority',
-        summary: 'best skill match of 3 ready agents · call highest priority (300) of 2 waiting calls · waited 12 s · overflowed from guangzhou · passed over: 1 busy, 2 not ready',
+        summary: 'best skill match of 3 ready agents · call highest priority (300) · 2 other calls still waiting · waited 12 s · overflowed from guangzhou · passed over: 1 busy, 2 not ready',
       }),
     });
   });

@@ -1,0 +1,182 @@
+// The agent desk, end to end in a real browser: an agent signs in, goes ready, a call to the national number is offered
+// on her page with why it came to her, she answers, ends it and wraps up with a disposition. Routing, telephony and the
+// console run as their own processes; this test plays the switch (signed webhooks in, signed call control out).
+import { createHmac, randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { resolve } from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, describe, expect, it } from 'vitest';
+import { eventually, freePort, freshDatabase, jsonClient, startServiceProcess, type ServiceProcess } from '@switchboard/testing';
+
+const NATIONAL = '+8695105555';
+const CALLER = '+8675588880000';
+const SWITCH_SECRET = 'e2e-switch-secret-of-at-least-32-characters';
+const AUTH_SECRET = 'e2e-auth-token-secret-of-at-least-32-chars';
+const ADMIN_PASSWORD = 'e2e-admin-password-0001';
+const AGENT_PASSWORD = 'li-na-desk-password-2026';
+const shots = resolve(import.meta.dirname, '../../.test-data');
+
+const running: ServiceProcess[] = [];
+let browser: Browser | undefined;
+let fakeSwitch: Server | undefined;
+afterAll(async () => {
+  await browser?.close();
+  fakeSwitch?.closeAllConnections();
+  fakeSwitch?.close();
+  await Promise.all(running.map((p) => p.kill('SIGTERM')));
+});
+
+const send = (method: string, url: string, body?: unknown, headers: Record<string, string> = {}) => jsonClient(() => '')(method, url, body, headers);
+const sign = (timestamp: string, raw: string) => `sha256=${createHmac('sha256', SWITCH_SECRET).update(`${timestamp}.`).update(raw).digest('hex')}`;
+
+/** The switch reports a call's step to telephony, signed. */
+async function report(telephonyUrl: string, body: Record<string, unknown>) {
+  const raw = JSON.stringify({ switchEventId: randomUUID(), at: new Date().toISOString(), ...body });
+  const timestamp = String(Math.floor(Date.now() / 1000));
+  return send('POST', `${telephonyUrl}/switch/events`, raw, { 'content-type': 'application/json', 'x-switchboard-signature': sign(timestamp, raw), 'x-switchboard-timestamp': timestamp });
+}
+
+/** A switch that carries out telephony's call control at once and reports back what happened, as a PBX would. */
+async function startSwitch(telephonyUrl: () => string, commands: string[]): Promise<string> {
+  fakeSwitch = createServer((request, response) => {
+    let raw = '';
+    request.on('data', (chunk: Buffer) => (raw += chunk.toString()));
+    request.on('end', () => {
+      const signature = sign(String(request.headers['x-switchboard-timestamp']), raw);
+      if (request.headers['x-switchboard-signature'] !== signature) return response.writeHead(401).end('{"reason":"unsigned"}');
+      const command = JSON.parse(raw) as { kind: string; ring?: boolean; callId: string; switchCallRef: string; agentId: string; target?: string };
+      commands.push(command.ring ? `${command.kind}:ring` : command.kind);
+      response.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+      const base = { switchCallRef: command.switchCallRef };
+      const outcome: Record<string, Record<string, unknown> | undefined> = {
+        bridge: command.ring ? undefined : { kind: 'answered', agentId: command.agentId },
+        hold: { kind: 'held' },
+        resume: { kind: 'resumed' },
+        hangup: { kind: 'ended', by: 'agent' },
+        transfer: { kind: 'transferred', target: command.target },
+      };
+      const next = outcome[command.kind];
+      if (next !== undefined) setTimeout(() => void report(telephonyUrl(), { ...base, ...next }), 20);
+    });
+  });
+  await new Promise<void>((done) => fakeSwitch!.listen(0, '127.0.0.1', done));
+  return `http://127.0.0.1:${(fakeSwitch.address() as AddressInfo).port}/control`;
+}
+
+describe('the agent desk in a browser', () => {
+  it('shows Li Na the offer with why it came to her; she answers, ends the call and wraps up', async () => {
+    const bus = await freshDatabase('bus');
+    const commands: string[] = [];
+    const [routingPort, telephonyPort, consolePort] = [await freePort(), await freePort(), await freePort()];
+    const switchUrl = await startSwitch(() => `http://127.0.0.1:${telephonyPort}`, commands);
+    const start = async (name: string, port: number, extra: Record<string, string> = {}) => {
+      const p = await startServiceProcess(name, { DATABASE_URL: await freshDatabase(name), EVENTBUS_DATABASE_URL: bus, ...extra }, port);
+      running.push(p);
+      return p;
+    };
+    const [routing, telephony, consoleApp] = await Promise.all([
+      start('routing', routingPort),
+      start('telephony', telephonyPort, { SWITCH_WEBHOOK_SECRET: SWITCH_SECRET, SWITCH_CONTROL_URL: switchUrl }),
+      start('console', consolePort, {
+        AUTH_TOKEN_SECRET: AUTH_SECRET,
+        CONSOLE_ADMIN_LOGIN: 'admin',
+        CONSOLE_ADMIN_PASSWORD: ADMIN_PASSWORD,
+        ROUTING_URL: `http://127.0.0.1:${routingPort}`,
+        TELEPHONY_URL: `http://127.0.0.1:${telephonyPort}`,
+      }),
+    ]);
+
+    // Shenzhen's ACD: the general queue (a minute of wrap-up) and Li Na; the number's IVR hands callers to the queue.
+    expect((await send('PUT', `${routing.url}/acd/sites/shenzhen`, { name: 'Shenzhen center', city: 'Shenzhen', timezone: 'Asia/Shanghai' })).status).toBe(200);
+    expect((await send('PUT', `${routing.url}/acd/sites/shenzhen/queues/general`, { name: 'General', requiredSkills: [{ skill: 'general', minLevel: 1 }], wrapUpMs: 60_000 })).status).toBe(200);
+    expect((await send('PUT', `${routing.url}/acd/sites/shenzhen/agents/li-na`, { name: 'Li Na', skills: [{ skill: 'general', level: 5 }] })).status).toBe(200);
+    expect((await send('PUT', `${routing.url}/acd/sites/shenzhen/agents/wang-wei`, { name: 'Wang Wei', skills: [{ skill: 'general', level: 5 }] })).status).toBe(200);
+    const flow = { language: 'zh-CN', open: { start: 'to-agent', nodes: { 'to-agent': { kind: 'queue', queue: 'general', businessType: 'general' } } } };
+    expect((await send('PUT', `${telephony.url}/ivr-flows/${encodeURIComponent(NATIONAL)}`, flow)).status).toBe(200);
+
+    // The admin gives Li Na a sign-in.
+    const admin = await send('POST', `${consoleApp.url}/sign-in`, { login: 'admin', password: ADMIN_PASSWORD });
+    const created = await send('POST', `${consoleApp.url}/people`, { login: 'li.na', name: 'Li Na', role: 'agent', sites: ['shenzhen'], agentId: 'li-na', password: AGENT_PASSWORD }, { authorization: `Bearer ${admin.body['accessToken'] as string}` });
+    expect(created.status).toBe(201);
+    const colleague = await send('POST', `${consoleApp.url}/people`, { login: 'wang.wei', name: 'Wang Wei', role: 'agent', sites: ['shenzhen'], agentId: 'wang-wei', password: 'wang-wei-password-01' }, { authorization: `Bearer ${admin.body['accessToken'] as string}` });
+    expect(colleague.status).toBe(201);
+
+    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox'] });
+    const page = await browser.newPage({ viewport: { width: 1360, height: 860 } });
+    const pageErrors: string[] = [];
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+
+    // A wrong password first: a plain message, and still on the sign-in page.
+    await page.goto(`${consoleApp.url}/desk`);
+    await page.waitForURL(/\/sign-in\?next=%2Fdesk$/);
+    await page.fill('#login', 'li.na');
+    await page.fill('#password', 'not-my-password');
+    await page.click('button[type=submit]');
+    await expect.poll(() => page.textContent('#error')).toContain('the login or the password is not right');
+
+    await page.fill('#password', AGENT_PASSWORD);
+    await page.click('button[type=submit]');
+    await page.waitForURL(/\/desk$/);
+    await expect.poll(() => page.textContent('#link')).toBe('live');
+    await expect.poll(() => page.textContent('#who')).toBe('Li Na · agent li-na');
+
+    // Logged in, an agent is not ready until she says so.
+    await page.click('#log-in');
+    await expect.poll(() => page.textContent('#agent-state')).toBe('not-ready');
+    expect(await page.textContent('#agent-reason')).toBe('logged-in');
+    await page.click('#ready');
+    await expect.poll(() => page.textContent('#agent-state')).toBe('ready');
+
+    // Her colleague has his desk open too (logged in, not ready): Li Na's call must not reach his page.
+    const other = await (await browser.newContext()).newPage();
+    await other.goto(`${consoleApp.url}/sign-in`);
+    await other.fill('#login', 'wang.wei');
+    await other.fill('#password', 'wang-wei-password-01');
+    await other.click('button[type=submit]');
+    await other.waitForURL(/\/desk$/);
+    await expect.poll(() => other.textContent('#link')).toBe('live');
+    await other.click('#log-in');
+    await expect.poll(() => other.textContent('#agent-state')).toBe('not-ready');
+
+    // A caller dials the national number at the Shenzhen switch; the IVR asks for an agent; routing offers it to Li Na.
+    const arrived = await report(telephony.url, { kind: 'call-arrived', switchCallRef: 'pbx-0001', callingNumber: CALLER, dialledNumber: NATIONAL, siteId: 'shenzhen' });
+    expect(arrived.status).toBe(200);
+    await expect.poll(() => page.textContent('#call-state'), { timeout: 15_000 }).toBe('offered');
+    await expect.poll(() => page.textContent('#calling-number')).toBe(CALLER);
+    expect(await page.textContent('#why-text')).toContain('the only ready agent with the skills');
+    expect(await page.textContent('#call-meta')).toContain('queue general');
+    expect(await page.getAttribute('#customer-card', 'data-calling-number')).toBe(CALLER);
+    mkdirSync(shots, { recursive: true });
+    await page.screenshot({ path: resolve(shots, 'agent-desk-offer.png') });
+    expect(await other.isVisible('#offer')).toBe(false);
+    expect(await other.textContent('#log')).not.toContain('Call offered');
+
+    await page.click('#answer');
+    await expect.poll(() => page.textContent('#call-state'), { timeout: 10_000 }).toBe('connected');
+    await eventually('routing has Li Na on the call', async () => (await send('GET', `${routing.url}/acd/sites/shenzhen/agents/li-na`)).body['state'] === 'on-call');
+
+    await page.click('#hold');
+    await expect.poll(() => page.textContent('#call-state')).toBe('on-hold');
+    await page.click('#resume');
+    await expect.poll(() => page.textContent('#call-state')).toBe('connected');
+
+    await page.click('#hangup');
+    await expect.poll(() => page.textContent('#call-state'), { timeout: 10_000 }).toBe('ended');
+    await expect.poll(() => page.isVisible('#wrap-up')).toBe(true);
+    await expect.poll(() => page.textContent('#agent-state'), { timeout: 10_000 }).toBe('wrap-up');
+
+    await page.selectOption('#disposition', 'waybill-tracked');
+    await page.fill('#notes', 'Waybill SF1234567 is out for delivery; told the caller it arrives before 18:00.');
+    await page.screenshot({ path: resolve(shots, 'agent-desk-wrap-up.png') });
+    await page.click('#finish-wrap-up');
+    await expect.poll(() => page.textContent('#agent-state'), { timeout: 10_000 }).toBe('ready');
+    expect(await page.isVisible('#no-call')).toBe(true);
+    expect(await page.textContent('#log')).toContain('Wrap-up recorded: waybill-tracked');
+    await page.screenshot({ path: resolve(shots, 'agent-desk-ready-again.png') });
+
+    expect(commands).toEqual(expect.arrayContaining(['bridge', 'hold', 'resume', 'hangup']));
+    expect(pageErrors).toEqual([]);
+  }, 90_000);
+});
