@@ -91,6 +91,15 @@ describe('signing in to the console', () => {
     expect(await call('GET', '/desk/api/me', undefined, bearer(adminToken))).toMatchObject({ status: 403, body: { code: 'role-not-allowed' } });
   });
 
+  it('refuses the desk socket to a browser with no session', async () => {
+    const socket = new WebSocket(`${service.url.replace('http', 'ws')}/ws/desk`);
+    const outcome = await new Promise<string>((done) => {
+      socket.addEventListener('open', () => done('opened'));
+      socket.addEventListener('error', () => done('refused'));
+    });
+    expect(outcome).toBe('refused');
+  });
+
   it('validates a new person and names what to fix', async () => {
     const noAgentId = await call('POST', '/people', { login: 'zhao.min', name: 'Zhao Min', role: 'agent', sites: ['shenzhen'], password: 'zhao-min-password-1' }, bearer(adminToken));
     expect(noAgentId).toMatchObject({ status: 422, body: { code: 'invalid', detail: expect.stringContaining('an agent needs the ACD agent id') } });

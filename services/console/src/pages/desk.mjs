@@ -53,6 +53,7 @@ function render() {
   $('#log-out').disabled = state === 'logged-out' || callLive;
 
   $('#no-call').hidden = call !== undefined;
+  $('#no-call').textContent = state === 'ready' ? 'Waiting for the next call.' : 'No call. Go ready to take the next one.';
   $('#offer').hidden = call === undefined;
   if (call !== undefined) {
     $('#offer').classList.toggle('live', call.state === 'offered');
