@@ -7,7 +7,10 @@ import { eventRoutes } from './adapters/http/events.ts';
 import { reportRoutes } from './adapters/http/reports.ts';
 import { staffingRoutes } from './adapters/http/staffing.ts';
 import { clickHouseIntervalHistory } from './adapters/clickhouse/staffing-history.ts';
+import { pageRoutes } from './adapters/http/pages.ts';
+import { wallboardRoutes } from './adapters/http/wallboard.ts';
 import { ingestedTopics, startIngestion } from './application/ingest.ts';
+import { WallboardHub } from './application/wallboard.ts';
 import type { ReportingConfig } from './config.ts';
 
 export function reportingService(config: ReportingConfig): EventSourcedServiceSpec {
@@ -16,24 +19,44 @@ export function reportingService(config: ReportingConfig): EventSourcedServiceSp
     if (!clickhouse) throw new Error('ClickHouse is not connected yet');
     return clickhouse;
   };
+  let wallboard: WallboardHub | undefined;
+  const hub = () => {
+    if (!wallboard) throw new Error('the wallboard has not started yet');
+    return wallboard;
+  };
   return {
     name: 'reporting',
     defaultPort: 4106,
     topic: 'reporting.alerts',
     routes: () => async (app) => {
       // One line per group of routes.
-      for (const routes of [eventRoutes(connected), reportRoutes(connected), staffingRoutes({ readIntervalHistory: clickHouseIntervalHistory(connected) })]) await app.register(routes);
+      for (const routes of [
+        eventRoutes(connected),
+        reportRoutes(connected),
+        staffingRoutes({ readIntervalHistory: clickHouseIntervalHistory(connected) }),
+        wallboardRoutes(hub),
+        pageRoutes(),
+      ])
+        await app.register(routes);
     },
     async workers(context) {
       const client = await connectClickHouse(config);
       clickhouse = client;
       await applyClickHouseSchema(client);
       await context.bus.ensureTopics(ingestedTopics.map((topic) => ({ topic, partitions: context.config.EVENTBUS_PARTITIONS })));
+      wallboard = new WallboardHub(client, context.store, context.logger, {
+        timezone: config.REPORTING_TIMEZONE,
+        refreshMs: config.REPORTING_WALLBOARD_REFRESH_MS,
+        thresholds: { serviceLevelTarget: config.REPORTING_SERVICE_LEVEL_TARGET, waitSeconds: config.REPORTING_WAIT_ALERT_SECONDS, minimumCallsForServiceLevel: 5 },
+      });
+      await wallboard.start();
+      const board = wallboard;
       const ingestion = await startIngestion(context.bus, client, {
         flushIntervalMs: config.REPORTING_FLUSH_INTERVAL_MS,
         maxRows: config.REPORTING_MAX_BATCH_ROWS,
+        onWritten: (events) => board.counted(events),
       });
-      return [() => ingestion.close(), () => client.close()];
+      return [() => ingestion.close(), () => board.close(), () => client.close()];
     },
     async readiness() {
       try {

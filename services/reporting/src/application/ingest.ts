@@ -19,6 +19,7 @@ export const ingestedTopics = [
   'tracking.events',
   'qa.events',
   'console.events',
+  'reporting.alerts',
 ] as const;
 
 export const INGEST_GROUP = 'reporting.ingest';

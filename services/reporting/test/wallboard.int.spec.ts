@@ -1,0 +1,160 @@
+// The live wallboard through the real service: events on the bus reach the page over WebSocket, the
+// page shows the API's numbers, an alert is raised on reporting.alerts, and today's figures on the
+// wallboard are the historical report's.
+import { randomUUID } from 'node:crypto';
+import { mkdir, mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { create } from '@bufbuild/protobuf';
+import { timestampFromMs } from '@bufbuild/protobuf/wkt';
+import { chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseConfig } from '@switchboard/config';
+import {
+  AgentState,
+  AgentStateChangedSchema,
+  CallAbandonedSchema,
+  CallCompletedSchema,
+  CallOfferedSchema,
+  CallQueuedSchema,
+  CustomerTier,
+  decodeEnvelope,
+  encodeEvent,
+  OfferAcceptedSchema,
+  type EventSchema,
+} from '@switchboard/contracts';
+import { createLocalEventBus, type EventBus } from '@switchboard/eventbus';
+import { startEventSourcedService } from '@switchboard/service-kit';
+import { eventually, freshDatabase } from '@switchboard/testing';
+import { reportingConfig } from '../src/config.ts';
+import { reportingService } from '../src/service.ts';
+import type { Wallboard } from '../src/application/wallboard.ts';
+
+/** A fixed-offset zone where it is around noon now, so "today" holds the last minutes whatever the hour. */
+function noonZone(): string {
+  const offset = 12 - new Date().getUTCHours();
+  return offset >= 0 ? `Etc/GMT-${offset}` : `Etc/GMT+${-offset}`;
+}
+
+const t0 = Date.now() - 120_000;
+let version = 0;
+function event<S extends EventSchema>(schema: S, streamId: string, at: number, init: Parameters<typeof create<S>>[1]) {
+  return { key: streamId, value: encodeEvent(schema, init as never, { eventId: randomUUID(), streamId, streamVersion: ++version, occurredAt: new Date(at), siteId: 'hz' }) };
+}
+const ts = (ms: number) => timestampFromMs(ms);
+
+describe('the live wallboard', () => {
+  let bus: EventBus;
+  let reporting: Awaited<ReturnType<typeof startEventSourcedService>>;
+  const timezone = noonZone();
+  const alerts: string[] = [];
+
+  beforeAll(async () => {
+    const busUrl = await freshDatabase('bus');
+    const env = {
+      PORT: '0',
+      LOG_LEVEL: 'silent',
+      DATABASE_URL: await freshDatabase('reporting'),
+      EVENTBUS_DATABASE_URL: busUrl,
+      CHDB_PATH: join(await mkdtemp(join(tmpdir(), 'chdb-wallboard-')), 'data'),
+      REPORTING_FLUSH_INTERVAL_MS: '200',
+      REPORTING_TIMEZONE: timezone,
+      REPORTING_WAIT_ALERT_SECONDS: '60',
+    };
+    bus = await createLocalEventBus({ databaseUrl: busUrl });
+    reporting = await startEventSourcedService(reportingService(parseConfig(reportingConfig, env)), { env, handleSignals: false });
+    await bus.subscribe({ groupId: 'test-alerts', topics: ['reporting.alerts'], fromBeginning: true, handle: async (m) => void alerts.push(decodeEnvelope(m.value).event.type) });
+  }, 60_000);
+  afterAll(async () => {
+    await reporting?.close();
+    await bus?.close();
+  });
+
+  it('pushes new events to an open page within moments, raises a wait alert, and agrees with the report', async () => {
+    const pushes: Wallboard[] = [];
+    const socket = new WebSocket(`${reporting.url.replace('http', 'ws')}/wallboard/live`);
+    socket.onmessage = (m) => void pushes.push(JSON.parse(String(m.data)) as Wallboard);
+    await eventually('the first wallboard arrives on connecting', () => pushes.length > 0);
+    expect(pushes[0]!.queues).toEqual([]);
+
+    const queued = (call: string, at: number) =>
+      event(CallQueuedSchema, `acd-hz-${call}`, at, { siteId: 'hz', callId: call, queueId: 'general', priority: 100, tier: CustomerTier.NORMAL, queuedAt: ts(at), arrivedAt: ts(at) });
+    await bus.publish('routing.events', [
+      event(AgentStateChangedSchema, 'agents-hz', t0 - 1000, { agentId: 'a1', siteId: 'hz', state: AgentState.READY, changedAt: ts(t0 - 1000) }),
+      queued('c1', t0),
+      event(CallOfferedSchema, 'acd-hz-c1', t0 + 1000, { siteId: 'hz', callId: 'c1', queueId: 'general', agentId: 'a1', offeredAt: ts(t0 + 1000) }),
+      event(AgentStateChangedSchema, 'agents-hz', t0 + 1000, { agentId: 'a1', siteId: 'hz', state: AgentState.RESERVED, callId: 'c1', changedAt: ts(t0 + 1000) }),
+      event(OfferAcceptedSchema, 'acd-hz-c1', t0 + 4000, { siteId: 'hz', callId: 'c1', agentId: 'a1', acceptedAt: ts(t0 + 4000) }),
+      event(AgentStateChangedSchema, 'agents-hz', t0 + 4000, { agentId: 'a1', siteId: 'hz', state: AgentState.ON_CALL, callId: 'c1', changedAt: ts(t0 + 4000) }),
+      event(CallCompletedSchema, 'acd-hz-c1', t0 + 64_000, { siteId: 'hz', callId: 'c1', queueId: 'general', agentId: 'a1', talkMs: 60_000, at: ts(t0 + 64_000) }),
+      event(AgentStateChangedSchema, 'agents-hz', t0 + 64_000, { agentId: 'a1', siteId: 'hz', state: AgentState.WRAP_UP, callId: 'c1', changedAt: ts(t0 + 64_000) }),
+      queued('c2', t0 + 5000),
+      event(CallAbandonedSchema, 'acd-hz-c2', t0 + 35_000, { siteId: 'hz', callId: 'c2', queueId: 'general', waitedMs: 30_000, at: ts(t0 + 35_000) }),
+      // Still waiting, for 100 s by now: past the 60 s threshold.
+      queued('c3', t0 + 20_000),
+    ]);
+
+    const latest = () => pushes.at(-1)!;
+    await eventually('the wallboard counted the new calls', () => latest().queues.some((q) => q.answered === 1 && q.abandoned === 1 && q.waiting === 1), 15_000);
+    const queue = latest().queues.find((q) => q.siteId === 'hz' && q.queueId === 'general')!;
+    expect(queue).toMatchObject({ offered: 3, answered: 1, abandoned: 1, waiting: 1, serviceLevel: 1 / 2, answerRate: 1 / 3, asaSeconds: 4 });
+    expect(queue.longestWaitSeconds).toBeGreaterThanOrEqual(99);
+    expect(latest().agents).toEqual([expect.objectContaining({ agentId: 'a1', state: 'wrap_up', siteId: 'hz' })]);
+    expect(latest().sites[0]!.agents).toEqual({ ready: 0, reserved: 0, on_call: 0, wrap_up: 1, not_ready: 0 });
+    expect(latest().watermark.eventsCounted).toBe(11);
+    expect(latest().watermark.lastEventAt).toBe(new Date(t0 + 64_000).toISOString());
+    expect(latest().alerts).toEqual([expect.objectContaining({ siteId: 'hz', queueId: 'general', kind: 'wait_above_threshold' })]);
+    await eventually('the alert went out on reporting.alerts', () => alerts.includes('WallboardAlertRaised'), 10_000);
+    socket.close();
+
+    // Live and history agree: the report over today says what the wallboard says.
+    const from = latest().todayFrom;
+    const report = (await (await fetch(`${reporting.url}/reports/queues?interval=all&timezone=${encodeURIComponent(timezone)}&from=${from}&to=${new Date(Date.now() + 1000).toISOString()}`)).json()) as { rows: Record<string, number | string | null>[] };
+    const row = report.rows.find((r) => r.site_id === 'hz' && r.queue_id === 'general')!;
+    expect([row.offered, row.answered, row.abandoned, row.service_level, row.answer_rate]).toEqual([queue.offered, queue.answered, queue.abandoned, queue.serviceLevel, queue.answerRate]);
+  }, 60_000);
+
+  it('shows the API’s numbers on the page in a real browser', async () => {
+    const snapshot = (await (await fetch(`${reporting.url}/wallboard/snapshot?fresh=true`)).json()) as Wallboard;
+    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox'] });
+    try {
+      const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+      await page.goto(`${reporting.url}/wallboard`);
+      const row = page.locator('[data-queue="hz/general"]');
+      await row.waitFor({ timeout: 10_000 });
+      const cell = (field: string) => row.locator(`[data-field="${field}"]`).textContent();
+      const q = snapshot.queues.find((x) => x.queueId === 'general')!;
+      expect(await cell('offered')).toBe(String(q.offered));
+      expect(await cell('answered')).toBe(String(q.answered));
+      expect(await cell('abandoned')).toBe(String(q.abandoned));
+      expect(await cell('waiting')).toBe(String(q.waiting));
+      expect(await cell('service-level')).toBe(`${(q.serviceLevel! * 100).toFixed(1)} %`);
+      expect(await page.locator('[data-alert="hz/general/wait_above_threshold"]').count()).toBe(1);
+      expect(await page.locator('#connection').textContent()).toBe('live');
+      await page.locator('#chart-today canvas').first().waitFor({ timeout: 10_000 });
+      const shots = resolve(import.meta.dirname, '../../../.test-data/screenshots');
+      await mkdir(shots, { recursive: true });
+      await page.screenshot({ path: join(shots, 'wallboard.png'), fullPage: true });
+
+      await page.goto(`${reporting.url}/reports`);
+      await page.locator('#rows tbody tr').first().waitFor({ timeout: 10_000 });
+      expect(await page.locator('#status').textContent()).toMatch(/^\d+ rows$/);
+      await page.screenshot({ path: join(shots, 'reports.png'), fullPage: true });
+    } finally {
+      await browser.close();
+    }
+  }, 60_000);
+
+  it('refuses a report it cannot answer, naming the parameter, and exports CSV', async () => {
+    const bad = await fetch(`${reporting.url}/reports/queues?from=2026-11-01T00:00:00Z&to=2026-11-02T00:00:00Z&timezone=Mars/Olympus`);
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { detail: string }).detail).toContain('Mars/Olympus');
+    const long = await fetch(`${reporting.url}/reports/queues?from=2026-01-01T00:00:00Z&to=2026-11-02T00:00:00Z&interval=15m`);
+    expect(long.status).toBe(400);
+    const csv = await fetch(`${reporting.url}/reports/queues?from=${new Date(t0 - 3_600_000).toISOString()}&to=${new Date(Date.now() + 1000).toISOString()}&interval=day&format=csv&timezone=${encodeURIComponent(timezone)}`);
+    expect(csv.headers.get('content-type')).toContain('text/csv');
+    const [header, first] = (await csv.text()).trim().split('\n');
+    expect(header!.split(',').slice(0, 5)).toEqual(['site_id', 'queue_id', 'interval_start', 'offered', 'transferred_in']);
+    expect(first!.split(',').slice(0, 4)).toEqual(['hz', 'general', expect.any(String), '3']);
+  });
+});
