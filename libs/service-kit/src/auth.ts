@@ -141,7 +141,8 @@ export interface SignInOptions {
 export function requireSignIn(app: FastifyInstance, options: SignInOptions): void {
   const defaultAllow = options.defaultAllow ?? [...roles, 'service'];
   const clock = options.clock ?? (() => new Date());
-  app.decorateRequest('principal', undefined);
+  // A service may guard several plugins of its tree; the request carries one principal.
+  if (!app.hasRequestDecorator('principal')) app.decorateRequest('principal', undefined);
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     const config = request.routeOptions.config;
     if (config.public === true) return;
