@@ -1,9 +1,11 @@
 // The reporting service's own settings: where its ClickHouse is (a server, or chDB in-process).
 import { isKnownTimezone } from '@switchboard/calendar';
 import { fields, z } from '@switchboard/config';
+import { authConfigFields } from '@switchboard/service-kit';
 
 export const reportingConfig = z
   .object({
+    ...authConfigFields,
     /** A ClickHouse server (distributed mode), e.g. http://user:password@clickhouse:8123/switchboard. */
     CLICKHOUSE_URL: fields.httpUrl().optional(),
     /** Folder of the in-process chDB (embedded mode); this service must be its only user. */

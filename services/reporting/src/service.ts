@@ -1,17 +1,21 @@
 // The reporting service: every event of the bus into ClickHouse (chDB embedded, or a server), read back
 // as facts, historical reports and the live wallboard.
-import type { EventSourcedServiceSpec } from '@switchboard/service-kit';
+import { accessTokens, requireSignIn, type EventSourcedServiceSpec } from '@switchboard/service-kit';
 import { connectClickHouse, type ClickHouseClient } from './adapters/clickhouse/client.ts';
 import { applyClickHouseSchema } from './adapters/clickhouse/schema.ts';
 import { eventRoutes } from './adapters/http/events.ts';
 import { reportRoutes } from './adapters/http/reports.ts';
 import { staffingRoutes } from './adapters/http/staffing.ts';
 import { clickHouseIntervalHistory } from './adapters/clickhouse/staffing-history.ts';
+import { analystSqlRoutes } from './adapters/http/analyst-sql.ts';
 import { pageRoutes } from './adapters/http/pages.ts';
 import { wallboardRoutes } from './adapters/http/wallboard.ts';
 import { ingestedTopics, startIngestion } from './application/ingest.ts';
 import { WallboardHub } from './application/wallboard.ts';
 import type { ReportingConfig } from './config.ts';
+
+/** The console's session cookie (services/console/src/adapters/http/session.ts). */
+const SESSION_COOKIE = 'sb_session';
 
 export function reportingService(config: ReportingConfig): EventSourcedServiceSpec {
   let clickhouse: ClickHouseClient | undefined;
@@ -29,12 +33,15 @@ export function reportingService(config: ReportingConfig): EventSourcedServiceSp
     defaultPort: 4106,
     topic: 'reporting.alerts',
     routes: () => async (app) => {
+      // Supervisors, analysts and admins read reports; the console's session cookie signs the pages' calls in.
+      requireSignIn(app, { tokens: accessTokens(config.AUTH_TOKEN_SECRET), cookieName: SESSION_COOKIE, defaultAllow: ['supervisor', 'analyst', 'admin', 'service'] });
       // One line per group of routes.
       for (const routes of [
         eventRoutes(connected),
         reportRoutes(connected),
         staffingRoutes({ readIntervalHistory: clickHouseIntervalHistory(connected) }),
         wallboardRoutes(hub),
+        analystSqlRoutes(connected),
         pageRoutes(),
       ])
         await app.register(routes);

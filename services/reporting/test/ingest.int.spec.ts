@@ -11,6 +11,7 @@ import { CallArrivedSchema, CustomerRegisteredSchema, CustomerTier, encodeEvent 
 import { createLocalEventBus, deadLetterTopic, type BusMessage, type EventBus } from '@switchboard/eventbus';
 import { startEventSourcedService } from '@switchboard/service-kit';
 import { eventually, freshDatabase } from '@switchboard/testing';
+import { signedInAs, TEST_AUTH_SECRET } from './fixtures/people.ts';
 import { reportingConfig } from '../src/config.ts';
 import { INGEST_GROUP, ingestedTopics } from '../src/application/ingest.ts';
 import { reportingService } from '../src/service.ts';
@@ -47,6 +48,7 @@ describe('ingestion into ClickHouse', () => {
       EVENTBUS_DATABASE_URL: busUrl,
       CHDB_PATH: join(await mkdtemp(join(tmpdir(), 'chdb-')), 'data'),
       REPORTING_FLUSH_INTERVAL_MS: '200',
+      AUTH_TOKEN_SECRET: TEST_AUTH_SECRET,
     };
     const start = () => startEventSourcedService(reportingService(parseConfig(reportingConfig, env)), { env, handleSignals: false });
     bus = await createLocalEventBus({ databaseUrl: busUrl });
@@ -62,7 +64,7 @@ describe('ingestion into ClickHouse', () => {
     await bus.publish('telephony.calls', calls.slice(0, 10));
     await bus.publish('telephony.calls', [{ key: 'call-x', value: Buffer.from('not an envelope') }]);
 
-    const summary = async (url: string) => (await (await fetch(`${url}/events/summary?from=${day.from}&to=${day.to}`)).json()) as { types: { type: string; events: number }[] };
+    const summary = async (url: string) => (await (await fetch(`${url}/events/summary?from=${day.from}&to=${day.to}`, { headers: await signedInAs('analyst') })).json()) as { types: { type: string; events: number }[] };
     const expected = [
       { type: 'CallArrived', events: 50 },
       { type: 'CustomerRegistered', events: 30 },
@@ -70,7 +72,7 @@ describe('ingestion into ClickHouse', () => {
     await eventually('80 events counted', async () => JSON.stringify((await summary(reporting.url)).types) === JSON.stringify(expected), 20_000);
     await eventually('the bad message dead-lettered', () => dead.length === 1);
     expect(Buffer.from(dead[0]!.value).toString()).toBe('not an envelope');
-    const ingestion = (await (await fetch(`${reporting.url}/ingestion`)).json()) as { lastEventAt: string };
+    const ingestion = (await (await fetch(`${reporting.url}/ingestion`, { headers: await signedInAs('supervisor') })).json()) as { lastEventAt: string };
     expect(ingestion.lastEventAt).toBe(at.toISOString());
 
     await reporting.close();
@@ -102,11 +104,12 @@ describe('ingestion into ClickHouse', () => {
       DATABASE_URL: await freshDatabase('reporting'),
       EVENTBUS_DATABASE_URL: await freshDatabase('bus'),
       CHDB_PATH: join(await mkdtemp(join(tmpdir(), 'chdb-')), 'data'),
+      AUTH_TOKEN_SECRET: TEST_AUTH_SECRET,
     };
     const reporting = await startEventSourcedService(reportingService(parseConfig(reportingConfig, env)), { env, handleSignals: false });
     // Nothing ingested yet: no last event (not the epoch ClickHouse's max() gives an empty table).
-    expect(await (await fetch(`${reporting.url}/ingestion`)).json()).toEqual({ lastEventAt: null, lastIngestedAt: null, lagSeconds: null });
-    const response = await fetch(`${reporting.url}/events/summary?from=${day.to}&to=${day.from}`);
+    expect(await (await fetch(`${reporting.url}/ingestion`, { headers: await signedInAs('supervisor') })).json()).toEqual({ lastEventAt: null, lastIngestedAt: null, lagSeconds: null });
+    const response = await fetch(`${reporting.url}/events/summary?from=${day.to}&to=${day.from}`, { headers: await signedInAs('supervisor') });
     expect(response.status).toBe(400);
     expect(((await response.json()) as { detail: string }).detail).toContain('must be before');
     await reporting.close();

@@ -29,6 +29,7 @@ import { eventually, freshDatabase } from '@switchboard/testing';
 import { reportingConfig } from '../src/config.ts';
 import { reportingService } from '../src/service.ts';
 import type { Wallboard } from '../src/application/wallboard.ts';
+import { sessionCookie, signedInAs, TEST_AUTH_SECRET } from './fixtures/people.ts';
 
 /** A fixed-offset zone where it is around noon now, so "today" holds the last minutes whatever the hour. */
 function noonZone(): string {
@@ -60,6 +61,7 @@ describe('the live wallboard', () => {
       REPORTING_FLUSH_INTERVAL_MS: '200',
       REPORTING_TIMEZONE: timezone,
       REPORTING_WAIT_ALERT_SECONDS: '60',
+      AUTH_TOKEN_SECRET: TEST_AUTH_SECRET,
     };
     bus = await createLocalEventBus({ databaseUrl: busUrl });
     reporting = await startEventSourcedService(reportingService(parseConfig(reportingConfig, env)), { env, handleSignals: false });
@@ -72,7 +74,7 @@ describe('the live wallboard', () => {
 
   it('pushes new events to an open page within moments, raises a wait alert, and agrees with the report', async () => {
     const pushes: Wallboard[] = [];
-    const socket = new WebSocket(`${reporting.url.replace('http', 'ws')}/wallboard/live`);
+    const socket = new WebSocket(`${reporting.url.replace('http', 'ws')}/wallboard/live`, { headers: await signedInAs('supervisor', ['hz']) } as never);
     socket.onmessage = (m) => void pushes.push(JSON.parse(String(m.data)) as Wallboard);
     await eventually('the first wallboard arrives on connecting', () => pushes.length > 0);
     expect(pushes[0]!.queues).toEqual([]);
@@ -109,16 +111,17 @@ describe('the live wallboard', () => {
 
     // Live and history agree: the report over today says what the wallboard says.
     const from = latest().todayFrom;
-    const report = (await (await fetch(`${reporting.url}/reports/queues?interval=all&timezone=${encodeURIComponent(timezone)}&from=${from}&to=${new Date(Date.now() + 1000).toISOString()}`)).json()) as { rows: Record<string, number | string | null>[] };
+    const report = (await (await fetch(`${reporting.url}/reports/queues?interval=all&timezone=${encodeURIComponent(timezone)}&from=${from}&to=${new Date(Date.now() + 1000).toISOString()}`, { headers: await signedInAs('analyst') })).json()) as { rows: Record<string, number | string | null>[] };
     const row = report.rows.find((r) => r.site_id === 'hz' && r.queue_id === 'general')!;
     expect([row.offered, row.answered, row.abandoned, row.service_level, row.answer_rate]).toEqual([queue.offered, queue.answered, queue.abandoned, queue.serviceLevel, queue.answerRate]);
   }, 60_000);
 
   it('shows the API’s numbers on the page in a real browser', async () => {
-    const snapshot = (await (await fetch(`${reporting.url}/wallboard/snapshot?fresh=true`)).json()) as Wallboard;
+    const snapshot = (await (await fetch(`${reporting.url}/wallboard/snapshot?fresh=true`, { headers: await signedInAs('admin') })).json()) as Wallboard;
     const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox'] });
     try {
       const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+      await page.context().addCookies([{ name: 'sb_session', value: await sessionCookie('supervisor', ['hz']), url: reporting.url }]);
       await page.goto(`${reporting.url}/wallboard`);
       const row = page.locator('[data-queue="hz/general"]');
       await row.waitFor({ timeout: 10_000 });
@@ -146,15 +149,54 @@ describe('the live wallboard', () => {
   }, 60_000);
 
   it('refuses a report it cannot answer, naming the parameter, and exports CSV', async () => {
-    const bad = await fetch(`${reporting.url}/reports/queues?from=2026-11-01T00:00:00Z&to=2026-11-02T00:00:00Z&timezone=Mars/Olympus`);
+    const headers = await signedInAs('supervisor');
+    const bad = await fetch(`${reporting.url}/reports/queues?from=2026-11-01T00:00:00Z&to=2026-11-02T00:00:00Z&timezone=Mars/Olympus`, { headers });
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { detail: string }).detail).toContain('Mars/Olympus');
-    const long = await fetch(`${reporting.url}/reports/queues?from=2026-01-01T00:00:00Z&to=2026-11-02T00:00:00Z&interval=15m`);
+    const long = await fetch(`${reporting.url}/reports/queues?from=2026-01-01T00:00:00Z&to=2026-11-02T00:00:00Z&interval=15m`, { headers });
     expect(long.status).toBe(400);
-    const csv = await fetch(`${reporting.url}/reports/queues?from=${new Date(t0 - 3_600_000).toISOString()}&to=${new Date(Date.now() + 1000).toISOString()}&interval=day&format=csv&timezone=${encodeURIComponent(timezone)}`);
+    const csv = await fetch(`${reporting.url}/reports/queues?from=${new Date(t0 - 3_600_000).toISOString()}&to=${new Date(Date.now() + 1000).toISOString()}&interval=day&format=csv&timezone=${encodeURIComponent(timezone)}`, { headers });
     expect(csv.headers.get('content-type')).toContain('text/csv');
     const [header, first] = (await csv.text()).trim().split('\n');
     expect(header!.split(',').slice(0, 5)).toEqual(['site_id', 'queue_id', 'interval_start', 'offered', 'transferred_in']);
     expect(first!.split(',').slice(0, 4)).toEqual(['hz', 'general', expect.any(String), '3']);
+  });
+
+  it('lets only the right people in: no token, an agent, another site, a forged token are refused', async () => {
+    const url = `${reporting.url}/reports/queues?from=${new Date(t0 - 3_600_000).toISOString()}&to=${new Date(Date.now() + 1000).toISOString()}&interval=all`;
+    expect((await fetch(url)).status).toBe(401);
+    expect((await fetch(url, { headers: { authorization: 'Bearer not.a.token' } })).status).toBe(401);
+    const agent = await fetch(url, { headers: await signedInAs('agent', ['hz']) });
+    expect(agent.status).toBe(403);
+    expect(((await agent.json()) as { detail: string }).detail).toContain('agent role');
+    const elsewhere = await fetch(`${url}&siteId=hz`, { headers: await signedInAs('supervisor', ['sz']) });
+    expect(elsewhere.status).toBe(403);
+    // A supervisor of another site sees nothing of hz, on the report or on the wallboard.
+    const theirs = (await (await fetch(url, { headers: await signedInAs('supervisor', ['sz']) })).json()) as { rows: unknown[] };
+    expect(theirs.rows).toEqual([]);
+    const board = (await (await fetch(`${reporting.url}/wallboard/snapshot`, { headers: await signedInAs('supervisor', ['sz']) })).json()) as Wallboard;
+    expect([board.sites, board.queues, board.agents, board.alerts]).toEqual([[], [], [], []]);
+    // The pages themselves hold no data and open without a session.
+    expect((await fetch(`${reporting.url}/wallboard`)).status).toBe(200);
+  });
+
+  it('answers analysts read-only SQL with phone numbers masked, and refuses writes and other roles', async () => {
+    const sql = async (query: string, role: 'analyst' | 'supervisor' = 'analyst') =>
+      fetch(`${reporting.url}/sql`, { method: 'POST', headers: { 'content-type': 'application/json', ...(await signedInAs(role)) }, body: JSON.stringify({ query }) });
+    const ok = await sql(`select outcome, count() as visits from queue_visits_v1 final group by outcome order by outcome`);
+    expect(ok.status).toBe(200);
+    expect(((await ok.json()) as { rows: unknown[] }).rows).toEqual([
+      { outcome: 'abandoned', visits: 1 },
+      { outcome: 'answered', visits: 1 },
+      { outcome: 'waiting', visits: 1 },
+    ]);
+    const masked = (await (await sql(`select '+8613812345678' as caller`)).json()) as { rows: { caller: string }[] };
+    expect(masked.rows[0]!.caller).not.toContain('13812345678');
+    const write = await sql('drop table calls_v1');
+    expect(write.status).toBe(403);
+    expect(((await write.json()) as { detail: string }).detail).toContain('only read');
+    expect((await sql('select 1', 'supervisor')).status).toBe(403);
+    const broken = await sql('select nonsense from nowhere');
+    expect(broken.status).toBe(400);
   });
 });

@@ -23,7 +23,7 @@ export function pageRoutes(): ServiceRoutes {
   return async (app) => {
     for (const [url, file] of Object.entries(files)) {
       const body = await readFile(file.path);
-      app.get(url, async (_request, reply) => reply.header('content-type', file.type).header('cache-control', 'no-cache').send(body));
+      app.get(url, { config: { public: true } }, async (_request, reply) => reply.header('content-type', file.type).header('cache-control', 'no-cache').send(body));
     }
   };
 }

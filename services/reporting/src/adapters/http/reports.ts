@@ -2,7 +2,8 @@
 // range, interval and time zone. The SQL is in adapters/clickhouse/reports.ts; this checks the question.
 import { stringify } from 'csv-stringify/sync';
 import { isKnownTimezone } from '@switchboard/calendar';
-import { ProblemError, Type, type ServiceRoutes, type Static } from '@switchboard/service-kit';
+import type { FastifyRequest } from 'fastify';
+import { ALL_SITES, principalOf, ProblemError, requireSite, Type, type ServiceRoutes, type Static } from '@switchboard/service-kit';
 import { agentIntervalReport, queueIntervalReport, selfServiceReport, type ReportRange } from '../clickhouse/reports.ts';
 import type { ClickHouseClient } from '../clickhouse/client.ts';
 
@@ -55,18 +56,27 @@ function answer<Row extends Record<string, unknown>>(reply: { header(name: strin
   return { from: range.from.toISOString(), to: range.to.toISOString(), timezone: range.timezone, interval: range.interval, rows };
 }
 
+/** The sites the caller may see of those asked (all asked for headquarters and services; a supervisor's own when none asked). */
+export function sitesInScope(request: FastifyRequest, asked: readonly string[] | undefined): readonly string[] | undefined {
+  const p = principalOf(request);
+  if (p.kind === 'service' || p.sites.includes(ALL_SITES)) return asked;
+  if (asked === undefined) return p.sites;
+  for (const siteId of asked) requireSite(request, siteId);
+  return asked;
+}
+
 export function reportRoutes(clickhouse: () => ClickHouseClient): ServiceRoutes {
   return async (app) => {
     app.get('/reports/queues', { schema: { querystring: QueueReportQuery } }, async (request, reply) => {
-      const range = reportRange(request.query);
+      const range = { ...reportRange(request.query), siteIds: sitesInScope(request, request.query.siteId) };
       return answer(reply, request.query, 'queues', range, await queueIntervalReport(clickhouse(), range, request.query.groupBy));
     });
     app.get('/reports/agents', { schema: { querystring: ReportQuery } }, async (request, reply) => {
-      const range = reportRange(request.query);
+      const range = { ...reportRange(request.query), siteIds: sitesInScope(request, request.query.siteId) };
       return answer(reply, request.query, 'agents', range, await agentIntervalReport(clickhouse(), range));
     });
     app.get('/reports/self-service', { schema: { querystring: ReportQuery } }, async (request, reply) => {
-      const range = reportRange(request.query);
+      const range = { ...reportRange(request.query), siteIds: sitesInScope(request, request.query.siteId) };
       return answer(reply, request.query, 'self-service', range, await selfServiceReport(clickhouse(), range));
     });
   };
