@@ -15,6 +15,11 @@ export const launcherConfig = z
     LOG_LEVEL: fields.logLevel(),
     /** Shared with the switch (PBX, CPaaS or the simulator) to sign its webhooks; made and kept in the data folder when unset. */
     SWITCH_WEBHOOK_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+    /** Signs people's and services' access tokens; every service checks them. Made and kept in the data folder when unset. */
+    AUTH_TOKEN_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+    /** The console's first admin; the password is made and kept in the data folder when unset. */
+    CONSOLE_ADMIN_LOGIN: z.string().regex(/^[a-z0-9._-]{2,64}$/, 'lower-case letters, digits, ".", "_" or "-", 2 to 64').default('admin'),
+    CONSOLE_ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
     KAFKA_BROKERS: fields.list().optional(),
     EVENTBUS_DATABASE_URL: fields.postgresUrl().optional(),
     ...servicePorts,

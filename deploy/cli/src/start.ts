@@ -47,7 +47,13 @@ export async function start(): Promise<void> {
   }
   // One write, so that whoever reads the output sees the whole list at once.
   const lines = services.map((spec) => `  ${spec.title.padEnd(22)} ${urlOf(config, spec)}`);
+  const reporting = services.find((s) => s.name === 'reporting')!;
+  lines.push(`  ${'wallboard, reports'.padEnd(22)} ${urlOf(config, reporting)}/wallboard  ${urlOf(config, reporting)}/reports`);
   lines.push(`  ${'data folder'.padEnd(22)} ${config.SWITCHBOARD_DATA_DIR}`);
+  lines.push(
+    `  sign in at the console as "${config.CONSOLE_ADMIN_LOGIN}"` +
+      (config.CONSOLE_ADMIN_PASSWORD ? ' with CONSOLE_ADMIN_PASSWORD' : ` with the password in ${join(config.SWITCHBOARD_DATA_DIR, 'secrets', 'console-admin-password')}`),
+  );
   process.stdout.write(`\nSwitchboard is running (Ctrl-C stops it):\n${lines.join('\n')}\n`);
 
   async function bringUp(): Promise<void> {
@@ -64,12 +70,17 @@ export async function start(): Promise<void> {
     if (busUrl) await step('preparing the local event log', () => migrateLocalLog(busUrl));
 
     const switchSecret = config.SWITCH_WEBHOOK_SECRET ?? (await keptSecret(config.SWITCHBOARD_DATA_DIR, 'switch-webhook-secret'));
+    const authSecret = config.AUTH_TOKEN_SECRET ?? (await keptSecret(config.SWITCHBOARD_DATA_DIR, 'auth-token-secret'));
+    const adminPassword = config.CONSOLE_ADMIN_PASSWORD ?? (await keptSecret(config.SWITCHBOARD_DATA_DIR, 'console-admin-password', 9));
     const envFor = (spec: ServiceSpec): NodeJS.ProcessEnv => ({
       ...process.env,
       HOST: config.SWITCHBOARD_HOST,
       PORT: String(portOf(config, spec.name)),
       DATABASE_URL: databaseUrlOf(config, spec.name) ?? postgres!.urlFor(databaseName(spec.name)),
       LOG_LEVEL: config.LOG_LEVEL,
+      // Every service checks access tokens with the same key.
+      AUTH_TOKEN_SECRET: authSecret,
+      ...(spec.name === 'console' ? { CONSOLE_ADMIN_LOGIN: config.CONSOLE_ADMIN_LOGIN, CONSOLE_ADMIN_PASSWORD: adminPassword } : {}),
       // Only telephony checks the switch's signatures; no other service gets the secret.
       ...(spec.name === 'telephony' ? { SWITCH_WEBHOOK_SECRET: switchSecret } : {}),
       // The in-process ClickHouse of the embedded mode; reporting is its only user.
@@ -117,13 +128,13 @@ export async function start(): Promise<void> {
 }
 
 /** A secret made once and kept (readable by its owner only) so that it survives restarts. */
-async function keptSecret(dataDir: string, name: string): Promise<string> {
+async function keptSecret(dataDir: string, name: string, bytes = 32): Promise<string> {
   const file = join(dataDir, 'secrets', name);
   try {
     return (await readFile(file, 'utf8')).trim();
   } catch {
     await mkdir(dirname(file), { recursive: true, mode: 0o700 });
-    const secret = randomBytes(32).toString('hex');
+    const secret = randomBytes(bytes).toString('hex');
     await writeFile(file, `${secret}\n`, { mode: 0o600 });
     return secret;
   }
