@@ -343,6 +343,7 @@ export async function startSimulation(options: SimulationOptions): Promise<Simul
     trackingUrl: switchServer.trackingUrl,
     overflowAfterMs: Math.round(30_000 / model.speed),
     population: model.population(),
+    log,
   });
   log(`simulator: switch at ${switchServer.controlUrl}; ${network.sites.length} sites, ${network.agents.length} agents ready${setup.created.length ? `; created ${setup.created.join(', ')}` : ''}`);
 

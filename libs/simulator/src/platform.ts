@@ -23,12 +23,12 @@ export class Platform {
     this.secret = secret;
   }
 
-  async json(method: string, url: string, body?: unknown): Promise<Answer> {
+  async json(method: string, url: string, body?: unknown, timeoutMs = 15_000): Promise<Answer> {
     const response = await fetch(url, {
       method,
       headers: body === undefined ? {} : { 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
-      signal: AbortSignal.timeout(15_000),
+      signal: AbortSignal.timeout(timeoutMs),
     });
     const text = await response.text();
     let parsed: Record<string, unknown> = {};

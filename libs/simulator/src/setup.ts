@@ -14,7 +14,7 @@ async function expectOk(what: string, answer: Promise<{ status: number; body: Re
   if (status >= 300) throw new Error(`${what}: HTTP ${status} ${String(body['detail'] ?? JSON.stringify(body))}`);
 }
 
-export async function setUpNetwork(platform: Platform, network: SampleNetwork, options: { trackingUrl: string; overflowAfterMs: number; population: readonly Caller[] }): Promise<SetupReport> {
+export async function setUpNetwork(platform: Platform, network: SampleNetwork, options: { trackingUrl: string; overflowAfterMs: number; population: readonly Caller[]; log?: (line: string) => void }): Promise<SetupReport> {
   const created: string[] = [];
   const cleared: string[] = [];
   const { routing, telephony, customers } = platform.urls;
@@ -43,6 +43,8 @@ export async function setUpNetwork(platform: Platform, network: SampleNetwork, o
     created.push(`IVR flow ${network.nationalNumber}`);
   }
 
+  const log = options.log ?? (() => undefined);
+  log(`simulator: sites, dial plan and IVR flow in place (${created.length} created)`);
   // Agents: registered when absent, then brought to ready from wherever a previous run left them.
   await Promise.all(
     network.sites.map(async (site) => {
@@ -72,6 +74,7 @@ export async function setUpNetwork(platform: Platform, network: SampleNetwork, o
       }
     }),
   );
+  log(`simulator: ${network.agents.length} agents ready`);
   // Callers a previous run left waiting are gone with its switch.
   for (const site of network.sites) {
     const view = await platform.acd('GET', `/sites/${site.siteId}`);
@@ -84,18 +87,20 @@ export async function setUpNetwork(platform: Platform, network: SampleNetwork, o
   }
 
   let customersRegistered = 0;
-  const tiered = options.population.filter((c) => c.tier !== 'normal');
+  // The most frequent callers are the first of the population: those with a tier among them become customers.
+  const tiered = options.population.slice(0, 400).filter((c) => c.tier !== 'normal');
   // Registered once: a later run finds the first one's tier already known to routing.
   const known = tiered[0] !== undefined && (await platform.json('GET', `${routing}/caller-tiers/${encodeURIComponent(tiered[0].number)}`)).body['tier'] === tiered[0].tier;
   if (customers !== undefined && !known) {
     for (let i = 0; i < tiered.length; i += 20) {
       const answers = await Promise.all(
         tiered.slice(i, i + 20).map((c, j) =>
-          platform.json('POST', `${customers}/customers`, { name: `Simulated ${c.tier} customer ${i + j + 1}`, tier: c.tier, phoneNumbers: [c.number] }).catch(() => ({ status: 0, body: {} })),
+          platform.json('POST', `${customers}/customers`, { name: `Simulated ${c.tier} customer ${i + j + 1}`, tier: c.tier, phoneNumbers: [c.number] }, 5_000).catch(() => ({ status: 0, body: {} })),
         ),
       );
       customersRegistered += answers.filter((a) => a.status === 201).length;
     }
   }
+  log(`simulator: ${customersRegistered} customers with a tier registered`);
   return { created, cleared, customersRegistered };
 }
