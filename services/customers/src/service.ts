@@ -8,7 +8,7 @@ import { customerRoutes } from './adapters/http/customers.ts';
 import { lookupRoutes } from './adapters/http/lookup.ts';
 import { complaintDesk } from './application/complaint-desk.ts';
 import { complaintTickets } from './application/complaint-tickets.ts';
-import { customerRecords } from './application/customer-records.ts';
+import { customerRecordsOf } from './application/customer-records.ts';
 import { customerDirectory } from './application/directory.ts';
 import { startEscalationClock } from './application/escalation-clock.ts';
 import { customerTimeline } from './application/timeline.ts';
@@ -28,7 +28,7 @@ export function createCustomersService({ complaintPolicy = defaultComplaintPolic
     topic: 'customers.events',
     migrationsFolder: fileURLToPath(new URL('../migrations', import.meta.url)),
     routes: (context) => {
-      const records = customerRecords(context);
+      const records = customerRecordsOf(context);
       return async (app) => {
         await app.register(customerRoutes(records));
         await app.register(lookupRoutes(context));
@@ -39,7 +39,7 @@ export function createCustomersService({ complaintPolicy = defaultComplaintPolic
     projections: () => [customerDirectory, complaintTickets, customerTimeline],
     workers: async (context) => {
       const clock = startEscalationClock(context, complaintDesk(context), escalationTickMs);
-      return [() => clock.stop()];
+      return [() => clock.stop(), () => customerRecordsOf(context).close()];
     },
   };
 }

@@ -1,7 +1,7 @@
 // Commands on customer records: load, decide, append (the one command handler), with the number index
 // guarding that a number belongs to one customer at a time, and the directory brought up to date at once.
 import type { EventMessage } from '@switchboard/contracts';
-import { handleCommand } from '@switchboard/event-store';
+import { connectPrisma, handleCommand, type PrismaClient } from '@switchboard/event-store';
 import type { ServiceContext } from '@switchboard/service-kit';
 import type { CustomerCommand, CustomerRejection } from '../domain/customer/commands.ts';
 import { customerDecider } from '../domain/customer/decide.ts';
@@ -24,6 +24,8 @@ export interface NumberTaken {
 }
 
 export interface CustomerRecords {
+  /** Closes the number guard's connections (on shutdown). */
+  close(): Promise<void>;
   execute(customerId: string, command: CustomerCommand): Promise<RecordOutcome>;
   load(customerId: string): Promise<{ state: CustomerState; version: number }>;
   /** Who has each of these numbers now, from the index. */
@@ -44,7 +46,23 @@ function numbersClaimed(command: CustomerCommand): readonly string[] {
   }
 }
 
-export function customerRecords(context: ServiceContext): CustomerRecords {
+const recordsByContext = new WeakMap<ServiceContext, CustomerRecords>();
+
+/** The one CustomerRecords of a running service (the routes and the shutdown share it). */
+export function customerRecordsOf(context: ServiceContext): CustomerRecords {
+  let records = recordsByContext.get(context);
+  if (records === undefined) {
+    records = customerRecords(context);
+    recordsByContext.set(context, records);
+  }
+  return records;
+}
+
+function customerRecords(context: ServiceContext): CustomerRecords {
+  // The number locks live on connections of their own: a lock held on the command pool while the append
+  // waits for a connection from that same pool would deadlock once every connection held a lock.
+  let guard: PrismaClient | undefined;
+  const guardPool = () => (guard ??= connectPrisma(context.config.DATABASE_URL, 4));
   const owners = async (numbers: readonly string[]) => {
     if (numbers.length === 0) return new Map<string, string>();
     const rows = await context.prisma.$queryRaw<{ phone_number: string; customer_id: string }[]>`
@@ -61,6 +79,9 @@ export function customerRecords(context: ServiceContext): CustomerRecords {
 
   return {
     owners,
+    async close() {
+      await guard?.$disconnect();
+    },
     async load(customerId) {
       const history = await context.store.load(customerStream(customerId));
       return { state: history.reduce((s, e) => customerDecider.evolve(s, e.event), customerDecider.initialState), version: history.length };
@@ -69,7 +90,7 @@ export function customerRecords(context: ServiceContext): CustomerRecords {
       const numbers = [...new Set(numbersClaimed(command))].sort();
       if (numbers.length === 0) return decideAndAppend(customerId, command);
       // Two agents giving one number to two customers at once: the second waits here, then sees the first's claim.
-      return context.prisma.$transaction(
+      return guardPool().$transaction(
         async (tx) => {
           for (const number of numbers) await tx.$executeRaw`select pg_advisory_xact_lock(hashtext('customers.phone-number'), hashtext(${number}))`;
           const taken = [...(await owners(numbers))].find(([, owner]) => owner !== customerId && !(command.type === 'TakeOverNumbers'));
