@@ -20,6 +20,10 @@ export const launcherConfig = z
     /** The console's first admin; the password is made and kept in the data folder when unset. */
     CONSOLE_ADMIN_LOGIN: z.string().regex(/^[a-z0-9._-]{2,64}$/, 'lower-case letters, digits, ".", "_" or "-", 2 to 64').default('admin'),
     CONSOLE_ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
+    /** Where telephony sends call control; by default the traffic simulator's switch endpoint on this machine. */
+    SWITCH_CONTROL_URL: fields.httpUrl().optional(),
+    /** The port the traffic simulator's switch listens on (./switchboard simulate, start --simulate). */
+    SWITCHBOARD_SIMULATOR_PORT: fields.port(4190),
     KAFKA_BROKERS: fields.list().optional(),
     EVENTBUS_DATABASE_URL: fields.postgresUrl().optional(),
     ...servicePorts,

@@ -7,6 +7,8 @@ import { dirname, join, resolve } from 'node:path';
 import { loadConfigOrExit } from '@switchboard/config';
 import { ensureDatabase, startEmbeddedPostgres, type RunningPostgres } from '@switchboard/postgres';
 import { migrateLocalLog } from '@switchboard/eventbus';
+import { formatSummary } from '../../../libs/simulator/src/index.ts';
+import { launcherSecret, simulate } from './commands/simulate.ts';
 import { databaseUrlOf, launcherConfig, portOf, type LauncherConfig } from './config.ts';
 import { formatServiceLine, note, step } from './progress.ts';
 import { BUS_DATABASE, databaseName, envPrefix, services, type ServiceSpec } from './services.ts';
@@ -19,7 +21,17 @@ interface Supervised {
   restarts: number;
 }
 
-export async function start(): Promise<void> {
+/** `--simulate` or `--simulate=<calls/s>`: the simulator's rate, or undefined without the flag. */
+export function simulateRate(args: readonly string[]): number | undefined {
+  const flag = args.find((a) => a === '--simulate' || a.startsWith('--simulate='));
+  if (flag === undefined) return undefined;
+  const rate = flag.includes('=') ? Number(flag.slice('--simulate='.length)) : 1;
+  if (!Number.isFinite(rate) || rate <= 0) throw new Error(`--simulate takes a rate in calls per second, like --simulate=2, not ${JSON.stringify(flag)}`);
+  return rate;
+}
+
+export async function start(args: readonly string[] = []): Promise<void> {
+  const rate = simulateRate(args);
   const config = loadConfigOrExit(launcherConfig);
   const embedded = !databaseUrlOf(config, services[0]!.name);
   let postgres: RunningPostgres | undefined;
@@ -55,6 +67,28 @@ export async function start(): Promise<void> {
       (config.CONSOLE_ADMIN_PASSWORD ? ' with CONSOLE_ADMIN_PASSWORD' : ` with the password in ${join(config.SWITCHBOARD_DATA_DIR, 'secrets', 'console-admin-password')}`),
   );
   process.stdout.write(`\nSwitchboard is running (Ctrl-C stops it):\n${lines.join('\n')}\n`);
+  if (rate !== undefined) {
+    const simulation = await simulate(
+      {
+        rate,
+        minutes: Infinity,
+        seed: Date.now() % 1_000_000,
+        sites: 4,
+        speed: 1,
+        telephonyUrl: urlOf(config, services.find((s) => s.name === 'telephony')!),
+        routingUrl: urlOf(config, services.find((s) => s.name === 'routing')!),
+        customersUrl: urlOf(config, services.find((s) => s.name === 'customers')!),
+        switchPort: config.SWITCHBOARD_SIMULATOR_PORT,
+        secret: await launcherSecret(config),
+        progressEveryMs: 10_000,
+      },
+      (line) => process.stdout.write(`${line}\n`),
+    ).catch((error: unknown) => {
+      note(`the simulator could not start: ${error instanceof Error ? error.message : String(error)}`);
+      return undefined;
+    });
+    void simulation?.done.then((result) => process.stdout.write(`${formatSummary(result)}\n`));
+  }
 
   async function bringUp(): Promise<void> {
     if (embedded) {
@@ -81,8 +115,10 @@ export async function start(): Promise<void> {
       // Every service checks access tokens with the same key.
       AUTH_TOKEN_SECRET: authSecret,
       ...(spec.name === 'console' ? { CONSOLE_ADMIN_LOGIN: config.CONSOLE_ADMIN_LOGIN, CONSOLE_ADMIN_PASSWORD: adminPassword } : {}),
-      // Only telephony checks the switch's signatures; no other service gets the secret.
-      ...(spec.name === 'telephony' ? { SWITCH_WEBHOOK_SECRET: switchSecret } : {}),
+      // Only telephony checks the switch's signatures and sends it call control; no other service gets the secret.
+      ...(spec.name === 'telephony'
+        ? { SWITCH_WEBHOOK_SECRET: switchSecret, SWITCH_CONTROL_URL: config.SWITCH_CONTROL_URL ?? `http://127.0.0.1:${config.SWITCHBOARD_SIMULATOR_PORT}/control` }
+        : {}),
       // The in-process ClickHouse of the embedded mode; reporting is its only user.
       ...(spec.name === 'reporting' && !process.env.CLICKHOUSE_URL ? { CHDB_PATH: join(config.SWITCHBOARD_DATA_DIR, 'chdb') } : {}),
       ...(busUrl ? { EVENTBUS: 'local', EVENTBUS_DATABASE_URL: busUrl } : { EVENTBUS: 'kafka', KAFKA_BROKERS: config.KAFKA_BROKERS!.join(',') }),
