@@ -76,6 +76,12 @@ describe('customer records', () => {
     expect(await call('GET', `/customers/by-number/${path('+8613700001111')}`)).toMatchObject({ body: { customerId: otherId } });
   });
 
+  it('finds customers for the desk’s search by the start of a name or a number', async () => {
+    expect((await call('GET', '/customers?q=shenzhen')).body['customers']).toMatchObject([{ name: 'Shenzhen Fast Freight' }]);
+    expect((await call('GET', `/customers?q=${path('+86755888')}`)).body['customers']).toMatchObject([{ name: 'Shenzhen Fast Freight' }]);
+    expect((await call('GET', '/customers?q=nobody-like-this')).body['customers']).toEqual([]);
+  });
+
   it('changes the profile, tier and preferred agent, each an event', async () => {
     const created = await call('POST', '/customers', { name: 'Liu Yang', phoneNumbers: ['+8613600006666'] });
     const id = created.body['customerId'] as string;
@@ -107,6 +113,8 @@ describe('customer records', () => {
     });
     expect((await call('POST', `/customers/${survivorId}/merge`, { from: duplicateId })).status).toBe(409);
     expect((await call('PUT', `/customers/${duplicateId}/tier`, { tier: 'platinum' })).status).toBe(410);
+    expect(await call('POST', '/complaints', { customerId: duplicateId, category: 'billing', description: 'Again', openedBy: 'li-na' })).toMatchObject({ status: 410, body: { survivorId } });
+    expect((await call('GET', '/customers?q=zhou')).body['customers']).toMatchObject([{ customerId: survivorId }]);
   });
 
   it('refuses an invalid phone number or an unknown tier with 400 naming the field, and records nothing', async () => {

@@ -54,6 +54,20 @@ export async function customerByNumber(prisma: PrismaClient, number: string): Pr
   return rows[0];
 }
 
+/** The desk's customer search: names starting with `q` (any case), or numbers starting with it; merged duplicates left out. */
+export async function searchCustomers(prisma: PrismaClient, q: string, limit: number): Promise<CustomerRow[]> {
+  const prefix = `${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  return prisma.$queryRaw<CustomerRow[]>`
+    select c.customer_id, c.name, c.kind, c.tier, c.segment, c.region, c.preferred_agent_id,
+      array(select p.phone_number from customer_phone_numbers p where p.customer_id = c.customer_id order by p.phone_number) as phone_numbers
+    from customers c
+    where c.merged_into is null
+      and (lower(c.name) like lower(${prefix})
+        or exists (select 1 from customer_phone_numbers p where p.customer_id = c.customer_id and p.phone_number like ${prefix}))
+    order by c.name, c.customer_id
+    limit ${limit}`;
+}
+
 /** The screen pop: the caller's record and open tickets in one query, their last calls in a second. */
 export async function cardByNumber(prisma: PrismaClient, number: string, now: Date): Promise<{ customer: Card; calls: CallSummary[] } | undefined> {
   const rows = await prisma.$queryRaw<Card[]>`

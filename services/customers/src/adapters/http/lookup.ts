@@ -1,6 +1,6 @@
 // The screen pop's API: who is calling, by the calling number (an index lookup), and their card.
 import { ProblemError, Type, type ServiceContext, type ServiceRoutes } from '@switchboard/service-kit';
-import { cardByNumber, customerByNumber, directoryStanding, timelinePage, type CustomerRow } from '../../application/customer-reads.ts';
+import { cardByNumber, customerByNumber, directoryStanding, searchCustomers, timelinePage, type CustomerRow } from '../../application/customer-reads.ts';
 import { CustomerId, Kind, MergedCustomer, PhoneNumber, sendMerged, Tier } from './schemas.ts';
 
 const ByNumber = Type.Object({ number: PhoneNumber });
@@ -105,6 +105,17 @@ export function lookupRoutes(context: ServiceContext): ServiceRoutes {
       if (error instanceof MergedCustomer) return sendMerged(reply, request, error);
       throw error;
     });
+
+    app.get(
+      '/customers',
+      {
+        schema: {
+          querystring: Type.Object({ q: Type.String({ minLength: 2, maxLength: 100, description: 'the start of a name, or of a number (+86755…)' }), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })) }),
+          response: { 200: Type.Object({ customers: Type.Array(Found) }) },
+        },
+      },
+      async (request) => ({ customers: (await searchCustomers(context.prisma, request.query.q, request.query.limit ?? 20)).map(found) }),
+    );
 
     app.get('/customers/by-number/:number', { schema: { params: ByNumber, response: { 200: Found } } }, async (request) => {
       const row = await customerByNumber(context.prisma, request.params.number);
