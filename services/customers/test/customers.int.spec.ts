@@ -121,8 +121,7 @@ describe('customer records', () => {
     const badNumber = await call('POST', '/customers', { name: 'Bad Number', phoneNumbers: ['0755-1234'] });
     expect(badNumber).toMatchObject({ status: 400, body: { code: 'validation-failed', errors: [{ path: 'body/phoneNumbers/0' }] } });
     const badTier = await call('POST', '/customers', { name: 'Bad Tier', tier: 'diamond', phoneNumbers: ['+8613400000001'] });
-    expect(badTier.status).toBe(400);
-    expect((badTier.body['errors'] as Json[]).map((e) => e['path'])).toContain('body/tier');
+    expect(badTier).toMatchObject({ status: 400, body: { errors: [{ path: 'body/tier', message: expect.stringContaining('(platinum, gold, normal)') }] } });
     expect((await call('GET', `/customers/by-number/${path('+8613400000001')}`)).status).toBe(404);
     expect((await call('GET', `/customers/by-number/${path('0755-1234')}`)).status).toBe(400);
     const rows = await service.context.prisma.$queryRaw<{ n: bigint }[]>`select count(*) as n from events where data->>'name' in ('Bad Number', 'Bad Tier')`;

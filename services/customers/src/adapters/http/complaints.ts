@@ -13,7 +13,7 @@ import { MergedCustomer, PersonId, sendMerged } from './schemas.ts';
 
 const TicketId = Type.Object({ ticketId: Type.String({ format: 'uuid' }) });
 const Text = (max: number) => Type.String({ minLength: 1, maxLength: max });
-const Status = Type.Union([Type.Literal('open'), Type.Literal('awaiting-callback'), Type.Literal('customer-informed'), Type.Literal('closed')]);
+const Status = Type.Enum(['open', 'awaiting-callback', 'customer-informed', 'closed']);
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 
 const TicketSummary = Type.Object({
@@ -179,7 +179,7 @@ export function complaintRoutes(context: ServiceContext, desk: ComplaintDesk, re
           params: TicketId,
           body: Type.Object(
             {
-              outcome: Type.Union([Type.Literal('customer-informed'), Type.Literal('not-reached')]),
+              outcome: Type.Enum(['customer-informed', 'not-reached']),
               note: Type.Optional(Type.String({ maxLength: 4000 })),
               callId: Type.Optional(Text(100)),
               by: PersonId,

@@ -6,8 +6,9 @@ import type { CustomerState } from '../../domain/customer/state.ts';
 import type { NumberTaken } from '../../application/customer-records.ts';
 
 export const PhoneNumber = Type.String({ pattern: '^\\+[1-9][0-9]{6,14}$', description: 'E.164, like +8613812345678' });
-export const Tier = Type.Union([Type.Literal('platinum'), Type.Literal('gold'), Type.Literal('normal')]);
-export const Kind = Type.Union([Type.Literal('person'), Type.Literal('company'), Type.Literal('key-account')]);
+// Enums rather than unions of literals: a wrong value is answered with the allowed ones.
+export const Tier = Type.Enum(['platinum', 'gold', 'normal']);
+export const Kind = Type.Enum(['person', 'company', 'key-account']);
 export const PersonId = Type.String({ minLength: 1, maxLength: 100, description: 'who does it: an agent, a supervisor' });
 
 export const Customer = Type.Object({
