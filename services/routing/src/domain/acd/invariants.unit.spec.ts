@@ -60,7 +60,7 @@ function longRun(seed: number, steps: number) {
   const offeredTo = new Map<string, string>();
   const holding = new Map<string, string>();
   // Leaving wrap-up also names the call, so the state, not the call id, says whether the agent holds one.
-  const busyStates = new Set([AgentState.RESERVED, AgentState.ON_CALL, AgentState.WRAP_UP]);
+  const busyStates: ReadonlySet<AgentState> = new Set([AgentState.RESERVED, AgentState.ON_CALL, AgentState.WRAP_UP]);
   const apply = (events: readonly EventMessage[]) => {
     for (const e of events) {
       state = evolve(state, asDecodedEvent(e));
