@@ -159,4 +159,21 @@ describe('the ACD fed by telephony.calls', () => {
     expect((complaints['waiting'] as Json[])[0]).toMatchObject({ callId: 'c-switch', tier: 'platinum' });
     expect(await agent('wang-wei')).toMatchObject({ state: 'ready', consecutiveNoAnswers: 0 });
   });
+
+  it('keeps a callback asked for while an agent is free: the free agent is offered the dial-back, and the caller’s hang-up does not abandon it', async () => {
+    // Wang Wei is ready (the test above left him so): the call is queued and offered in one decision.
+    await arrives('c-callback-free', NORMAL_CALLER);
+    await publish('telephony.calls', 'c-callback-free', (meta) =>
+      encodeEvent(CallbackRequestedSchema, { callId: 'c-callback-free', nodeId: 'offer-callback', queue: 'general', businessType: 'general', callbackNumber: NORMAL_CALLER }, meta),
+    );
+    await hangsUp('c-callback-free');
+    const deadline = Date.now() + 10_000;
+    const applied = () => service.context.prisma.projectionStream.findUnique({ where: { projection_streamId: { projection: 'routing.telephony-calls', streamId: 'c-callback-free' } } });
+    while (((await applied())?.version ?? 0) < 3) {
+      if (Date.now() > deadline) throw new Error('the hang-up was never applied');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    // Offered as a dial-back (not rung as a live call to a caller who hung up), and still his after the hang-up.
+    expect(await call('GET', '/acd/sites/shenzhen/agents/wang-wei')).toMatchObject({ body: { state: 'reserved', callId: 'c-callback-free', offer: { callId: 'c-callback-free', callback: true } } });
+  });
 });

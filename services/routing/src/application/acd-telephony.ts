@@ -69,7 +69,7 @@ export function telephonyCallsReactor(desk: SiteDesk, store: EventStore, logger:
     (await tx.$queryRaw<KnownCall[]>`select calling_number, dialled_number, switch_site_id, queued_site_id from telephony_calls where call_id = ${callId}`)[0];
 
   /** Queues the call at its site once (a redelivery or a second request finds it there); the site, or undefined when none takes it. */
-  async function queue(tx: ProjectionTx, callId: string, queueId: string, businessType: string, at: number): Promise<string | undefined> {
+  async function queue(tx: ProjectionTx, callId: string, queueId: string, businessType: string, at: number, callbackNumber?: string): Promise<string | undefined> {
     const call = await knownCall(tx, callId);
     if (call === undefined) {
       logger.warn({ callId }, 'an agent was requested for a call routing never saw arrive');
@@ -81,7 +81,7 @@ export function telephonyCallsReactor(desk: SiteDesk, store: EventStore, logger:
       logger.warn({ callId }, 'no site takes the call: the dial plan routes it nowhere');
       return undefined;
     }
-    await run(siteId, { type: 'QueueCall', callId, queueId, tier: await tierOf(tx, call.calling_number), urgency: 0, at });
+    await run(siteId, { type: 'QueueCall', callId, queueId, tier: await tierOf(tx, call.calling_number), urgency: 0, ...(callbackNumber === undefined ? {} : { callbackNumber }), at });
     await tx.$executeRaw`update telephony_calls set queued_site_id = ${siteId} where call_id = ${callId}`;
     return siteId;
   }
@@ -121,7 +121,9 @@ export function telephonyCallsReactor(desk: SiteDesk, store: EventStore, logger:
         // Asked in the IVR or while waiting: the call takes (or keeps) its place in line, then waits for the dial-back.
         const m = event.message;
         const at = m.requestedAt === undefined ? Date.now() : timestampMs(m.requestedAt);
-        const siteId = await queue(tx, m.callId, m.queue, m.businessType, at);
+        // Queued here as a callback in one decision: queued first, a free agent would be offered the call live, and the
+        // callback (the caller hangs up next) refused and lost.
+        const siteId = await queue(tx, m.callId, m.queue, m.businessType, at, m.callbackNumber);
         if (siteId === undefined) return;
         const call = await desk.read(siteId, ({ state }) => (state.status === 'registered' ? state.calls.get(m.callId) : undefined));
         if (call === undefined || call.callbackNumber !== undefined) return;

@@ -41,6 +41,8 @@ export type AcdCommand =
       /** When the caller first reached a queue, for a call overflowed from elsewhere. */
       readonly arrivedAt?: number;
       readonly overflowPath?: readonly string[];
+      /** The caller asks to be called back on this number (and hangs up): queued as a callback, so a free agent is offered the dial-back. */
+      readonly callbackNumber?: string;
       readonly at: number;
     }
   | { readonly type: 'AcceptOffer'; readonly callId: string; readonly agentId: string; readonly at: number }

@@ -140,7 +140,7 @@ function decideForSite(command: Exclude<AcdCommand, { type: 'RegisterSite' }>, s
         if (call.phase.status !== 'waiting' || call.callbackNumber !== undefined) {
           return reject('wrong-state', `call ${call.callId} is not waiting on hold: only a waiting caller can ask for a callback`);
         }
-        if (!/^\+[1-9]\d{6,14}$/.test(command.callbackNumber)) {
+        if (!E164.test(command.callbackNumber)) {
           return reject('invalid', `callback number ${JSON.stringify(command.callbackNumber)} is not in E.164 form (like +8613812345678)`);
         }
         d.events.push(create(CallbackScheduledSchema, { siteId: site.siteId, callId: call.callId, queueId: call.queueId, callbackNumber: command.callbackNumber, at: ts(d.at) }));
@@ -216,12 +216,17 @@ function withOffer(site: RegisteredSite, command: { readonly callId: string; rea
   });
 }
 
+const E164 = /^\+[1-9]\d{6,14}$/;
+
 function queueNewCall(site: RegisteredSite, command: Extract<AcdCommand, { type: 'QueueCall' }>): Decision {
   const queue = site.queues.get(command.queueId);
   if (queue === undefined) return reject('unknown-queue', `no queue ${command.queueId} at site ${site.siteId}`);
   if (site.calls.has(command.callId)) return reject('duplicate-call', `call ${command.callId} is already at site ${site.siteId}`);
   if (!Number.isInteger(command.urgency) || command.urgency < 0 || command.urgency > MAX_URGENCY) {
     return reject('invalid', `urgency ${command.urgency} is not a whole number from 0 to ${MAX_URGENCY}`);
+  }
+  if (command.callbackNumber !== undefined && !E164.test(command.callbackNumber)) {
+    return reject('invalid', `callback number ${JSON.stringify(command.callbackNumber)} is not in E.164 form (like +8613812345678)`);
   }
   const timeout = command.preferredTimeoutMs ?? 0;
   // A named agent who left the site should not hold a caller: the call goes to anyone.
@@ -235,6 +240,7 @@ function queueNewCall(site: RegisteredSite, command: Extract<AcdCommand, { type:
       preference: named ? { agentId: command.preferredAgentId!, until: command.at + timeout } : undefined,
       arrivedAt: command.arrivedAt ?? command.at,
       overflowPath: command.overflowPath ?? [],
+      ...(command.callbackNumber === undefined ? {} : { callbackNumber: command.callbackNumber }),
     });
     return undefined;
   });

@@ -2,6 +2,7 @@
 import { create } from '@bufbuild/protobuf';
 import {
   CallbackOfferedSchema,
+  CallbackScheduledSchema,
   CallChoice,
   CallOfferedSchema,
   CallOverflowedSchema,
@@ -29,11 +30,14 @@ export interface CallToQueue {
   readonly preference: Preference | undefined;
   readonly arrivedAt: number;
   readonly overflowPath: readonly string[];
+  /** A callback: scheduled in the same decision, before any agent is matched. */
+  readonly callbackNumber?: string;
 }
 
 export function queueCall(d: Draft, q: CallToQueue): void {
   const { site, at } = d;
-  const overflows = q.queue.overflowThresholdMs > 0 && nextOverflowStep(site.siteId, q.queue, q.overflowPath) !== undefined;
+  // A callback's caller is off the line: the place is kept, nobody waits on hold to overflow.
+  const overflows = q.callbackNumber === undefined && q.queue.overflowThresholdMs > 0 && nextOverflowStep(site.siteId, q.queue, q.overflowPath) !== undefined;
   const call: Call = {
     callId: q.callId,
     queueId: q.queue.queueId,
@@ -66,6 +70,10 @@ export function queueCall(d: Draft, q: CallToQueue): void {
       overflowPath: [...call.overflowPath],
     }),
   );
+  if (q.callbackNumber !== undefined) {
+    d.events.push(create(CallbackScheduledSchema, { siteId: site.siteId, callId: call.callId, queueId: call.queueId, callbackNumber: q.callbackNumber, at: ts(at) }));
+    call.callbackNumber = q.callbackNumber;
+  }
   d.fresh.push(call);
   if (nobodyLoggedIn(d, q.queue)) overflow(d, call, OverflowReason.NO_AGENT_LOGGED_IN);
 }
