@@ -17,8 +17,7 @@ function importLog(text: string, options: { siteId?: string; timezone?: string }
   const end = run.finish();
   milestones.push(...end.milestones);
   states.push(...end.agentStates);
-  const byCall = Map.groupBy(milestones, (m) => m.call_id);
-  const facts = (callId: string) => callFacts(byCall.get(`asterisk:${callId}`) ?? [])!;
+  const facts = (callId: string) => callFacts(milestones.filter((m) => m.call_id === `asterisk:${callId}`))!;
   return { milestones, states, report: run.report(), facts };
 }
 
