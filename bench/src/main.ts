@@ -4,6 +4,7 @@ import { eventStore } from './event-store.ts';
 import { kafka } from './kafka.ts';
 import { routing } from './routing.ts';
 import { ingestion } from './ingestion.ts';
+import { system } from './system.ts';
 import { machine, type Figure } from './harness.ts';
 
 const suites: Record<string, () => Promise<Figure[]>> = {
@@ -12,6 +13,7 @@ const suites: Record<string, () => Promise<Figure[]>> = {
   kafka,
   routing,
   ingestion,
+  system,
 };
 
 const wanted = process.argv.slice(2);

@@ -33,17 +33,14 @@ export function simulateRate(args: readonly string[]): number | undefined {
 export async function start(args: readonly string[] = []): Promise<void> {
   const rate = simulateRate(args);
   const config = loadConfigOrExit(launcherConfig);
-  const embedded = !databaseUrlOf(config, services[0]!.name);
-  let postgres: RunningPostgres | undefined;
-  const supervised: Supervised[] = [];
+  const system = embeddedSystem(config);
   let stopping = false;
 
   const stopAll = async (code: number) => {
     if (stopping) return;
     stopping = true;
     process.stdout.write('\n▸ stopping: services finish their work and commit, then Postgres stops …\n');
-    await Promise.all(supervised.map((s) => stopChild(s.child)));
-    await postgres?.stop();
+    await system.stop();
     process.stdout.write('  stopped; the data stays in place for the next start\n');
     process.exit(code);
   };
@@ -51,7 +48,7 @@ export async function start(args: readonly string[] = []): Promise<void> {
   process.on('SIGTERM', () => void stopAll(0));
 
   try {
-    await bringUp();
+    await system.up();
   } catch (error) {
     // Whatever started before the failure (Postgres, some services) stops again before we exit.
     process.stderr.write(`could not start: ${error instanceof Error ? error.message : String(error)}\n`);
@@ -89,22 +86,54 @@ export async function start(args: readonly string[] = []): Promise<void> {
     });
     void simulation?.done.then((result) => process.stdout.write(`${formatSummary(result)}\n`));
   }
+}
+
+export interface SystemOptions {
+  /** Each line a service prints (pino JSON); by default shown as `service level message` on stdout. */
+  readonly onServiceLine?: (service: string, line: string) => void;
+  /** No step and progress lines on stdout (a benchmark's table goes there). */
+  readonly quiet?: boolean;
+}
+
+/** The whole system as `switchboard start` runs it, for the launcher and for whoever drives it from code (the benchmarks). */
+export interface EmbeddedSystem {
+  readonly config: LauncherConfig;
+  /** Postgres (when embedded), the databases, the local log, every service until ready; throws when one is not. */
+  up(): Promise<void>;
+  /** Services first (they finish their work and commit), then Postgres; no restarts after this. */
+  stop(): Promise<void>;
+  urlOf(service: string): string;
+  /** The running services' process ids, by service name. */
+  pids(): ReadonlyMap<string, number>;
+  /** The shared access-token key (known once up). */
+  authSecret(): string;
+}
+
+export function embeddedSystem(config: LauncherConfig, options: SystemOptions = {}): EmbeddedSystem {
+  const embedded = !databaseUrlOf(config, services[0]!.name);
+  let postgres: RunningPostgres | undefined;
+  const supervised: Supervised[] = [];
+  let stopping = false;
+  let authSecret: string | undefined;
+  const stepOf = <T>(title: string, work: () => Promise<T>) => (options.quiet ? work() : step(title, work));
+  const say = (line: string) => (options.quiet ? undefined : note(line));
+  const onServiceLine = options.onServiceLine ?? ((service: string, line: string) => process.stdout.write(`${formatServiceLine(service, line)}\n`));
 
   async function bringUp(): Promise<void> {
     if (embedded) {
-      postgres = await step(`starting the embedded Postgres (data in ${join(config.SWITCHBOARD_DATA_DIR, 'postgres')})`, () =>
+      postgres = await stepOf(`starting the embedded Postgres (data in ${join(config.SWITCHBOARD_DATA_DIR, 'postgres')})`, () =>
         startEmbeddedPostgres({ dataDir: join(config.SWITCHBOARD_DATA_DIR, 'postgres'), port: config.SWITCHBOARD_POSTGRES_PORT }),
       );
       const server = postgres;
-      await step('creating a database per service', async () => {
+      await stepOf('creating a database per service', async () => {
         for (const name of [BUS_DATABASE, ...services.map((s) => databaseName(s.name))]) await ensureDatabase(server.baseUrl, name);
       });
     }
     const busUrl = config.KAFKA_BROKERS ? undefined : (config.EVENTBUS_DATABASE_URL ?? postgres!.urlFor(BUS_DATABASE));
-    if (busUrl) await step('preparing the local event log', () => migrateLocalLog(busUrl));
+    if (busUrl) await stepOf('preparing the local event log', () => migrateLocalLog(busUrl));
 
     const switchSecret = config.SWITCH_WEBHOOK_SECRET ?? (await keptSecret(config.SWITCHBOARD_DATA_DIR, 'switch-webhook-secret'));
-    const authSecret = config.AUTH_TOKEN_SECRET ?? (await keptSecret(config.SWITCHBOARD_DATA_DIR, 'auth-token-secret'));
+    authSecret = config.AUTH_TOKEN_SECRET ?? (await keptSecret(config.SWITCHBOARD_DATA_DIR, 'auth-token-secret'));
     const adminPassword = config.CONSOLE_ADMIN_PASSWORD ?? (await keptSecret(config.SWITCHBOARD_DATA_DIR, 'console-admin-password', 9));
     const envFor = (spec: ServiceSpec): NodeJS.ProcessEnv => ({
       ...process.env,
@@ -135,7 +164,7 @@ export async function start(args: readonly string[] = []): Promise<void> {
       });
       entry.child = child;
       for (const stream of [child.stdout, child.stderr]) {
-        createInterface({ input: stream }).on('line', (line) => process.stdout.write(`${formatServiceLine(entry.spec.name, line)}\n`));
+        createInterface({ input: stream }).on('line', (line) => onServiceLine(entry.spec.name, line));
       }
       child.on('exit', (code, signal) => {
         if (stopping) return;
@@ -146,7 +175,7 @@ export async function start(args: readonly string[] = []): Promise<void> {
       });
     };
 
-    await step(`starting ${services.length} services`, async () => {
+    await stepOf(`starting ${services.length} services`, async () => {
       for (const spec of services) {
         const entry: Supervised = { spec, child: undefined, restarts: 0 };
         supervised.push(entry);
@@ -156,11 +185,27 @@ export async function start(args: readonly string[] = []): Promise<void> {
       await Promise.all(
         services.map(async (spec) => {
           await waitReady(urlOf(config, spec), config.SWITCHBOARD_READY_TIMEOUT_MS, spec.name);
-          note(`${spec.title} ready (${++ready}/${services.length})`);
+          say(`${spec.title} ready (${++ready}/${services.length})`);
         }),
       );
     });
   }
+
+  return {
+    config,
+    up: bringUp,
+    async stop() {
+      stopping = true;
+      await Promise.all(supervised.map((s) => stopChild(s.child)));
+      await postgres?.stop();
+    },
+    urlOf: (name) => urlOf(config, services.find((s) => s.name === name)!),
+    pids: () => new Map(supervised.flatMap((s) => (s.child?.pid === undefined ? [] : [[s.spec.name, s.child.pid] as const]))),
+    authSecret: () => {
+      if (authSecret === undefined) throw new Error('the system is not up yet');
+      return authSecret;
+    },
+  };
 }
 
 /** A secret made once and kept (readable by its owner only) so that it survives restarts. */

@@ -24,6 +24,8 @@ export interface SimulationOptions extends TrafficOptions {
   readonly progressEveryMs?: number;
   readonly onProgress?: (progress: Progress) => void;
   readonly log?: (line: string) => void;
+  /** The switch rang an agent for a call that asked for one `waitedMs` before (each ring, re-rings included). */
+  readonly onRing?: (callId: string, agentId: string, waitedMs: number) => void;
 }
 
 export interface Progress {
@@ -160,6 +162,7 @@ export async function startSimulation(options: SimulationOptions): Promise<Simul
   /** The switch rings the agent's phone: answered after a delay, or rung out. */
   async function ring(call: LiveCall, agentId: string, siteId: string): Promise<void> {
     tally.engage(call.callId, agentId, Date.now() - call.waitingSince);
+    options.onRing?.(call.callId, agentId, Date.now() - call.waitingSince);
     call.stage = 'ringing';
     call.agentId = agentId;
     call.offeredSiteId = siteId;

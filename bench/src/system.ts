@@ -1,0 +1,323 @@
+// The whole embedded system under the traffic simulator (issues 3 and 5): started as `./switchboard start` starts
+// it (the launcher's own code), in a throw-away data folder on free ports, then driven at 20 calls/s for 5 minutes,
+// then stepped up until it breaks. Figures: queued → offered when an agent was free, lost or stuck calls, CPU and
+// peak RSS of every process, and the wallboard's freshness as a supervisor's WebSocket sees it.
+import { chmod, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { timestampMs } from '@bufbuild/protobuf/wkt';
+import { decodeEnvelope } from '@switchboard/contracts';
+import { freePort } from '@switchboard/testing';
+import pg from 'pg';
+import { launcherConfig } from '../../deploy/cli/src/config.ts';
+import { embeddedSystem, type EmbeddedSystem } from '../../deploy/cli/src/start.ts';
+import { agentsFor, launcherSecret } from '../../deploy/cli/src/commands/simulate.ts';
+import { BUS_DATABASE, envPrefix, services } from '../../deploy/cli/src/services.ts';
+import { countsAddUp, formatSummary, startSimulation, type TallySnapshot } from '../../libs/simulator/src/index.ts';
+import { accessTokens } from '../../libs/service-kit/src/index.ts';
+import { percentile, type Figure } from './harness.ts';
+
+const SITES = 4;
+const OFFER_TARGET_MS = 100;
+const FRESHNESS_TARGET_MS = 1000;
+const env = (name: string, fallback: number) => (process.env[name] === undefined ? fallback : Number(process.env[name]));
+
+interface Push {
+  readonly arrivedAt: number;
+  readonly lastEventAt: number | undefined;
+  readonly eventsCounted: number;
+}
+
+interface Usage {
+  /** user + sys seconds over the phase. */
+  readonly cpuSeconds: number;
+  /** Peak resident memory, bytes (VmHWM of one process; for Postgres the peak of its processes' summed PSS). */
+  readonly peakBytes: number;
+}
+
+interface PhaseResult {
+  readonly rate: number;
+  readonly seconds: number;
+  readonly tally: TallySnapshot;
+  /** Caller handed to a queue (telephony's AgentRequested) → the agent's phone rings at the switch, first offers made when an agent was free. */
+  readonly freeOfferMs: number[];
+  /** Same start → routing's CallOffered appended to the local log. */
+  readonly freeDecisionMs: number[];
+  /** First offers that came only after the caller waited for an agent (all busy) or overflowed. */
+  readonly waitedOffers: number;
+  readonly freshnessMs: number[];
+  readonly pushes: number;
+  readonly stuck: string[];
+  readonly usage: Map<string, Usage>;
+  readonly wallSeconds: number;
+  readonly warnings: Map<string, number>;
+}
+
+/** Per-process CPU (utime + stime) and peak memory from /proc, sampled every 2 s. */
+class ProcessSampler {
+  private readonly seen = new Map<number, { group: string; base: number; last: number; hwm: number }>();
+  private readonly pgPeak = { bytes: 0 };
+  private timer: NodeJS.Timeout | undefined;
+  private first = true;
+  private readonly groups: () => Promise<Map<number, string>>;
+
+  constructor(groups: () => Promise<Map<number, string>>) {
+    this.groups = groups;
+  }
+
+  async start(): Promise<void> {
+    await this.sample();
+    this.first = false;
+    this.timer = setInterval(() => void this.sample(), 2000);
+  }
+
+  async stop(): Promise<Map<string, Usage>> {
+    clearInterval(this.timer);
+    await this.sample();
+    const usage = new Map<string, Usage>();
+    for (const { group, base, last, hwm } of this.seen.values()) {
+      const u = usage.get(group) ?? { cpuSeconds: 0, peakBytes: 0 };
+      usage.set(group, { cpuSeconds: u.cpuSeconds + (last - base) / 100, peakBytes: group === 'postgres' ? this.pgPeak.bytes : Math.max(u.peakBytes, hwm) });
+    }
+    return usage;
+  }
+
+  private async sample(): Promise<void> {
+    const groups = await this.groups();
+    let pgBytes = 0;
+    for (const [pid, group] of groups) {
+      const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => undefined);
+      if (stat === undefined) continue;
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const ticks = Number(fields[11]) + Number(fields[12]);
+      const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
+      const hwm = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) * 1024;
+      if (group === 'postgres') {
+        const rollup = await readFile(`/proc/${pid}/smaps_rollup`, 'utf8').catch(() => '');
+        pgBytes += Number(/Pss:\s+(\d+)/.exec(rollup)?.[1] ?? 0) * 1024;
+      }
+      const known = this.seen.get(pid);
+      if (known === undefined) this.seen.set(pid, { group, base: this.first ? ticks : 0, last: ticks, hwm });
+      else {
+        known.last = ticks;
+        known.hwm = Math.max(known.hwm, hwm);
+      }
+    }
+    this.pgPeak.bytes = Math.max(this.pgPeak.bytes, pgBytes);
+  }
+}
+
+/** The postmaster and its children (backends, background workers). */
+async function postgresPids(dataDir: string): Promise<number[]> {
+  const postmaster = Number((await readFile(join(dataDir, 'postgres', 'postmaster.pid'), 'utf8').catch(() => '0')).split('\n')[0]);
+  if (!postmaster) return [];
+  const pids = [postmaster];
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => undefined);
+    if (stat !== undefined && Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === postmaster) pids.push(Number(entry));
+  }
+  return pids;
+}
+
+export async function system(): Promise<Figure[]> {
+  const rate = env('BENCH_SYSTEM_RATE', 20);
+  const seconds = env('BENCH_SYSTEM_SECONDS', 300);
+  const steps = (process.env.BENCH_SYSTEM_STEPS ?? '40,60,80,100,120').split(',').filter(Boolean).map(Number);
+  const stepSeconds = env('BENCH_SYSTEM_STEP_SECONDS', 60);
+  const dataDir = await mkdtemp(join(tmpdir(), 'switchboard-bench-system-'));
+  // The embedded Postgres may run as another system user (when we are root): it must be able to enter the folder.
+  await chmod(dataDir, 0o755);
+  const ports: Record<string, string> = { SWITCHBOARD_POSTGRES_PORT: String(await freePort()), SWITCHBOARD_SIMULATOR_PORT: String(await freePort()) };
+  for (const s of services) ports[`${envPrefix(s.name)}_PORT`] = String(await freePort());
+  const config = launcherConfig.parse({ SWITCHBOARD_DATA_DIR: dataDir, LOG_LEVEL: process.env.LOG_LEVEL ?? 'info', ...ports });
+  // Warnings and errors of the services, counted by message (and, for the ACD's refusals, by command and code).
+  const warnings = new Map<string, number>();
+  const system: EmbeddedSystem = embeddedSystem(config, {
+    quiet: true,
+    onServiceLine: (service, line) => {
+      if (!line.includes('"level":40') && !line.includes('"level":50') && !line.includes('"level":60')) return;
+      try {
+        const entry = JSON.parse(line) as { msg?: string; command?: string; rejected?: { code?: string } };
+        const key = `${service}: ${entry.msg ?? line.slice(0, 80)}${entry.command ? ` (${entry.command} ${entry.rejected?.code ?? ''})` : ''}`;
+        warnings.set(key, (warnings.get(key) ?? 0) + 1);
+      } catch {
+        warnings.set(`${service}: ${line.slice(0, 80)}`, (warnings.get(`${service}: ${line.slice(0, 80)}`) ?? 0) + 1);
+      }
+    },
+  });
+  const figures: Figure[] = [];
+  let socket: WebSocket | undefined;
+  try {
+    const upStarted = Date.now();
+    await system.up();
+    process.stderr.write(`  system up in ${((Date.now() - upStarted) / 1000).toFixed(1)} s (data in ${dataDir})\n`);
+    const secret = await launcherSecret(config);
+    const bus = new pg.Pool({ connectionString: `postgres://switchboard:switchboard@127.0.0.1:${config.SWITCHBOARD_POSTGRES_PORT}/${BUS_DATABASE}`, max: 2 });
+
+    // A signed-in supervisor's wallboard, for the whole run.
+    const pushes: Push[] = [];
+    const token = await accessTokens(system.authSecret()).issuePerson({ personId: 'bench-supervisor', name: 'Bench supervisor', role: 'supervisor', sites: ['*'] }, 4 * 3600);
+    socket = new WebSocket(`${system.urlOf('reporting').replace('http', 'ws')}/wallboard/live`, { headers: { authorization: `Bearer ${token}` } } as never);
+    socket.addEventListener('message', (message) => {
+      const arrivedAt = Date.now();
+      const wallboard = JSON.parse(String(message.data)) as { watermark: { lastEventAt: string | null; eventsCounted: number } };
+      pushes.push({ arrivedAt, lastEventAt: wallboard.watermark.lastEventAt === null ? undefined : Date.parse(wallboard.watermark.lastEventAt), eventsCounted: wallboard.watermark.eventsCounted });
+    });
+    await new Promise<void>((resolve, reject) => {
+      socket!.addEventListener('open', () => resolve());
+      socket!.addEventListener('error', () => reject(new Error('the wallboard socket did not open')));
+    });
+
+    const groups = async () => {
+      const map = new Map<number, string>([[process.pid, 'bench (simulator, wallboard socket)']]);
+      for (const [name, pid] of system.pids()) map.set(pid, name);
+      for (const pid of await postgresPids(dataDir)) map.set(pid, 'postgres');
+      return map;
+    };
+
+    const phase = async (phaseRate: number, phaseSeconds: number, drainMs: number, seed: number): Promise<PhaseResult> => {
+      warnings.clear();
+      const firstRing = new Map<string, { at: number; waitedMs: number }>();
+      const simulation = await startSimulation({
+        urls: { telephony: system.urlOf('telephony'), routing: system.urlOf('routing'), customers: system.urlOf('customers') },
+        secret,
+        seed,
+        ratePerSecond: phaseRate,
+        speed: 1,
+        sites: SITES,
+        agentsPerSite: agentsFor(phaseRate, SITES, 1),
+        durationMs: phaseSeconds * 1000,
+        drainMs,
+        switchPort: config.SWITCHBOARD_SIMULATOR_PORT,
+        progressEveryMs: 30_000,
+        onProgress: (p) => process.stderr.write(`  [${phaseRate}/s ${(p.elapsedMs / 1000).toFixed(0)} s] arrived ${p.tally.counts.arrived} answered ${p.tally.counts.answered} waiting ${p.tally.waitingNow} talking ${p.tally.talkingNow}\n`),
+        onRing: (callId, _agentId, waitedMs) => {
+          if (!firstRing.has(callId)) firstRing.set(callId, { at: Date.now(), waitedMs });
+        },
+      });
+      // Measured from the first arrival (the set-up of agents is not part of the phase).
+      const started = Date.now();
+      const sampler = new ProcessSampler(groups);
+      await sampler.start();
+      const pushesBefore = pushes.length;
+      const arrivalsEnd = started + phaseSeconds * 1000;
+      const { tally } = await simulation.done;
+      const usage = await sampler.stop();
+      const wallSeconds = (Date.now() - started) / 1000;
+      process.stderr.write(`${formatSummary({ elapsedMs: Date.now() - started, tally })}\n`);
+
+      // Routing agrees: nobody left on a call or ringing, no caller still waiting except callbacks not yet dialled.
+      const stuck: string[] = [];
+      for (const site of simulation.network.sites) {
+        const view = (await (await fetch(`${system.urlOf('routing')}/acd/sites/${site.siteId}`)).json()) as { agents: { agentId: string; state: string }[]; queues: { waiting: { callId: string; callback?: boolean }[] }[] };
+        for (const a of view.agents) if (a.state === 'on-call' || a.state === 'reserved') stuck.push(`${site.siteId}: agent ${a.agentId} still ${a.state}`);
+        for (const q of view.queues) for (const c of q.waiting) if (c.callback !== true) stuck.push(`${site.siteId}: call ${c.callId} still waiting`);
+      }
+
+      // The log: when each call was handed to a queue (telephony) and how routing made its first offer.
+      const asked = new Map<string, number>();
+      const firstOffer = new Map<string, { appendedAt: number; waitedMs: number; noAnswers: number; overflowed: boolean }>();
+      const rows = await bus.query<{ value: Buffer; appended_at: Date }>(
+        `select value, appended_at from eventbus.messages where topic in ('telephony.calls', 'routing.events') and appended_at >= $1 order by appended_at`,
+        [new Date(started - 5000)],
+      );
+      for (const row of rows.rows) {
+        let decoded;
+        try {
+          decoded = decodeEnvelope(row.value);
+        } catch {
+          continue;
+        }
+        const { envelope, event } = decoded;
+        if (event.type === 'AgentRequested' && !asked.has(event.message.callId)) asked.set(event.message.callId, timestampMs(envelope.occurredAt!));
+        if (event.type === 'CallOffered' && !firstOffer.has(event.message.callId)) {
+          const d = event.message.decision;
+          firstOffer.set(event.message.callId, { appendedAt: row.appended_at.getTime(), waitedMs: d?.waitedMs ?? 0, noAnswers: d?.noAnswers ?? 0, overflowed: (d?.overflowPath.length ?? 0) > 0 });
+        }
+      }
+      const freeOfferMs: number[] = [];
+      const freeDecisionMs: number[] = [];
+      let waitedOffers = 0;
+      for (const [callId, offer] of firstOffer) {
+        const t0 = asked.get(callId);
+        const ring = firstRing.get(callId);
+        if (t0 === undefined) continue;
+        // An agent was free: the ACD offered the call in the very decision that queued it (it had waited 0 ms, never rang out, never overflowed).
+        if (offer.waitedMs === 0 && offer.noAnswers === 0 && !offer.overflowed) {
+          freeDecisionMs.push(offer.appendedAt - t0);
+          if (ring !== undefined) freeOfferMs.push(ring.at - t0);
+        } else waitedOffers++;
+      }
+      // Freshness: pushes after new events were counted, from the newest counted event's occurred-at to the push's arrival.
+      const freshnessMs: number[] = [];
+      let counted = pushes[pushesBefore - 1]?.eventsCounted ?? 0;
+      for (const p of pushes.slice(pushesBefore)) {
+        if (p.eventsCounted > counted && p.lastEventAt !== undefined && p.arrivedAt <= arrivalsEnd) freshnessMs.push(p.arrivedAt - p.lastEventAt);
+        counted = Math.max(counted, p.eventsCounted);
+      }
+      return {
+        rate: phaseRate,
+        seconds: phaseSeconds,
+        tally,
+        freeOfferMs: freeOfferMs.sort((a, b) => a - b),
+        freeDecisionMs: freeDecisionMs.sort((a, b) => a - b),
+        waitedOffers,
+        freshnessMs: freshnessMs.sort((a, b) => a - b),
+        pushes: pushes.length - pushesBefore,
+        stuck,
+        usage,
+        wallSeconds,
+        warnings: new Map(warnings),
+      };
+    };
+
+    const lost = (r: PhaseResult) => r.tally.open + r.tally.outcomes.failed + r.tally.violations.length + r.stuck.length + (countsAddUp(r.tally) ? 0 : 1);
+    const broken = (r: PhaseResult): string[] => [
+      ...(percentile(r.freeOfferMs, 99) > OFFER_TARGET_MS ? [`queued → offered p99 ${percentile(r.freeOfferMs, 99)} ms > ${OFFER_TARGET_MS} ms`] : []),
+      ...(percentile(r.freshnessMs, 99) > FRESHNESS_TARGET_MS ? [`wallboard freshness p99 ${percentile(r.freshnessMs, 99)} ms > ${FRESHNESS_TARGET_MS} ms`] : []),
+      ...(lost(r) > 0 ? [`${lost(r)} calls lost, stuck or failed (open ${r.tally.open}, failed ${r.tally.outcomes.failed}, violations ${r.tally.violations.length}, stuck in routing ${r.stuck.length})`] : []),
+    ];
+    const describe = (r: PhaseResult, name: string) => {
+      const c = r.tally.counts;
+      const o = r.tally.outcomes;
+      const ms = (v: number) => (Number.isNaN(v) ? 'n/a' : `${v} ms`);
+      figures.push(
+        { benchmark: name, figure: 'calls (outcomes)', value: `${c.arrived}`, note: `answered ${o.answered + o['overflowed-then-answered']}, abandoned ${o.abandoned}, self-served ${o['self-served']}, callbacks ${o['callback-pending'] + o['callback-reached'] + o['callback-not-reached']}, released by IVR ${o['released-by-ivr']}, cut off after the drain ${o['cut-off']}, failed ${o.failed}; ${countsAddUp(r.tally) ? 'one outcome each, counts add up' : `${r.tally.open} without an outcome`}` },
+        { benchmark: name, figure: 'lost or stuck calls', value: String(lost(r)), note: `violations ${r.tally.violations.length}${r.tally.violations.length ? ` (first: ${r.tally.violations[0]})` : ''}; still held in routing after the drain ${r.stuck.length}${r.stuck.length ? ` (${r.stuck.slice(0, 3).join('; ')})` : ''}` },
+        { benchmark: name, figure: 'queued → agent rung, an agent free: p50 / p99', value: `${ms(percentile(r.freeOfferMs, 50))} / ${ms(percentile(r.freeOfferMs, 99))}`, note: `target p99 < ${OFFER_TARGET_MS} ms; ${r.freeOfferMs.length} first offers made when queued; ${r.waitedOffers} others waited for an agent, rang out or overflowed` },
+        { benchmark: name, figure: 'queued → CallOffered on the log, an agent free: p50 / p99', value: `${ms(percentile(r.freeDecisionMs, 50))} / ${ms(percentile(r.freeDecisionMs, 99))}`, note: 'routing’s part of the above' },
+        { benchmark: name, figure: 'wallboard freshness: p50 / p99', value: `${ms(percentile(r.freshnessMs, 50))} / ${ms(percentile(r.freshnessMs, 99))}`, note: `target p99 ≤ ${FRESHNESS_TARGET_MS} ms; ${r.freshnessMs.length} pushes with new events of ${r.pushes}; max ${ms(r.freshnessMs.at(-1) ?? Number.NaN)}` },
+      );
+      const usage = [...r.usage].sort((a, b) => b[1].cpuSeconds - a[1].cpuSeconds);
+      figures.push({
+        benchmark: name,
+        figure: 'CPU, % of one core (user+sys over the phase), and peak RSS',
+        value: usage.map(([g, u]) => `${g} ${((u.cpuSeconds / r.wallSeconds) * 100).toFixed(0)} % ${(u.peakBytes / 2 ** 20).toFixed(0)} MiB`).join('; '),
+        note: `total ${((usage.reduce((s, [, u]) => s + u.cpuSeconds, 0) / r.wallSeconds) * 100).toFixed(0)} % of one core (2 cores = 200 %) over ${r.wallSeconds.toFixed(0)} s; Postgres: all its processes, memory as the peak of their summed PSS`,
+      });
+      if (r.warnings.size > 0) figures.push({ benchmark: name, figure: 'service warnings', value: String([...r.warnings.values()].reduce((a, b) => a + b, 0)), note: [...r.warnings].map(([k, v]) => `${v}× ${k}`).join('; ') });
+    };
+
+    const main = await phase(rate, seconds, 60_000, 20261124);
+    describe(main, `system, ${rate} calls/s × ${seconds} s`);
+    await writeFile(join(tmpdir(), 'switchboard-bench-system-main.json'), JSON.stringify({ ...main, usage: [...main.usage], warnings: [...main.warnings] }, null, 1)).catch(() => undefined);
+
+    for (const [i, stepRate] of steps.entries()) {
+      process.stderr.write(`  stepping: ${stepRate} calls/s for ${stepSeconds} s …\n`);
+      const result = await phase(stepRate, stepSeconds, 30_000, 20261125 + i);
+      describe(result, `system, step ${stepRate} calls/s × ${stepSeconds} s`);
+      const why = broken(result);
+      if (why.length > 0) {
+        figures.push({ benchmark: 'system, stepping', figure: 'breaks at', value: `${stepRate} calls/s`, note: why.join('; ') });
+        break;
+      }
+    }
+    await bus.end();
+  } finally {
+    socket?.close();
+    await system.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+  return figures;
+}
