@@ -4,6 +4,7 @@ import { accessTokens, requireSignIn, type EventSourcedServiceSpec } from '@swit
 import { connectClickHouse, type ClickHouseClient } from './adapters/clickhouse/client.ts';
 import { applyClickHouseSchema } from './adapters/clickhouse/schema.ts';
 import { eventRoutes } from './adapters/http/events.ts';
+import { importRoutes } from './adapters/http/imports.ts';
 import { reportRoutes } from './adapters/http/reports.ts';
 import { staffingRoutes } from './adapters/http/staffing.ts';
 import { clickHouseIntervalHistory } from './adapters/clickhouse/staffing-history.ts';
@@ -42,6 +43,7 @@ export function reportingService(config: ReportingConfig): EventSourcedServiceSp
         staffingRoutes({ readIntervalHistory: clickHouseIntervalHistory(connected) }),
         wallboardRoutes(hub),
         analystSqlRoutes(connected),
+        importRoutes(connected),
         pageRoutes(),
       ])
         await app.register(routes);
