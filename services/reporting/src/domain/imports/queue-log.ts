@@ -210,7 +210,7 @@ export class QueueLogImport {
       case 'WRAPUPSTART': {
         // Wazo's: the agent's after-call work on the call they just ended, data1 seconds long.
         const wrapS = seconds(r, 0, 'wrap-up time') ?? 0;
-        if (agentId === '') throw new BrokenField('WRAPUPSTART names no agent');
+        if (agentId === '') this.skipNoAgent(r);
         const agent = this.agent(agentId);
         if (agent.lastCall !== '') {
           this.milestone(facts, 'wrap_up_ended', { ...r, callId: agent.lastCall }, 'wrap-up-ended', r.atMs + wrapS * 1000, { agent_id: agentId, duration_ms: wrapS * 1000 });
@@ -244,7 +244,7 @@ export class QueueLogImport {
       case 'PAUSEALL':
       case 'UNPAUSE':
       case 'UNPAUSEALL': {
-        if (agentId === '') throw new BrokenField(`${r.event} names no agent`);
+        if (agentId === '') this.skipNoAgent(r);
         const agent = this.agent(agentId);
         // Paused in one queue is paused for Switchboard: an agent has one state, not one per queue.
         agent.paused = r.event === 'PAUSE' || r.event === 'PAUSEALL';
@@ -311,6 +311,11 @@ export class QueueLogImport {
     this.close(r, key);
   }
 
+  private skipNoAgent(r: QueueLogRecord): never {
+    this.tally.skip(r.event, 'the agent field is NONE: no agent whose state could change');
+    throw new SkipLine();
+  }
+
   private synthesizeEntry(r: QueueLogRecord, queuedAt: number, facts: ImportFacts): OpenVisit {
     this.synthesized++;
     if ((this.callsInQueue.get(r.callId) ?? 0) === 0) this.milestone(facts, 'arrived', r, 'arrived', queuedAt);
@@ -370,7 +375,7 @@ export class QueueLogImport {
   }
 
   private presence(r: QueueLogRecord, facts: ImportFacts, change: (agent: AgentTrack) => void): void {
-    if (r.agent === '') throw new BrokenField(`${r.event} names no agent`);
+    if (r.agent === '') this.skipNoAgent(r);
     const agent = this.agent(r.agent);
     agent.presenceKnown = true;
     change(agent);
