@@ -11,7 +11,7 @@ import { freePort } from '@switchboard/testing';
 import pg from 'pg';
 import { launcherConfig } from '../../deploy/cli/src/config.ts';
 import { embeddedSystem, type EmbeddedSystem } from '../../deploy/cli/src/start.ts';
-import { agentsFor, launcherSecret } from '../../deploy/cli/src/commands/simulate.ts';
+import { agentsFor, launcherSecret, simulatorToken } from '../../deploy/cli/src/commands/simulate.ts';
 import { BUS_DATABASE, envPrefix, services } from '../../deploy/cli/src/services.ts';
 import { countsAddUp, formatSummary, startSimulation, type TallySnapshot } from '../../libs/simulator/src/index.ts';
 import { accessTokens } from '../../libs/service-kit/src/index.ts';
@@ -182,6 +182,7 @@ export async function system(): Promise<Figure[]> {
       const simulation = await startSimulation({
         urls: { telephony: system.urlOf('telephony'), routing: system.urlOf('routing'), customers: system.urlOf('customers') },
         secret,
+        accessToken: simulatorToken(system.authSecret()),
         seed,
         ratePerSecond: phaseRate,
         speed: 1,
@@ -210,7 +211,7 @@ export async function system(): Promise<Figure[]> {
       // Routing agrees: nobody left on a call or ringing, no caller still waiting except callbacks not yet dialled.
       const stuck: string[] = [];
       for (const site of simulation.network.sites) {
-        const view = (await (await fetch(`${system.urlOf('routing')}/acd/sites/${site.siteId}`)).json()) as { agents: { agentId: string; state: string }[]; queues: { waiting: { callId: string; callback?: boolean }[] }[] };
+        const view = (await (await fetch(`${system.urlOf('routing')}/acd/sites/${site.siteId}`, { headers: { authorization: `Bearer ${await simulatorToken(system.authSecret())()}` } })).json()) as { agents: { agentId: string; state: string }[]; queues: { waiting: { callId: string; callback?: boolean }[] }[] };
         for (const a of view.agents) if (a.state === 'on-call' || a.state === 'reserved') stuck.push(`${site.siteId}: agent ${a.agentId} still ${a.state}`);
         for (const q of view.queues) for (const c of q.waiting) if (c.callback !== true) stuck.push(`${site.siteId}: call ${c.callId} still waiting`);
       }

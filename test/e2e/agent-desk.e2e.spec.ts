@@ -9,11 +9,12 @@ import { resolve } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { eventually, freePort, freshDatabase, jsonClient, startServiceProcess, type ServiceProcess } from '@switchboard/testing';
+import { asService, E2E_AUTH_SECRET } from './signed-in.ts';
 
 const NATIONAL = '+8695105555';
 const CALLER = '+8675588880000';
 const SWITCH_SECRET = 'e2e-switch-secret-of-at-least-32-characters';
-const AUTH_SECRET = 'e2e-auth-token-secret-of-at-least-32-chars';
+const AUTH_SECRET = E2E_AUTH_SECRET;
 const ADMIN_PASSWORD = 'e2e-admin-password-0001';
 const AGENT_PASSWORD = 'li-na-desk-password-2026';
 const shots = resolve(import.meta.dirname, '../../.test-data');
@@ -28,7 +29,7 @@ afterAll(async () => {
   await Promise.all(running.map((p) => p.kill('SIGTERM')));
 });
 
-const send = (method: string, url: string, body?: unknown, headers: Record<string, string> = {}) => jsonClient(() => '')(method, url, body, headers);
+const send = (method: string, url: string, body?: unknown, headers: Record<string, string> = {}) => jsonClient(() => '', asService)(method, url, body, headers);
 const sign = (timestamp: string, raw: string) => `sha256=${createHmac('sha256', SWITCH_SECRET).update(`${timestamp}.`).update(raw).digest('hex')}`;
 
 /** The switch reports a call's step to telephony, signed. */
@@ -72,7 +73,7 @@ describe('the agent desk in a browser', () => {
     const [routingPort, telephonyPort, consolePort] = [await freePort(), await freePort(), await freePort()];
     const switchUrl = await startSwitch(() => `http://127.0.0.1:${telephonyPort}`, commands);
     const start = async (name: string, port: number, extra: Record<string, string> = {}) => {
-      const p = await startServiceProcess(name, { DATABASE_URL: await freshDatabase(name), EVENTBUS_DATABASE_URL: bus, ...extra }, port);
+      const p = await startServiceProcess(name, { DATABASE_URL: await freshDatabase(name), EVENTBUS_DATABASE_URL: bus, AUTH_TOKEN_SECRET: AUTH_SECRET, ...extra }, port);
       running.push(p);
       return p;
     };

@@ -5,6 +5,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { eventually, freePort, freshDatabase, jsonClient, startServiceProcess, type Json, type ServiceProcess } from '@switchboard/testing';
+import { asService, E2E_AUTH_SECRET } from './signed-in.ts';
 
 const NATIONAL = '+8695105556';
 const CALLER = '+8675588881111';
@@ -19,7 +20,7 @@ afterAll(async () => {
   await new Promise((resolve) => (fakeSwitch ? fakeSwitch.close(resolve) : resolve(undefined)));
 });
 
-const send = (method: string, url: string, body?: unknown, headers: Record<string, string> = {}) => jsonClient(() => '')(method, url, body, headers);
+const send = (method: string, url: string, body?: unknown, headers: Record<string, string> = {}) => jsonClient(() => '', asService)(method, url, body, headers);
 const sign = (timestamp: string, raw: string) => `sha256=${createHmac('sha256', SECRET).update(`${timestamp}.`).update(raw).digest('hex')}`;
 
 /** A switch that takes every correctly signed command and remembers it. */
@@ -49,7 +50,7 @@ describe('call control from the agent desk', () => {
     const fake = await startFakeSwitch();
     const bus = await freshDatabase('bus');
     const start = async (name: string, extra: Record<string, string> = {}) => {
-      const p = await startServiceProcess(name, { DATABASE_URL: await freshDatabase(name), EVENTBUS_DATABASE_URL: bus, ...extra }, await freePort());
+      const p = await startServiceProcess(name, { DATABASE_URL: await freshDatabase(name), EVENTBUS_DATABASE_URL: bus, AUTH_TOKEN_SECRET: E2E_AUTH_SECRET, ...extra }, await freePort());
       running.push(p);
       return p;
     };

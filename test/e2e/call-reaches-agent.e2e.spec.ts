@@ -4,6 +4,7 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { eventually, freePort, freshDatabase, jsonClient, startServiceProcess, type ServiceProcess } from '@switchboard/testing';
+import { asService, E2E_AUTH_SECRET } from './signed-in.ts';
 
 const NATIONAL = '+8695105555';
 const CALLER = '+8675588880000';
@@ -17,7 +18,7 @@ afterAll(async () => {
 });
 
 /** Absolute URLs: this test talks to three services. */
-const send = (method: string, url: string, body?: unknown, headers: Record<string, string> = {}) => jsonClient(() => '')(method, url, body, headers);
+const send = (method: string, url: string, body?: unknown, headers: Record<string, string> = {}) => jsonClient(() => '', asService)(method, url, body, headers);
 
 /** What a switch does: sign "<timestamp>.<raw body>" with the shared secret. */
 function signed(body: unknown) {
@@ -31,7 +32,7 @@ describe('a call to the national number', () => {
   it("reaches a ready agent at the caller's city center, as platinum, with the reason on her desk", async () => {
     const bus = await freshDatabase('bus');
     const start = async (name: string, extra: Record<string, string> = {}) => {
-      const p = await startServiceProcess(name, { DATABASE_URL: await freshDatabase(name), EVENTBUS_DATABASE_URL: bus, ...extra }, await freePort());
+      const p = await startServiceProcess(name, { DATABASE_URL: await freshDatabase(name), EVENTBUS_DATABASE_URL: bus, AUTH_TOKEN_SECRET: E2E_AUTH_SECRET, ...extra }, await freePort());
       running.push(p);
       return p;
     };

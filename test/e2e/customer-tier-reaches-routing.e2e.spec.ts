@@ -2,8 +2,9 @@
 // routing's caller-tier read model: each service its own process, as the launcher runs them.
 import { afterAll, describe, expect, it } from 'vitest';
 import { eventually, freePort, freshDatabase, startServiceProcess, type ServiceProcess } from '@switchboard/testing';
+import { asService, E2E_AUTH_SECRET } from './signed-in.ts';
 
-const json = (body: unknown) => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const json = (body: unknown) => ({ method: 'POST', headers: { 'content-type': 'application/json', ...asService }, body: JSON.stringify(body) });
 const running: ServiceProcess[] = [];
 afterAll(async () => {
   await Promise.all(running.map((p) => p.kill('SIGTERM')));
@@ -11,7 +12,7 @@ afterAll(async () => {
 
 async function startPair() {
   const busUrl = await freshDatabase('bus');
-  const env = { customers: { DATABASE_URL: await freshDatabase('customers'), EVENTBUS_DATABASE_URL: busUrl }, routing: { DATABASE_URL: await freshDatabase('routing'), EVENTBUS_DATABASE_URL: busUrl } };
+  const env = { customers: { DATABASE_URL: await freshDatabase('customers'), EVENTBUS_DATABASE_URL: busUrl, AUTH_TOKEN_SECRET: E2E_AUTH_SECRET }, routing: { DATABASE_URL: await freshDatabase('routing'), EVENTBUS_DATABASE_URL: busUrl, AUTH_TOKEN_SECRET: E2E_AUTH_SECRET } };
   const ports = { customers: await freePort(), routing: await freePort() };
   const start = async (name: 'customers' | 'routing') => {
     const p = await startServiceProcess(name, env[name], ports[name]);
@@ -21,7 +22,7 @@ async function startPair() {
   return { start, customers: await start('customers'), routing: await start('routing') };
 }
 
-const tierOf = async (routing: ServiceProcess, number: string) => ((await (await fetch(`${routing.url}/caller-tiers/${encodeURIComponent(number)}`)).json()) as { tier: string }).tier;
+const tierOf = async (routing: ServiceProcess, number: string) => ((await (await fetch(`${routing.url}/caller-tiers/${encodeURIComponent(number)}`, { headers: asService })).json()) as { tier: string }).tier;
 
 describe('a customer tier, end to end', () => {
   it('reaches routing: a gold customer calls as gold, an upgrade to platinum follows, a stranger is normal', async () => {

@@ -4,6 +4,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { countsAddUp, formatSummary, OUTCOMES, startSimulation } from '../../libs/simulator/src/index.ts';
 import { freePort, freshDatabase, jsonClient, startServiceProcess, type Json, type ServiceProcess } from '@switchboard/testing';
+import { asService, E2E_AUTH_SECRET, serviceToken } from './signed-in.ts';
 
 const SECRET = 'e2e-simulated-traffic-secret-of-32-characters';
 const running: ServiceProcess[] = [];
@@ -16,7 +17,7 @@ describe('simulated traffic against the real services', () => {
     const bus = await freshDatabase('bus');
     const switchPort = await freePort();
     const start = async (name: string, extra: Record<string, string> = {}) => {
-      const p = await startServiceProcess(name, { DATABASE_URL: await freshDatabase(name), EVENTBUS_DATABASE_URL: bus, ...extra }, await freePort());
+      const p = await startServiceProcess(name, { DATABASE_URL: await freshDatabase(name), EVENTBUS_DATABASE_URL: bus, AUTH_TOKEN_SECRET: E2E_AUTH_SECRET, ...extra }, await freePort());
       running.push(p);
       return p;
     };
@@ -28,6 +29,7 @@ describe('simulated traffic against the real services', () => {
     const simulation = await startSimulation({
       urls: { telephony: telephony.url, routing: routing.url },
       secret: SECRET,
+      accessToken: () => serviceToken('simulator'),
       seed: 20261123,
       ratePerSecond: 3,
       speed: 4,
@@ -51,7 +53,7 @@ describe('simulated traffic against the real services', () => {
     expect(tally.counts.commands, summary).toBeGreaterThan(tally.counts.answered);
 
     // Routing agrees: nobody is left on a call or ringing, and no caller still waits except callbacks not yet dialled.
-    const call = jsonClient(() => routing.url);
+    const call = jsonClient(() => routing.url, asService);
     for (const site of simulation.network.sites) {
       const view = (await call('GET', `/acd/sites/${site.siteId}`)).body;
       const agents = view['agents'] as Json[];

@@ -1,9 +1,10 @@
 // The README's start command, as a user runs it: everything comes up, stops on Ctrl-C, and comes back with its data.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { accessTokens } from '../../../libs/service-kit/src/index.ts';
 import { eventually, freePort } from '@switchboard/testing';
 
 const repoRoot = resolve(import.meta.dirname, '../../..');
@@ -83,7 +84,10 @@ describe('./switchboard start', () => {
     const again = await fetch(`${customers}/customers/${customerId}`);
     expect(again.status).toBe(200);
     expect(await again.json()).toMatchObject({ name: 'Chen Jie', tier: 'platinum' });
-    const tier = (await (await fetch(`${routing}/caller-tiers/%2B8618912345678`)).json()) as { tier: string };
+    // The services check access tokens signed with the key the launcher kept in the data folder.
+    const authSecret = (await readFile(join(dataDir, 'secrets', 'auth-token-secret'), 'utf8')).trim();
+    const asService = { authorization: `Bearer ${await accessTokens(authSecret).issueService('launcher-test', 600)}` };
+    const tier = (await (await fetch(`${routing}/caller-tiers/%2B8618912345678`, { headers: asService })).json()) as { tier: string };
     expect(tier.tier).toBe('platinum');
     second.child.kill('SIGINT');
     expect(await second.exited).toBe(0);

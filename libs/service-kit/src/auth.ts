@@ -1,6 +1,6 @@
 // Who is calling and what they may do: signed access tokens (people and services), roles, site scope, and the fastify hook that enforces them.
 import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
-import { z } from '@switchboard/config';
+import { loadConfigOrExit, z } from '@switchboard/config';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ProblemError } from './problem.ts';
 
@@ -41,6 +41,12 @@ const SECRET_HINT = 'the key access tokens are signed with, at least 32 characte
 export const authConfigFields = {
   AUTH_TOKEN_SECRET: z.string({ error: `is required: ${SECRET_HINT}` }).min(32, `is too short: ${SECRET_HINT}`),
 };
+
+/** The settings of a service whose only setting of its own is that key (routing, customers). */
+export const authConfigSchema = z.object(authConfigFields);
+export type AuthConfig = z.output<typeof authConfigSchema>;
+/** Reads `AUTH_TOKEN_SECRET` from `env`, or says what is wrong with it and exits. */
+export const loadAuthConfigOrExit = (env: Record<string, string | undefined> = process.env): AuthConfig => loadConfigOrExit(authConfigSchema, env);
 
 // The claims as they travel: short names, checked after the signature because a signed token may still be from an older build.
 const TokenClaims = z.discriminatedUnion('knd', [

@@ -1,7 +1,7 @@
 // Plays the switch and the agents against the real services: callers through the IVR, offers rung and answered, holds, transfers, hang-ups, wrap-ups and breaks.
 import { setTimeout as sleepFor } from 'node:timers/promises';
 import { sampleNetwork, type SampleNetwork } from './network.ts';
-import { Platform, type PlatformUrls } from './platform.ts';
+import { Platform, type AccessTokenSource, type PlatformUrls } from './platform.ts';
 import { seededRandom } from './random.ts';
 import { setUpNetwork, type SetupReport } from './setup.ts';
 import { startSwitchServer, type ControlAnswer, type ControlCommand, type SwitchServer } from './switch-server.ts';
@@ -12,6 +12,8 @@ export interface SimulationOptions extends TrafficOptions {
   readonly urls: PlatformUrls;
   /** The switch's shared secret with telephony. */
   readonly secret: string;
+  /** The token shown to routing's, telephony's and customers' APIs (a service token signed with AUTH_TOKEN_SECRET). */
+  readonly accessToken?: AccessTokenSource;
   readonly sites: number;
   readonly agentsPerSite: number;
   /** How long calls arrive; Infinity: until stop(). */
@@ -72,7 +74,7 @@ export async function startSimulation(options: SimulationOptions): Promise<Simul
   const log = options.log ?? (() => undefined);
   const network = sampleNetwork({ sites: options.sites, agentsPerSite: options.agentsPerSite }, seededRandom(options.seed));
   const model: TrafficModel = trafficModel(network, options);
-  const platform = new Platform(options.urls, options.secret);
+  const platform = new Platform(options.urls, options.secret, options.accessToken);
   const tally = new Tally();
   const calls = new Map<string, LiveCall>();
   const callbacks = new Map<string, CallPlan>();

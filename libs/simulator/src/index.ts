@@ -6,5 +6,5 @@ export { trafficModel, defaultBehaviour, type Behaviour, type CallPlan, type Cal
 export { Tally, OUTCOMES, countsAddUp, percentile, type Counts, type Outcome, type TallySnapshot } from './tally.ts';
 export { startSimulation, digitsFor, type Progress, type Simulation, type SimulationOptions, type SimulationResult } from './driver.ts';
 export { startSwitchServer, signBody, type ControlCommand, type SwitchServer } from './switch-server.ts';
-export type { PlatformUrls } from './platform.ts';
+export type { AccessTokenSource, PlatformUrls } from './platform.ts';
 export { formatProgress, formatSummary } from './report.ts';

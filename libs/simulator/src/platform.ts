@@ -14,19 +14,25 @@ export interface Answer {
   readonly body: Record<string, unknown>;
 }
 
+/** The access token the simulator shows the services' APIs (a service token from AUTH_TOKEN_SECRET); asked for on every call, so it may be renewed. */
+export type AccessTokenSource = () => string | Promise<string>;
+
 export class Platform {
   readonly urls: PlatformUrls;
   private readonly secret: string;
+  private readonly accessToken: AccessTokenSource | undefined;
 
-  constructor(urls: PlatformUrls, secret: string) {
+  constructor(urls: PlatformUrls, secret: string, accessToken?: AccessTokenSource) {
     this.urls = urls;
     this.secret = secret;
+    this.accessToken = accessToken;
   }
 
   async json(method: string, url: string, body?: unknown, timeoutMs = 15_000): Promise<Answer> {
+    const signedIn: Record<string, string> = this.accessToken === undefined ? {} : { authorization: `Bearer ${await this.accessToken()}` };
     const response = await fetch(url, {
       method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      headers: body === undefined ? signedIn : { 'content-type': 'application/json', ...signedIn },
       body: body === undefined ? undefined : JSON.stringify(body),
       signal: AbortSignal.timeout(timeoutMs),
     });

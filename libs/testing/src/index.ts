@@ -34,9 +34,13 @@ export { startServiceProcess, type ServiceProcess } from './service-process.ts';
 
 export type Json = Record<string, unknown>;
 
-/** Calls a service's JSON API the way a browser or a switch would: `call(method, path, body?)` → status and parsed body. */
-export function jsonClient(baseUrl: () => string) {
-  return async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: Json }> => {
+/**
+ * Calls a service's JSON API the way a browser or a switch would: `call(method, path, body?)` → status and parsed body.
+ * `defaultHeaders` go with every call (a signed-in caller's Authorization); a call's own headers win.
+ */
+export function jsonClient(baseUrl: () => string, defaultHeaders: Record<string, string> = {}) {
+  return async (method: string, path: string, body?: unknown, callHeaders: Record<string, string> = {}): Promise<{ status: number; body: Json }> => {
+    const headers = { ...defaultHeaders, ...callHeaders };
     const response = await fetch(`${baseUrl()}${path}`, {
       method,
       headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },

@@ -1,5 +1,5 @@
-// Entry point of the routing service process.
-import { runService } from '@switchboard/service-kit';
+// Entry point of the routing service process: the only place that reads its own settings from the environment.
+import { loadAuthConfigOrExit, runService } from '@switchboard/service-kit';
 import { routingService } from './service.ts';
 
-await runService(routingService);
+await runService(routingService(loadAuthConfigOrExit(process.env)));

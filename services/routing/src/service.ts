@@ -1,6 +1,6 @@
 // The routing service: sites, dial plan, queues and agents (the ACD) with its clock and telephony's calls, and the caller-tier read model.
 import { fileURLToPath } from 'node:url';
-import type { EventSourcedServiceSpec } from '@switchboard/service-kit';
+import { accessTokens, requireSignIn, type AuthConfig, type EventSourcedServiceSpec } from '@switchboard/service-kit';
 import { acdRoutes } from './adapters/http/acd.ts';
 import { callerTierRoutes } from './adapters/http/caller-tiers.ts';
 import { dialPlanRoutes } from './adapters/http/dial-plan.ts';
@@ -10,23 +10,28 @@ import { overflowReactor } from './application/acd-overflow.ts';
 import { telephonyCallsReactor } from './application/acd-telephony.ts';
 import { callerTiers } from './application/caller-tiers.ts';
 
-export const routingService: EventSourcedServiceSpec = {
-  name: 'routing',
-  defaultPort: 4102,
-  topic: 'routing.events',
-  migrationsFolder: fileURLToPath(new URL('../migrations', import.meta.url)),
-  routes: (context) => async (app) => {
-    await app.register(callerTierRoutes(context));
-    await app.register(dialPlanRoutes(context));
-    await app.register(acdRoutes(siteDeskOf(context)));
-  },
-  projections: (context) => [
-    callerTiers,
-    telephonyCallsReactor(siteDeskOf(context), context.store, context.logger),
-    overflowReactor(siteDeskOf(context), context.logger),
-  ],
-  workers: async (context) => {
-    const clock = startAcdClock(siteDeskOf(context), context.logger);
-    return [() => clock.stop()];
-  },
-};
+export function routingService(config: AuthConfig): EventSourcedServiceSpec {
+  const tokens = accessTokens(config.AUTH_TOKEN_SECRET);
+  return {
+    name: 'routing',
+    defaultPort: 4102,
+    topic: 'routing.events',
+    migrationsFolder: fileURLToPath(new URL('../migrations', import.meta.url)),
+    routes: (context) => async (app) => {
+      // Every route needs a signed-in person or a service; each says which roles (docs/roles.md).
+      requireSignIn(app, { tokens });
+      await app.register(callerTierRoutes(context));
+      await app.register(dialPlanRoutes(context));
+      await app.register(acdRoutes(siteDeskOf(context)));
+    },
+    projections: (context) => [
+      callerTiers,
+      telephonyCallsReactor(siteDeskOf(context), context.store, context.logger),
+      overflowReactor(siteDeskOf(context), context.logger),
+    ],
+    workers: async (context) => {
+      const clock = startAcdClock(siteDeskOf(context), context.logger);
+      return [() => clock.stop()];
+    },
+  };
+}

@@ -5,13 +5,17 @@ import { AgentRequestedSchema, CallArrivedSchema, CallEndedSchema, encodeEvent }
 import { startEventSourcedService } from '@switchboard/service-kit';
 import { freshDatabase, jsonClient, type Json } from '@switchboard/testing';
 import { routingService } from '../src/service.ts';
+import { asService, authConfig } from './fixtures/people.ts';
+
+// The tests' own calls are another service's: the roles have their own test (auth.int.spec.ts).
+const serviceHeaders = await asService();
 
 type Running = Awaited<ReturnType<typeof startEventSourcedService>>;
 
 describe('overflow between sites', () => {
   let service: Running;
 
-  const call = jsonClient(() => service.url);
+  const call = jsonClient(() => service.url, serviceHeaders);
   const telephony = (streamVersion: number, value: (meta: { eventId: string; streamId: string; streamVersion: number; occurredAt: Date }) => Uint8Array) =>
     service.context.bus.publish('telephony.calls', [{ key: 'c-1', value: value({ eventId: randomUUID(), streamId: 'c-1', streamVersion, occurredAt: new Date() }) }]);
   const eventually = async (path: string, done: (body: Json) => boolean): Promise<Json> => {
@@ -27,7 +31,7 @@ describe('overflow between sites', () => {
 
   beforeAll(async () => {
     const env = { PORT: '0', LOG_LEVEL: 'silent', DATABASE_URL: await freshDatabase('routing'), EVENTBUS_DATABASE_URL: await freshDatabase('bus') };
-    service = await startEventSourcedService(routingService, { env, handleSignals: false });
+    service = await startEventSourcedService(routingService(authConfig), { env, handleSignals: false });
     const general = { name: 'General', requiredSkills: [{ skill: 'general', minLevel: 1 }] };
     expect((await call('PUT', '/acd/sites/beijing-hq', { ...site('Beijing'), headquarters: true })).status).toBe(200);
     expect((await call('PUT', '/acd/sites/beijing-hq/queues/general', general)).status).toBe(200);

@@ -16,6 +16,10 @@ import {
 import { startEventSourcedService } from '@switchboard/service-kit';
 import { freshDatabase, jsonClient, type Json } from '@switchboard/testing';
 import { routingService } from '../src/service.ts';
+import { asService, authConfig } from './fixtures/people.ts';
+
+// The tests' own calls are another service's: the roles have their own test (auth.int.spec.ts).
+const serviceHeaders = await asService();
 
 type Running = Awaited<ReturnType<typeof startEventSourcedService>>;
 
@@ -29,7 +33,7 @@ describe('the ACD fed by telephony.calls', () => {
   let service: Running;
   const versions = new Map<string, number>();
 
-  const call = jsonClient(() => service.url);
+  const call = jsonClient(() => service.url, serviceHeaders);
   /** Publishes like telephony does: keyed by call, each call's events numbered in order. */
   const publish = async (topic: string, streamId: string, value: (meta: { eventId: string; streamId: string; streamVersion: number; occurredAt: Date }) => Uint8Array) => {
     const streamVersion = (versions.get(streamId) ?? 0) + 1;
@@ -57,7 +61,7 @@ describe('the ACD fed by telephony.calls', () => {
 
   beforeAll(async () => {
     const env = { PORT: '0', LOG_LEVEL: 'silent', DATABASE_URL: await freshDatabase('routing'), EVENTBUS_DATABASE_URL: await freshDatabase('bus') };
-    service = await startEventSourcedService(routingService, { env, handleSignals: false });
+    service = await startEventSourcedService(routingService(authConfig), { env, handleSignals: false });
     expect((await call('PUT', '/sites/shenzhen', { name: 'Shenzhen center', city: 'Shenzhen', timezone: 'Asia/Shanghai', capacity: 20, openingHours: week })).status).toBe(200);
     expect((await call('PUT', '/sites/beijing-hq', { name: 'Beijing HQ', city: 'Beijing', timezone: 'Asia/Shanghai', headquarters: true, capacity: 50, openingHours: week })).status).toBe(200);
     const plan = { rules: [{ kind: 'region' }, { kind: 'site', siteId: 'beijing-hq' }], regions: [{ prefix: '+86755', siteId: 'shenzhen', region: 'Shenzhen' }] };

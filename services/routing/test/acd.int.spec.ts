@@ -4,6 +4,10 @@ import { startEventSourcedService } from '@switchboard/service-kit';
 import { freshDatabase, jsonClient, type Json } from '@switchboard/testing';
 import { SiteDesk } from '../src/application/site-desk.ts';
 import { routingService } from '../src/service.ts';
+import { asService, authConfig } from './fixtures/people.ts';
+
+// The tests' own calls are another service's: the roles have their own test (auth.int.spec.ts).
+const serviceHeaders = await asService();
 
 type Running = Awaited<ReturnType<typeof startEventSourcedService>>;
 
@@ -11,8 +15,8 @@ describe('the ACD API', () => {
   let env: Record<string, string>;
   let service: Running;
 
-  const start = () => startEventSourcedService(routingService, { env, handleSignals: false });
-  const call = jsonClient(() => service.url);
+  const start = () => startEventSourcedService(routingService(authConfig), { env, handleSignals: false });
+  const call = jsonClient(() => service.url, serviceHeaders);
   const waitingIn = (site: Json, queueId: string) =>
     ((site['queues'] as Json[]).find((q) => q['queueId'] === queueId)?.['waiting'] as Json[]).map((c) => ({ callId: c['callId'], position: c['position'], tier: c['tier'] }));
   const agentsOf = (site: Json) => (site['agents'] as Json[]).map((a) => ({ agentId: a['agentId'], state: a['state'], reason: a['reason'] }));

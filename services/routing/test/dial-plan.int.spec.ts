@@ -3,6 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEventSourcedService } from '@switchboard/service-kit';
 import { freshDatabase } from '@switchboard/testing';
 import { routingService } from '../src/service.ts';
+import { asService, authConfig } from './fixtures/people.ts';
+
+// The tests' own calls are another service's: the roles have their own test (auth.int.spec.ts).
+const serviceHeaders = await asService();
 
 type Running = Awaited<ReturnType<typeof startEventSourcedService>>;
 
@@ -36,11 +40,11 @@ describe('the dial plan admin API', () => {
   let env: Record<string, string>;
   let service: Running;
 
-  const start = () => startEventSourcedService(routingService, { env, handleSignals: false });
+  const start = () => startEventSourcedService(routingService(authConfig), { env, handleSignals: false });
   const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
     const response = await fetch(`${service.url}${path}`, {
       method,
-      headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
+      headers: body === undefined ? { ...serviceHeaders, ...headers } : { 'content-type': 'application/json', ...serviceHeaders, ...headers },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     return { status: response.status, headers: response.headers, body: (await response.json()) as Record<string, unknown> };

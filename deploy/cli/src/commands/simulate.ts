@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfigOrExit } from '@switchboard/config';
 import { formatProgress, formatSummary, startSimulation, type Simulation } from '../../../../libs/simulator/src/index.ts';
+import { accessTokens } from '../../../../libs/service-kit/src/index.ts';
 import { launcherConfig, portOf, type LauncherConfig } from '../config.ts';
 import type { CliCommand } from './types.ts';
 
@@ -20,6 +21,8 @@ export interface SimulateOptions {
   readonly customersUrl?: string;
   readonly switchPort: number;
   readonly secret: string;
+  /** The services' AUTH_TOKEN_SECRET; by default the launcher's (launcherAuthSecret). */
+  readonly authSecret?: string;
   readonly progressEveryMs?: number;
 }
 
@@ -37,12 +40,36 @@ export async function launcherSecret(config: LauncherConfig): Promise<string> {
   }
 }
 
+/** The key every service checks access tokens with, as the launcher keeps it: AUTH_TOKEN_SECRET, else the data folder's secrets/auth-token-secret. */
+export async function launcherAuthSecret(config: LauncherConfig): Promise<string> {
+  if (config.AUTH_TOKEN_SECRET) return config.AUTH_TOKEN_SECRET;
+  const file = join(config.SWITCHBOARD_DATA_DIR, 'secrets', 'auth-token-secret');
+  try {
+    return (await readFile(file, 'utf8')).trim();
+  } catch {
+    throw new Error(`no access-token key: set AUTH_TOKEN_SECRET, or start the system once (./switchboard start) so that ${file} exists`);
+  }
+}
+
+/** The simulator's service token, renewed well before it expires (a run may last for days). */
+export function simulatorToken(authSecret: string): () => Promise<string> {
+  const tokens = accessTokens(authSecret);
+  const ttlSeconds = 3600;
+  let current: { token: Promise<string>; renewAt: number } | undefined;
+  return () => {
+    if (current === undefined || Date.now() >= current.renewAt) current = { token: tokens.issueService('simulator', ttlSeconds), renewAt: Date.now() + (ttlSeconds / 2) * 1000 };
+    return current.token;
+  };
+}
+
 export async function simulate(options: SimulateOptions, print: (line: string) => void): Promise<Simulation> {
+  const authSecret = options.authSecret ?? (await launcherAuthSecret(loadConfigOrExit(launcherConfig)));
   const agents = options.agents ?? agentsFor(options.rate, options.sites, options.speed);
   print(`▸ simulating ${options.rate} calls/s for ${Number.isFinite(options.minutes) ? `${options.minutes} min` : 'as long as it runs'} (seed ${options.seed}, ${options.sites} sites × ${agents} agents, speed ${options.speed})`);
   return startSimulation({
     urls: { telephony: options.telephonyUrl, routing: options.routingUrl, ...(options.customersUrl ? { customers: options.customersUrl } : {}) },
     secret: options.secret,
+    accessToken: simulatorToken(authSecret),
     seed: options.seed,
     ratePerSecond: options.rate,
     speed: options.speed,

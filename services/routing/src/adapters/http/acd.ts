@@ -1,6 +1,6 @@
 // The ACD's HTTP API: sites, queues and agents set up, agents' states, calls queued and answered, and what a site looks like now.
 import { CustomerTier } from '@switchboard/contracts';
-import { ProblemError, ProblemDetailsSchema, Type, type ServiceRoutes, type Static } from '@switchboard/service-kit';
+import { principalOf, ProblemError, ProblemDetailsSchema, requireOwnAgent, requireSite, Type, type Access, type ServiceRoutes, type Static } from '@switchboard/service-kit';
 import { agentView, siteView } from '../../application/acd-views.ts';
 import type { DeskResult, SiteDesk } from '../../application/site-desk.ts';
 import type { AcdCommand, AcdRejection } from '../../domain/acd/commands.ts';
@@ -167,16 +167,28 @@ function stateCommand(agentId: string, { state, reason }: StateChange, at: numbe
   }
 }
 
+// Who may call what (docs/roles.md): configuration is written by admins and services, read by supervisors too;
+// an agent's desk is the agent's own, or a supervisor's or admin's of the site; calls are queued and ended by services.
+const ADMIN_WRITE: { allow: readonly Access[] } = { allow: ['admin', 'service'] };
+const ADMIN_READ: { allow: readonly Access[] } = { allow: ['admin', 'supervisor', 'service'] };
+const DESK: { allow: readonly Access[] } = { allow: ['agent', 'supervisor', 'admin', 'service'] };
+const CALLS: { allow: readonly Access[] } = { allow: ['supervisor', 'admin', 'service'] };
+
 export function acdRoutes(desk: SiteDesk): ServiceRoutes {
   return async (app) => {
-    app.put('/acd/sites/:siteId', { schema: { params: SiteParams, body: SiteBody, response: commandResponse } }, async (request) => {
+    // Every ACD route is under a site: the caller must see it (services and headquarters see all).
+    app.addHook('preHandler', async (request) => {
+      const siteId = (request.params as { siteId?: string }).siteId;
+      if (siteId !== undefined) requireSite(request, siteId);
+    });
+    app.put('/acd/sites/:siteId', { config: ADMIN_WRITE, schema: { params: SiteParams, body: SiteBody, response: commandResponse } }, async (request) => {
       const { siteId } = request.params;
       const b = request.body;
       const command: AcdCommand = { type: 'RegisterSite', siteId, name: b.name, city: b.city, timezone: b.timezone, isHeadquarters: b.headquarters ?? false, ...(b.noAnswerLimit === undefined ? {} : { noAnswerLimit: b.noAnswerLimit }) };
       return outcome(await desk.execute(siteId, command));
     });
 
-    app.put('/acd/sites/:siteId/queues/:queueId', { schema: { params: QueueParams, body: QueueBody, response: commandResponse } }, async (request) => {
+    app.put('/acd/sites/:siteId/queues/:queueId', { config: ADMIN_WRITE, schema: { params: QueueParams, body: QueueBody, response: commandResponse } }, async (request) => {
       const { siteId, queueId } = request.params;
       const b = request.body;
       const command: AcdCommand = {
@@ -191,22 +203,24 @@ export function acdRoutes(desk: SiteDesk): ServiceRoutes {
       return outcome(await desk.execute(siteId, command));
     });
 
-    app.put('/acd/sites/:siteId/agents/:agentId', { schema: { params: AgentParams, body: AgentBody, response: commandResponse } }, async (request) => {
+    app.put('/acd/sites/:siteId/agents/:agentId', { config: ADMIN_WRITE, schema: { params: AgentParams, body: AgentBody, response: commandResponse } }, async (request) => {
       const { siteId, agentId } = request.params;
       return outcome(await desk.execute(siteId, { type: 'RegisterAgent', agentId, name: request.body.name, skills: request.body.skills }));
     });
 
-    app.post('/acd/sites/:siteId/agents/:agentId/state', { schema: { params: AgentParams, body: StateBody, response: commandResponse } }, async (request) => {
+    app.post('/acd/sites/:siteId/agents/:agentId/state', { config: DESK, schema: { params: AgentParams, body: StateBody, response: commandResponse } }, async (request) => {
       const { siteId, agentId } = request.params;
+      requireOwnAgent(request, agentId);
       return outcome(await desk.execute(siteId, stateCommand(agentId, request.body, Date.now())));
     });
 
-    app.post('/acd/sites/:siteId/agents/:agentId/wrap-up-done', { schema: { params: AgentParams, response: commandResponse } }, async (request) => {
+    app.post('/acd/sites/:siteId/agents/:agentId/wrap-up-done', { config: DESK, schema: { params: AgentParams, response: commandResponse } }, async (request) => {
       const { siteId, agentId } = request.params;
+      requireOwnAgent(request, agentId);
       return outcome(await desk.execute(siteId, { type: 'FinishWrapUp', agentId, at: Date.now() }));
     });
 
-    app.post('/acd/sites/:siteId/calls', { schema: { params: SiteParams, body: CallBody, response: commandResponse } }, async (request) => {
+    app.post('/acd/sites/:siteId/calls', { config: ADMIN_WRITE, schema: { params: SiteParams, body: CallBody, response: commandResponse } }, async (request) => {
       const b = request.body;
       const command: AcdCommand = {
         type: 'QueueCall',
@@ -221,48 +235,55 @@ export function acdRoutes(desk: SiteDesk): ServiceRoutes {
       return outcome(await desk.execute(request.params.siteId, command));
     });
 
-    app.post('/acd/sites/:siteId/calls/:callId/accept', { schema: { params: CallParams, body: AgentOnly, response: commandResponse } }, async (request) => {
+    app.post('/acd/sites/:siteId/calls/:callId/accept', { config: DESK, schema: { params: CallParams, body: AgentOnly, response: commandResponse } }, async (request) => {
       const { siteId, callId } = request.params;
+      requireOwnAgent(request, request.body.agentId);
       return outcome(await desk.execute(siteId, { type: 'AcceptOffer', callId, agentId: request.body.agentId, at: Date.now() }));
     });
 
-    app.post('/acd/sites/:siteId/calls/:callId/no-answer', { schema: { params: CallParams, body: AgentOnly, response: commandResponse } }, async (request) => {
+    app.post('/acd/sites/:siteId/calls/:callId/no-answer', { config: DESK, schema: { params: CallParams, body: AgentOnly, response: commandResponse } }, async (request) => {
       const { siteId, callId } = request.params;
+      requireOwnAgent(request, request.body.agentId);
       return outcome(await desk.execute(siteId, { type: 'RecordNoAnswer', callId, agentId: request.body.agentId, at: Date.now() }));
     });
 
-    app.post('/acd/sites/:siteId/calls/:callId/abandon', { schema: { params: CallParams, response: commandResponse } }, async (request) => {
+    app.post('/acd/sites/:siteId/calls/:callId/abandon', { config: CALLS, schema: { params: CallParams, response: commandResponse } }, async (request) => {
       const { siteId, callId } = request.params;
       return outcome(await desk.execute(siteId, { type: 'AbandonCall', callId, at: Date.now() }));
     });
 
-    app.post('/acd/sites/:siteId/calls/:callId/end', { schema: { params: CallParams, response: commandResponse } }, async (request) => {
+    app.post('/acd/sites/:siteId/calls/:callId/end', { config: CALLS, schema: { params: CallParams, response: commandResponse } }, async (request) => {
       const { siteId, callId } = request.params;
       return outcome(await desk.execute(siteId, { type: 'EndCall', callId, at: Date.now() }));
     });
 
-    app.post('/acd/sites/:siteId/calls/:callId/callback', { schema: { params: CallParams, body: CallbackBody, response: commandResponse } }, async (request) => {
+    app.post('/acd/sites/:siteId/calls/:callId/callback', { config: CALLS, schema: { params: CallParams, body: CallbackBody, response: commandResponse } }, async (request) => {
       const { siteId, callId } = request.params;
       return outcome(await desk.execute(siteId, { type: 'ScheduleCallback', callId, callbackNumber: request.body.callbackNumber, at: Date.now() }));
     });
 
     // The agent who dialled a callback back ends it with whether the caller answered.
-    app.post('/acd/sites/:siteId/calls/:callId/callback-outcome', { schema: { params: CallParams, body: CallbackOutcomeBody, response: commandResponse } }, async (request) => {
+    app.post('/acd/sites/:siteId/calls/:callId/callback-outcome', { config: DESK, schema: { params: CallParams, body: CallbackOutcomeBody, response: commandResponse } }, async (request) => {
       const { siteId, callId } = request.params;
       // The engine would end an ordinary call here and drop the outcome: say so instead of recording nothing.
-      const isCallback = await desk.read(siteId, ({ state }) => (state.status === 'registered' ? state.calls.get(callId)?.callbackNumber !== undefined : false));
+      const call = await desk.read(siteId, ({ state }) => (state.status === 'registered' ? state.calls.get(callId) : undefined));
+      const isCallback = call?.callbackNumber !== undefined;
+      // An agent ends only the callback they dialled.
+      const caller = principalOf(request);
+      if (caller.kind === 'person' && caller.role === 'agent') requireOwnAgent(request, call?.phase.status === 'connected' || call?.phase.status === 'offered' ? call.phase.agentId : '');
       if (!isCallback) throw new ProblemError({ status: 409, code: 'not-a-callback', detail: `call ${callId} is not a callback at site ${siteId}: end it with /end` });
       return outcome(await desk.execute(siteId, { type: 'EndCall', callId, callbackOutcome: request.body.outcome, at: Date.now() }));
     });
 
-    app.get('/acd/sites/:siteId', { schema: { params: SiteParams, response: { 200: SiteView, 400: ProblemDetailsSchema, 404: ProblemDetailsSchema } } }, async (request) => {
+    app.get('/acd/sites/:siteId', { config: ADMIN_READ, schema: { params: SiteParams, response: { 200: SiteView, 400: ProblemDetailsSchema, 404: ProblemDetailsSchema } } }, async (request) => {
       const { siteId } = request.params;
       const view = await desk.read(siteId, (site) => siteView(site, Date.now()));
       return view ?? notFound('site', `no ACD site "${siteId}" is registered`);
     });
 
-    app.get('/acd/sites/:siteId/agents/:agentId', { schema: { params: AgentParams, response: { 200: AgentView, 400: ProblemDetailsSchema, 404: ProblemDetailsSchema } } }, async (request) => {
+    app.get('/acd/sites/:siteId/agents/:agentId', { config: DESK, schema: { params: AgentParams, response: { 200: AgentView, 400: ProblemDetailsSchema, 404: ProblemDetailsSchema } } }, async (request) => {
       const { siteId, agentId } = request.params;
+      requireOwnAgent(request, agentId);
       const view = await desk.read(siteId, (site) => agentView(site, agentId, Date.now()));
       return view ?? notFound('agent', `no agent "${agentId}" is registered at ACD site "${siteId}"`);
     });

@@ -1,6 +1,6 @@
 // Admin API of the dial plan: sites, the plan of each national number, and a dry run of where a call would go.
 import { handleCommand } from '@switchboard/event-store';
-import { ProblemError, Type, type FieldProblem, type ServiceContext, type ServiceRoutes, type Static } from '@switchboard/service-kit';
+import { canSee, ProblemError, requireSite, Type, type Access, type FieldProblem, type ServiceContext, type ServiceRoutes, type Static } from '@switchboard/service-kit';
 import { dialPlanDecider, dialPlanStream, type DialPlanState } from '../../domain/dial-plan/dial-plan.ts';
 import type { ConfigurationRejection } from '../../domain/dial-plan/rejections.ts';
 import { resolveSite, type SiteConditions } from '../../domain/dial-plan/resolve.ts';
@@ -165,6 +165,10 @@ function planView(state: DialPlanState) {
   return { nationalNumber: plan.nationalNumber, rules: plan.rules.map((r) => ({ ...r })), regions: plan.regions.map((r) => ({ ...r })), overflow: plan.overflow.map((c) => ({ ...c, then: [...c.then] })), version };
 }
 
+// The dial plan is configuration (docs/roles.md): admins and services write it; supervisors read it too, their own sites only.
+const ADMIN_WRITE: { allow: readonly Access[] } = { allow: ['admin', 'service'] };
+const ADMIN_READ: { allow: readonly Access[] } = { allow: ['admin', 'supervisor', 'service'] };
+
 export function dialPlanRoutes(context: ServiceContext): ServiceRoutes {
   const loadDirectory = async (): Promise<SiteDirectory> =>
     (await context.store.load(SITE_DIRECTORY_STREAM)).reduce<SiteDirectory>((s, e) => siteDirectoryDecider.evolve(s, e.event), siteDirectoryDecider.initialState);
@@ -174,8 +178,9 @@ export function dialPlanRoutes(context: ServiceContext): ServiceRoutes {
   return async (app) => {
     app.put(
       '/sites/:siteId',
-      { schema: { params: Type.Object({ siteId: SiteId }), body: SiteBody, response: { 200: SiteView } } },
+      { config: ADMIN_WRITE, schema: { params: Type.Object({ siteId: SiteId }), body: SiteBody, response: { 200: SiteView } } },
       async (request, reply) => {
+        requireSite(request, request.params.siteId);
         const site = toSite(request.params.siteId, request.body);
         const command = { type: 'ConfigureSite' as const, site, expectedVersion: expectedVersion(request.headers['if-match']) };
         const result = await handleCommand(context.store, siteDirectoryDecider, SITE_DIRECTORY_STREAM, command, context.commandOptions({ siteId: site.siteId }));
@@ -186,12 +191,13 @@ export function dialPlanRoutes(context: ServiceContext): ServiceRoutes {
       },
     );
 
-    app.get('/sites', { schema: { response: { 200: Type.Object({ sites: Type.Array(SiteView) }) } } }, async () => {
+    app.get('/sites', { config: ADMIN_READ, schema: { response: { 200: Type.Object({ sites: Type.Array(SiteView) }) } } }, async (request) => {
       const directory = await loadDirectory();
-      return { sites: [...directory.sites.values()].sort((a, b) => a.site.siteId.localeCompare(b.site.siteId)).map(siteView) };
+      return { sites: [...directory.sites.values()].filter((s) => canSee(request, s.site.siteId)).sort((a, b) => a.site.siteId.localeCompare(b.site.siteId)).map(siteView) };
     });
 
-    app.get('/sites/:siteId', { schema: { params: Type.Object({ siteId: SiteId }), response: { 200: SiteView } } }, async (request, reply) => {
+    app.get('/sites/:siteId', { config: ADMIN_READ, schema: { params: Type.Object({ siteId: SiteId }), response: { 200: SiteView } } }, async (request, reply) => {
+      requireSite(request, request.params.siteId);
       const configured = (await loadDirectory()).sites.get(request.params.siteId);
       if (!configured) throw new ProblemError({ status: 404, code: 'site-not-found', title: 'Site not found', detail: `no site "${request.params.siteId}" is configured` });
       return reply.header('etag', `"${configured.version}"`).send(siteView(configured));
@@ -199,7 +205,7 @@ export function dialPlanRoutes(context: ServiceContext): ServiceRoutes {
 
     app.put(
       '/dial-plan/:number',
-      { schema: { params: Type.Object({ number: NationalNumber }), body: PlanBody, response: { 200: PlanView } } },
+      { config: ADMIN_WRITE, schema: { params: Type.Object({ number: NationalNumber }), body: PlanBody, response: { 200: PlanView } } },
       async (request, reply) => {
         const { body } = request;
         const plan: DialPlan = {
@@ -217,14 +223,14 @@ export function dialPlanRoutes(context: ServiceContext): ServiceRoutes {
       },
     );
 
-    app.get('/dial-plan/:number', { schema: { params: Type.Object({ number: NationalNumber }), response: { 200: PlanView } } }, async (request, reply) => {
+    app.get('/dial-plan/:number', { config: ADMIN_READ, schema: { params: Type.Object({ number: NationalNumber }), response: { 200: PlanView } } }, async (request, reply) => {
       const view = planView(await loadPlan(request.params.number));
       return reply.header('etag', `"${view.version}"`).send(view);
     });
 
     app.post(
       '/dial-plan/:number/resolve',
-      { schema: { params: Type.Object({ number: NationalNumber }), body: ResolveBody, response: { 200: ResolveView } } },
+      { config: ADMIN_READ, schema: { params: Type.Object({ number: NationalNumber }), body: ResolveBody, response: { 200: ResolveView } } },
       async (request) => {
         const { plan, version } = published(await loadPlan(request.params.number));
         const sites = sitesOf(await loadDirectory());
