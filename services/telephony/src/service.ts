@@ -1,7 +1,7 @@
 // The telephony service: the switch interface (signed webhooks, call control), calls as aggregates, and IVR flows as data.
 import { fileURLToPath } from 'node:url';
 import { handleCommand } from '@switchboard/event-store';
-import type { EventSourcedServiceSpec, ServiceContext } from '@switchboard/service-kit';
+import { accessTokens, requireSignIn, type EventSourcedServiceSpec, type ServiceContext } from '@switchboard/service-kit';
 import { ivrFlowStore } from './adapters/db/ivr-flows.ts';
 import { offerBook, switchCommandOutbox } from './adapters/db/switch-commands.ts';
 import { switchReceipts } from './adapters/db/switch-receipts.ts';
@@ -29,6 +29,7 @@ export interface TelephonyDependencies {
 
 export function telephonyService(config: TelephonyConfig, dependencies: TelephonyDependencies = {}): EventSourcedServiceSpec {
   const clock = dependencies.clock ?? (() => new Date());
+  const tokens = accessTokens(config.AUTH_TOKEN_SECRET);
   const control =
     dependencies.switchControl ??
     (config.SWITCH_CONTROL_URL === undefined
@@ -74,6 +75,8 @@ export function telephonyService(config: TelephonyConfig, dependencies: Telephon
       });
       const controlCall = control && callControl({ store: context.store, outbox: switchCommandOutbox(context.prisma), offers: offerBook(context.prisma), wake });
       return async (app) => {
+        // Every route needs a signed-in person or a service (docs/roles.md), except the switch's webhook: it is signed by the switch.
+        requireSignIn(app, { tokens });
         await app.register(switchWebhookRoutes({ secret: config.SWITCH_WEBHOOK_SECRET, maxSkewSeconds: config.SWITCH_WEBHOOK_MAX_SKEW_SECONDS, handle, clock }));
         await app.register(ivrFlowRoutes(flows));
         await app.register(callControlRoutes(controlCall));

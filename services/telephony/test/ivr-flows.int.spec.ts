@@ -5,6 +5,10 @@ import { startEventSourcedService } from '@switchboard/service-kit';
 import { freshDatabase } from '@switchboard/testing';
 import { telephonyConfigSchema } from '../src/config.ts';
 import { telephonyService } from '../src/service.ts';
+import { asService, TEST_AUTH_SECRET } from './fixtures/people.ts';
+
+// The tests' own admin calls are another service's: the roles have their own test (auth.int.spec.ts).
+const serviceHeaders = await asService();
 import { expressFlow } from './fixtures/flows.ts';
 
 let service: Awaited<ReturnType<typeof startEventSourcedService>>;
@@ -15,6 +19,7 @@ beforeAll(async () => {
     DATABASE_URL: await freshDatabase('telephony'),
     EVENTBUS_DATABASE_URL: await freshDatabase('telbus'),
     LOG_LEVEL: 'silent',
+    AUTH_TOKEN_SECRET: TEST_AUTH_SECRET,
     SWITCH_WEBHOOK_SECRET: 'a-test-secret-shared-with-the-switch-0123456789',
   };
   service = await startEventSourcedService(telephonyService(parseConfig(telephonyConfigSchema, env)), { env, handleSignals: false });
@@ -27,13 +32,13 @@ afterAll(async () => {
 const put = async (number: string, flow: unknown, site = '') => {
   const response = await fetch(`${service.url}/ivr-flows/${encodeURIComponent(number)}${site ? `?siteId=${site}` : ''}`, {
     method: 'PUT',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...serviceHeaders },
     body: JSON.stringify(flow),
   });
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 };
 const get = async (number: string, site = '') => {
-  const response = await fetch(`${service.url}/ivr-flows/${encodeURIComponent(number)}${site ? `?siteId=${site}` : ''}`);
+  const response = await fetch(`${service.url}/ivr-flows/${encodeURIComponent(number)}${site ? `?siteId=${site}` : ''}`, { headers: serviceHeaders });
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 };
 

@@ -9,6 +9,10 @@ import { signSwitchRequest } from '../src/adapters/http/signature.ts';
 import { callIdOf } from '../src/application/call-ids.ts';
 import { telephonyConfigSchema } from '../src/config.ts';
 import { telephonyService } from '../src/service.ts';
+import { asService, TEST_AUTH_SECRET } from './fixtures/people.ts';
+
+// The tests' own admin calls are another service's: the roles have their own test (auth.int.spec.ts).
+const serviceHeaders = await asService();
 import { expressFlow, NATIONAL_NUMBER } from './fixtures/flows.ts';
 
 const SECRET = 'a-test-secret-shared-with-the-switch-0123456789';
@@ -37,13 +41,14 @@ beforeAll(async () => {
     DATABASE_URL: await freshDatabase('telephony'),
     EVENTBUS_DATABASE_URL: await freshDatabase('telbus'),
     LOG_LEVEL: 'silent',
+    AUTH_TOKEN_SECRET: TEST_AUTH_SECRET,
     SWITCH_WEBHOOK_SECRET: SECRET,
   };
   service = await startEventSourcedService(telephonyService(parseConfig(telephonyConfigSchema, env)), { env, handleSignals: false });
   const trackingUrl = `http://127.0.0.1:${(tracking.address() as AddressInfo).port}/waybills/{{waybill}}`;
   const saved = await fetch(`${service.url}/ivr-flows/${encodeURIComponent(NATIONAL_NUMBER)}`, {
     method: 'PUT',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...serviceHeaders },
     body: JSON.stringify(expressFlow(trackingUrl)),
   });
   expect(saved.status).toBe(200);

@@ -1,5 +1,5 @@
 // The agent desk's call control: answer, hold, resume, transfer, hang up; 202 with the command sent to the switch.
-import { ProblemDetailsSchema, ProblemError, Type, type ServiceRoutes } from '@switchboard/service-kit';
+import { ProblemDetailsSchema, ProblemError, requireOwnAgent, Type, type Access, type ServiceRoutes } from '@switchboard/service-kit';
 import type { ControlOutcome, ControlRequest } from '../../application/call-control.ts';
 import type { ControlRefusal } from '../../domain/switch-control/agent-control.ts';
 import { TRANSFER_TARGET } from '../../domain/switch-control/agent-control.ts';
@@ -18,6 +18,10 @@ const Accepted = Type.Object({
 });
 const response = { 202: Accepted, 400: ProblemDetailsSchema, 404: ProblemDetailsSchema, 409: ProblemDetailsSchema, 503: ProblemDetailsSchema };
 
+// The desk's actions (docs/roles.md): the agent on the call themself, a supervisor or admin, or a service (the simulator).
+// A call carries no site in the request: the call's own check (not-your-call) keeps an agent to the calls offered to them.
+const DESK: { allow: readonly Access[] } = { allow: ['agent', 'supervisor', 'admin', 'service'] };
+
 const statusOf: Record<ControlRefusal['code'], number> = { 'unknown-call': 404, 'wrong-state': 409, 'not-your-call': 409 };
 
 export function callControlRoutes(control: ((callId: string, request: ControlRequest) => Promise<ControlOutcome>) | undefined): ServiceRoutes {
@@ -34,12 +38,14 @@ export function callControlRoutes(control: ((callId: string, request: ControlReq
       return { commandId: outcome.commandId, callId, action: request.action };
     };
     for (const action of ['answer', 'hold', 'resume', 'hangup'] as const) {
-      app.post(`/calls/:callId/${action}`, { schema: { params: Params, body: AgentBody, response } }, async (request, reply) => {
+      app.post(`/calls/:callId/${action}`, { config: DESK, schema: { params: Params, body: AgentBody, response } }, async (request, reply) => {
+        requireOwnAgent(request, request.body.agentId);
         reply.code(202);
         return handle(request.params.callId, { action, agentId: request.body.agentId });
       });
     }
-    app.post('/calls/:callId/transfer', { schema: { params: Params, body: TransferBody, response } }, async (request, reply) => {
+    app.post('/calls/:callId/transfer', { config: DESK, schema: { params: Params, body: TransferBody, response } }, async (request, reply) => {
+      requireOwnAgent(request, request.body.agentId);
       reply.code(202);
       return handle(request.params.callId, { action: 'transfer', agentId: request.body.agentId, target: request.body.target });
     });

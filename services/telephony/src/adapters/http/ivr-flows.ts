@@ -1,5 +1,5 @@
 // Admin API of IVR flows per dialled number (and optionally site): validated on save, every save a new version.
-import { ProblemError, ProblemDetailsSchema, Type, type ServiceRoutes } from '@switchboard/service-kit';
+import { ProblemError, ProblemDetailsSchema, requireSite, Type, type Access, type ServiceRoutes } from '@switchboard/service-kit';
 import type { IvrFlowStore } from '../../application/ports.ts';
 import { validateFlow } from '../../domain/ivr/validate.ts';
 import type { SavedIvrFlow } from '../../domain/ivr/flow.ts';
@@ -11,11 +11,15 @@ const Query = Type.Object({ siteId: Type.Optional(Type.String({ maxLength: 64, d
 
 const view = (saved: SavedIvrFlow) => ({ dialledNumber: saved.dialledNumber, siteId: saved.siteId, version: saved.version, flow: asDocument(saved.flow) });
 
+// IVR flows are configuration (docs/roles.md): admins and services write them, supervisors read them too (a site's own flow: their sites only).
+const ADMIN_WRITE: { allow: readonly Access[] } = { allow: ['admin', 'service'] };
+const ADMIN_READ: { allow: readonly Access[] } = { allow: ['admin', 'supervisor', 'service'] };
+
 export function ivrFlowRoutes(flows: IvrFlowStore): ServiceRoutes {
   return async (app) => {
     app.put(
       '/ivr-flows/:dialledNumber',
-      { attachValidation: true, schema: { params: Params, querystring: Query, body: IvrFlowSchema, response: { 200: SavedIvrFlowSchema, 422: ProblemDetailsSchema } } },
+      { config: ADMIN_WRITE, attachValidation: true, schema: { params: Params, querystring: Query, body: IvrFlowSchema, response: { 200: SavedIvrFlowSchema, 422: ProblemDetailsSchema } } },
       async (request) => {
         if (request.validationError) {
           const context = (request.validationError as { validationContext?: string }).validationContext ?? 'body';
@@ -24,6 +28,7 @@ export function ivrFlowRoutes(flows: IvrFlowStore): ServiceRoutes {
           const errors = fieldProblems(context, (request.validationError as { validation?: [] }).validation ?? [], data, schema);
           throw new ProblemError({ status: 400, code: 'validation-failed', title: 'The request is not valid', detail: errors.map((e) => `${e.path} ${e.message}`).join('; '), errors });
         }
+        if (request.query.siteId) requireSite(request, request.query.siteId);
         const flow = asIvrFlow(request.body);
         const problems = validateFlow(flow);
         if (problems.length > 0) {
@@ -39,7 +44,8 @@ export function ivrFlowRoutes(flows: IvrFlowStore): ServiceRoutes {
       },
     );
 
-    app.get('/ivr-flows/:dialledNumber', { schema: { params: Params, querystring: Query, response: { 200: SavedIvrFlowSchema, 404: ProblemDetailsSchema } } }, async (request) => {
+    app.get('/ivr-flows/:dialledNumber', { config: ADMIN_READ, schema: { params: Params, querystring: Query, response: { 200: SavedIvrFlowSchema, 404: ProblemDetailsSchema } } }, async (request) => {
+      if (request.query.siteId) requireSite(request, request.query.siteId);
       const saved = await flows.currentOf(request.params.dialledNumber, request.query.siteId ?? '');
       if (saved === undefined) throw new ProblemError({ status: 404, code: 'ivr-flow-not-found', title: 'No IVR flow', detail: 'no IVR flow is saved for this number (and site)' });
       return view(saved);

@@ -60,6 +60,8 @@ export function switchWebhookRoutes(options: SwitchWebhookOptions): ServiceRoute
     app.post(
       '/switch/events',
       {
+        // The switch signs its reports (HMAC, below) instead of carrying an access token.
+        config: { public: true },
         attachValidation: true,
         schema: {
           headers: { type: 'object', properties: { 'x-switchboard-signature': { type: 'string' }, 'x-switchboard-timestamp': { type: 'string' } } },

@@ -1,0 +1,58 @@
+// Sign-in and roles on telephony's API: no or a forged token is refused, agents don't change IVR flows nor act
+// for another agent, supervisors read their own sites' flows; the switch's webhook needs its signature only.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseConfig } from '@switchboard/config';
+import { accessTokens, startEventSourcedService } from '@switchboard/service-kit';
+import { freshDatabase, jsonClient } from '@switchboard/testing';
+import { telephonyConfigSchema } from '../src/config.ts';
+import { telephonyService } from '../src/service.ts';
+import { expressFlow } from './fixtures/flows.ts';
+import { asService, signedInAs, TEST_AUTH_SECRET } from './fixtures/people.ts';
+
+const NUMBER = '%2B8695105777';
+let service: Awaited<ReturnType<typeof startEventSourcedService>>;
+const call = jsonClient(() => service.url);
+
+beforeAll(async () => {
+  const env = {
+    PORT: '0',
+    DATABASE_URL: await freshDatabase('telephony'),
+    EVENTBUS_DATABASE_URL: await freshDatabase('telbus'),
+    LOG_LEVEL: 'silent',
+    SWITCH_WEBHOOK_SECRET: 'a-test-secret-shared-with-the-switch-0123456789',
+    AUTH_TOKEN_SECRET: TEST_AUTH_SECRET,
+  };
+  service = await startEventSourcedService(telephonyService(parseConfig(telephonyConfigSchema, env)), { env, handleSignals: false });
+});
+afterAll(() => service?.close());
+
+describe('who may call telephony', () => {
+  it('refuses no token and a forged one (401); the webhook answers the switch without one', async () => {
+    expect(await call('GET', `/ivr-flows/${NUMBER}`)).toMatchObject({ status: 401, body: { code: 'not-signed-in' } });
+    const forged = await accessTokens('not-the-key-telephony-checks-tokens-with').issueService('mallory', 3600);
+    expect(await call('PUT', `/ivr-flows/${NUMBER}`, expressFlow(), { authorization: `Bearer ${forged}` })).toMatchObject({ status: 401, body: { code: 'token-invalid' } });
+    expect(await call('POST', '/calls/c-1/hangup', { agentId: 'li-na' })).toMatchObject({ status: 401 });
+    // Unsigned: refused by the signature check (not by sign-in).
+    expect((await call('POST', '/switch/events', { switchEventId: 'e-1', switchCallRef: 'r-1', at: new Date().toISOString(), kind: 'ended', by: 'caller' })).body['code']).not.toBe('not-signed-in');
+  });
+
+  it('lets admins and services save flows, supervisors read their sites', async () => {
+    const liNa = await signedInAs('agent', ['shenzhen'], 'li-na');
+    const supervisor = await signedInAs('supervisor', ['shenzhen']);
+    expect(await call('PUT', `/ivr-flows/${NUMBER}`, expressFlow(), liNa)).toMatchObject({ status: 403, body: { code: 'role-not-allowed' } });
+    expect((await call('PUT', `/ivr-flows/${NUMBER}`, expressFlow(), supervisor)).status).toBe(403);
+    expect((await call('PUT', `/ivr-flows/${NUMBER}`, expressFlow(), await asService())).status).toBe(200);
+    expect((await call('PUT', `/ivr-flows/${NUMBER}?siteId=beijing-hq`, expressFlow(), await signedInAs('admin'))).status).toBe(200);
+    expect((await call('GET', `/ivr-flows/${NUMBER}`, undefined, supervisor)).status).toBe(200);
+    expect(await call('GET', `/ivr-flows/${NUMBER}?siteId=beijing-hq`, undefined, supervisor)).toMatchObject({ status: 403, body: { code: 'site-not-allowed' } });
+    expect((await call('GET', `/ivr-flows/${NUMBER}`, undefined, liNa)).status).toBe(403);
+  });
+
+  it('lets an agent control only their own calls; analysts none', async () => {
+    const liNa = await signedInAs('agent', ['shenzhen'], 'li-na');
+    expect(await call('POST', '/calls/c-1/hold', { agentId: 'zhang-wei' }, liNa)).toMatchObject({ status: 403, body: { code: 'agent-not-allowed' } });
+    expect((await call('POST', '/calls/c-1/transfer', { agentId: 'li-na', target: 'queue:general' }, await signedInAs('analyst'))).status).toBe(403);
+    // Past sign-in: this service has no switch to send the command to.
+    expect(await call('POST', '/calls/c-1/hold', { agentId: 'li-na' }, liNa)).toMatchObject({ status: 503, body: { code: 'switch-control-not-configured' } });
+  });
+});
