@@ -4,6 +4,7 @@ import { eventStore } from './event-store.ts';
 import { kafka } from './kafka.ts';
 import { routing } from './routing.ts';
 import { ingestion } from './ingestion.ts';
+import { reports } from './reports.ts';
 import { system } from './system.ts';
 import { machine, type Figure } from './harness.ts';
 
@@ -14,6 +15,7 @@ const suites: Record<string, () => Promise<Figure[]>> = {
   routing,
   ingestion,
   system,
+  reports,
 };
 
 const wanted = process.argv.slice(2);

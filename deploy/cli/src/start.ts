@@ -7,7 +7,7 @@ import { dirname, join, resolve } from 'node:path';
 import { loadConfigOrExit } from '@switchboard/config';
 import { ensureDatabase, startEmbeddedPostgres, type RunningPostgres } from '@switchboard/postgres';
 import { migrateLocalLog } from '@switchboard/eventbus';
-import { formatSummary } from '../../../libs/simulator/src/index.ts';
+import { formatSummary } from '@switchboard/simulator';
 import { launcherSecret, simulate } from './commands/simulate.ts';
 import { databaseUrlOf, launcherConfig, portOf, type LauncherConfig } from './config.ts';
 import { formatServiceLine, note, step } from './progress.ts';

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { accessTokens } from '../../../libs/service-kit/src/index.ts';
+import { accessTokens } from '@switchboard/service-kit';
 import { eventually, freePort } from '@switchboard/testing';
 
 const repoRoot = resolve(import.meta.dirname, '../../..');

@@ -1,6 +1,8 @@
 // The live wallboard through the real service: events on the bus reach the page over WebSocket, the
 // page shows the API's numbers, an alert is raised on reporting.alerts, and today's figures on the
 // wallboard are the historical report's.
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { randomUUID } from 'node:crypto';
 import { mkdir, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -199,4 +201,30 @@ describe('the live wallboard', () => {
     const broken = await sql('select nonsense from nowhere');
     expect(broken.status).toBe(400);
   });
+
+  it('answers ./switchboard sql and ./switchboard report from the command line', async () => {
+    const cli = resolve(import.meta.dirname, '../../../deploy/cli/src/main.ts');
+    // Asynchronously: the service answering the command runs in this very process.
+    const run = async (...args: string[]) => {
+      try {
+        const { stdout, stderr } = await promisify(execFile)(process.execPath, [cli, ...args], { env, encoding: 'utf8' });
+        return { status: 0, stdout, stderr };
+      } catch (error) {
+        const e = error as { code?: number; stdout?: string; stderr?: string };
+        return { status: e.code ?? 1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
+      }
+    };
+    const env = { ...process.env, REPORTING_URL: reporting.url, AUTH_TOKEN_SECRET: TEST_AUTH_SECRET };
+    const sql = await run('sql', "select outcome, count() as visits from queue_visits_v1 final where outcome = 'answered' group by outcome");
+    expect(sql.status, sql.stderr).toBe(0);
+    expect(sql.stdout).toMatch(/answered\s+1\n/);
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: timezone }).format(new Date());
+    const report = await run('report', 'queues', '--from', today, '--to', today, '--timezone', timezone);
+    expect(report.status, report.stderr).toBe(0);
+    expect(report.stdout).toContain('queues report');
+    expect(report.stdout).toMatch(/hz\s+general\s+\S+ \S+\s+3\s+1\s+1/);
+    const refused = await run('sql', 'drop table calls_v1');
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toContain('only read');
+  }, 30_000);
 });

@@ -3,8 +3,8 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfigOrExit } from '@switchboard/config';
-import { formatProgress, formatSummary, startSimulation, type Simulation } from '../../../../libs/simulator/src/index.ts';
-import { accessTokens } from '../../../../libs/service-kit/src/index.ts';
+import { formatProgress, formatSummary, startSimulation, type Simulation } from '@switchboard/simulator';
+import { accessTokens } from '@switchboard/service-kit';
 import { launcherConfig, portOf, type LauncherConfig } from '../config.ts';
 import type { CliCommand } from './types.ts';
 

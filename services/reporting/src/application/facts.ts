@@ -3,6 +3,7 @@
 import { callFacts, type CallFacts } from '../domain/facts/call-facts.ts';
 import { insertCallFacts, milestonesOfCalls } from '../adapters/clickhouse/facts.ts';
 import type { ClickHouseClient } from '../adapters/clickhouse/client.ts';
+import { rebuildQueueRollup } from '../adapters/clickhouse/reports.ts';
 
 /** How many calls one read of milestones covers. */
 const CALLS_PER_READ = 2_000;
@@ -25,7 +26,11 @@ export async function rebuildCallFacts(client: ClickHouseClient, callIds: Iterab
       const f = callFacts(list);
       if (f) facts.push(f);
     }
-    await insertCallFacts(client, facts, nextBuildStamp());
+    const stamp = nextBuildStamp();
+    await insertCallFacts(client, facts, stamp);
+    // The 15-minute buckets these calls' visits count in, rolled up again from the facts.
+    const buckets = facts.flatMap((f) => f.visits.map((v) => ({ site_id: v.site_id, queue_id: v.queue_id, bucket: Math.floor(v.queued_at / 900_000) * 900_000 })));
+    await rebuildQueueRollup(client, buckets, stamp);
     built += facts.length;
   }
   return built;

@@ -112,32 +112,98 @@ const labels = new Set(['site_id', 'queue_id', 'agent_id', 'interval_start']);
 const numeric = (row: Record<string, unknown>): QueueReportRow =>
   Object.fromEntries(Object.entries(row).map(([k, v]) => [k, labels.has(k) || v === null ? v : Number(v)])) as QueueReportRow;
 
-/** The interval report per site and queue (or per site), every column and metric of docs/metrics.md. */
-export async function queueIntervalReport(client: ClickHouseClient, range: ReportRange, grouping: QueueGrouping = 'queue'): Promise<QueueReportRow[]> {
-  const queueKey = grouping === 'queue' ? 'queue_id' : `'' as queue_id`;
-  const result = await client.query({
+/** The rollup's sums re-added over any interval (max for the longest wait): every bucket of the report. */
+const ROLLUP_SUMS = `
+  sum(offered) as offered,
+  sum(transferred_in) as transferred_in,
+  sum(overflowed_in) as overflowed_in,
+  sum(in_queue) as in_queue,
+  sum(open_visits) as open_visits,
+  sum(answered) as answered,
+  sum(answered_within_sl) as answered_within_sl,
+  sum(abandoned) as abandoned,
+  sum(short_abandoned) as short_abandoned,
+  sum(abandoned_within_sl) as abandoned_within_sl,
+  sum(system_exits) as system_exits,
+  sum(overflowed_out) as overflowed_out,
+  sum(overflowed_out_other_site) as overflowed_out_other_site,
+  sum(callbacks_scheduled) as callbacks_scheduled,
+  sum(callbacks_reached) as callbacks_reached,
+  sum(callbacks_not_reached) as callbacks_not_reached,
+  sum(offered_calls) as offered_calls,
+  sum(connected_calls) as connected_calls,
+  sum(short_abandoned_calls) as short_abandoned_calls,
+  sum(sum_wait_ms) as sum_wait_ms,
+  sum(sum_answer_wait_ms) as sum_answer_wait_ms,
+  sum(sum_abandon_wait_ms) as sum_abandon_wait_ms,
+  max(max_wait_ms) as max_wait_ms,
+  sum(agent_offers) as agent_offers,
+  sum(agent_no_answers) as agent_no_answers,
+  sum(handled) as handled,
+  sum(sum_talk_ms) as sum_talk_ms,
+  sum(sum_hold_ms) as sum_hold_ms,
+  sum(sum_acw_ms) as sum_acw_ms,
+  sum(sum_handle_ms) as sum_handle_ms`;
+
+/**
+ * Rebuilds the 15-minute rollup of these (site, queue, bucket)s from the visits and segments: after
+ * facts change, so the reports read a few thousand rows instead of millions (docs/metrics.md:
+ * "rolled up in 15-minute UTC buckets"). Replacing by built_at, like the facts.
+ */
+export async function rebuildQueueRollup(client: ClickHouseClient, keys: readonly { site_id: string; queue_id: string; bucket: number }[], builtAt: number): Promise<void> {
+  const unique = [...new Map(keys.map((k) => [`${k.site_id}/${k.queue_id}/${k.bucket}`, k])).values()];
+  if (unique.length === 0) return;
+  const from = Math.min(...unique.map((k) => k.bucket));
+  const to = Math.max(...unique.map((k) => k.bucket)) + 900_000;
+  await client.command({
     query: `
-      with visits as (
-        select site_id, ${queueKey}, ${bucket('queued_at', range.interval)} as interval_start, ${QUEUE_SUMS}
+      insert into queue_rollup_15m_v1
+      with wanted as (
+        select tupleElement(k, 1) as site_id, tupleElement(k, 2) as queue_id, tupleElement(k, 3) as bucket
+        from (select arrayJoin(arrayZip({sites: Array(String)}, {queues: Array(String)}, {buckets: Array(DateTime('UTC'))})) as k)
+      ),
+      visits as (
+        select site_id, queue_id, toStartOfFifteenMinutes(queued_at) as bucket, ${QUEUE_SUMS}
         from queue_visits_v1 final
-        where queued_at >= {from: DateTime64(3, 'UTC')} and queued_at < {to: DateTime64(3, 'UTC')} and ${scope('site_id', 'queue_id')}
-        group by site_id, queue_id, interval_start
+        where queued_at >= {from: DateTime64(3, 'UTC')} and queued_at < {to: DateTime64(3, 'UTC')}
+          and (site_id, queue_id, toStartOfFifteenMinutes(queued_at)) in (select site_id, queue_id, bucket from wanted)
+        group by site_id, queue_id, bucket
       ),
       segments as (
-        select site_id, ${queueKey}, ${bucket('visit_queued_at', range.interval)} as interval_start, ${SEGMENT_SUMS}
+        select site_id, queue_id, toStartOfFifteenMinutes(visit_queued_at) as bucket, ${SEGMENT_SUMS}
         from call_segments_v1 final
-        where visit_queued_at >= {from: DateTime64(3, 'UTC')} and visit_queued_at < {to: DateTime64(3, 'UTC')} and ${scope('site_id', 'queue_id')}
-        group by site_id, queue_id, interval_start
+        where visit_queued_at >= {from: DateTime64(3, 'UTC')} and visit_queued_at < {to: DateTime64(3, 'UTC')}
+          and (site_id, queue_id, toStartOfFifteenMinutes(visit_queued_at)) in (select site_id, queue_id, bucket from wanted)
+        group by site_id, queue_id, bucket
       )
-      select *, ${QUEUE_METRICS}
+      select visits.*, segments.handled as handled, segments.sum_talk_ms as sum_talk_ms, segments.sum_hold_ms as sum_hold_ms, segments.sum_acw_ms as sum_acw_ms, segments.sum_handle_ms as sum_handle_ms, {built: UInt64} as built_at
+      from visits left join segments using (site_id, queue_id, bucket)`,
+    query_params: {
+      sites: unique.map((k) => k.site_id),
+      queues: unique.map((k) => k.queue_id),
+      buckets: unique.map((k) => clickHouseTime(k.bucket).slice(0, 19)),
+      from: clickHouseTime(from),
+      to: clickHouseTime(to),
+      built: builtAt,
+    },
+    clickhouse_settings: { join_use_nulls: 0 },
+  });
+}
+
+/** The interval report per site and queue (or per site), every column and metric of docs/metrics.md, from the 15-minute rollup. */
+export async function queueIntervalReport(client: ClickHouseClient, range: ReportRange, grouping: QueueGrouping = 'queue'): Promise<QueueReportRow[]> {
+  const result = await client.query({
+    query: `
+      select site_id, queue_key as queue_id, interval_start, * except (site_id, queue_key, interval_start), ${QUEUE_METRICS}
       from (
-        select visits.*, segments.handled, segments.sum_talk_ms, segments.sum_hold_ms, segments.sum_acw_ms, segments.sum_handle_ms
-        from visits left join segments using (site_id, queue_id, interval_start)
+        select site_id, ${grouping === 'queue' ? 'queue_id' : "''"} as queue_key, ${bucket('bucket', range.interval)} as interval_start, ${ROLLUP_SUMS}
+        from queue_rollup_15m_v1 final
+        where bucket > {from: DateTime64(3, 'UTC')} - interval 15 minute and bucket < {to: DateTime64(3, 'UTC')} and ${scope('site_id', 'queue_id')}
+        group by site_id, queue_key, interval_start
       )
       order by site_id, queue_id, interval_start`,
     query_params: params(range),
     format: 'JSONEachRow',
-    clickhouse_settings: { join_use_nulls: 0 },
   });
   return (await result.json<Record<string, unknown>>()).map(numeric);
 }

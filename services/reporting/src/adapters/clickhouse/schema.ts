@@ -148,6 +148,49 @@ const steps: readonly SchemaStep[] = [
     ) engine = ReplacingMergeTree(built_at)
     order by call_id`,
   },
+  {
+    // The interval reports' rollup: every sum of docs/metrics.md "Columns" per site, queue and 15-minute
+    // UTC bucket (of the visit's queued_at); any zone's hours, days and months are unions of these.
+    name: '007_queue_rollup_15m_v1',
+    sql: `create table if not exists queue_rollup_15m_v1 (
+      site_id LowCardinality(String),
+      queue_id LowCardinality(String),
+      bucket DateTime('UTC'),
+      offered UInt32,
+      transferred_in UInt32,
+      overflowed_in UInt32,
+      in_queue UInt32,
+      open_visits UInt32,
+      answered UInt32,
+      answered_within_sl UInt32,
+      abandoned UInt32,
+      short_abandoned UInt32,
+      abandoned_within_sl UInt32,
+      system_exits UInt32,
+      overflowed_out UInt32,
+      overflowed_out_other_site UInt32,
+      callbacks_scheduled UInt32,
+      callbacks_reached UInt32,
+      callbacks_not_reached UInt32,
+      offered_calls UInt32,
+      connected_calls UInt32,
+      short_abandoned_calls UInt32,
+      sum_wait_ms UInt64,
+      sum_answer_wait_ms UInt64,
+      sum_abandon_wait_ms UInt64,
+      max_wait_ms UInt64,
+      agent_offers UInt32,
+      agent_no_answers UInt32,
+      handled UInt32,
+      sum_talk_ms UInt64,
+      sum_hold_ms UInt64,
+      sum_acw_ms UInt64,
+      sum_handle_ms UInt64,
+      built_at UInt64
+    ) engine = ReplacingMergeTree(built_at)
+    partition by toYYYYMM(bucket)
+    order by (site_id, queue_id, bucket)`,
+  },
 ];
 
 export async function applyClickHouseSchema(client: ClickHouseClient): Promise<string[]> {
