@@ -81,6 +81,8 @@ const SEGMENT_SUMS = `
   sumIf(acw_ms, ended_at is not null) as sum_acw_ms,
   sumIf(handle_ms, ended_at is not null) as sum_handle_ms`;
 
+const SEGMENT_COLUMNS = 'segments.handled as handled, segments.sum_talk_ms as sum_talk_ms, segments.sum_hold_ms as sum_hold_ms, segments.sum_acw_ms as sum_acw_ms, segments.sum_handle_ms as sum_handle_ms';
+
 /** The ratios, each once (docs/metrics.md); an empty denominator gives null. */
 const QUEUE_METRICS = `
   answered_within_sl / nullIf(answered + abandoned - short_abandoned + system_exits, 0) as service_level,
@@ -145,6 +147,25 @@ const ROLLUP_SUMS = `
   sum(sum_acw_ms) as sum_acw_ms,
   sum(sum_handle_ms) as sum_handle_ms`;
 
+/** The rollup rows of the visits and segments `where` selects (a condition on `$bucket`, site_id and queue_id). */
+const rollupInsert = (where: string) => `
+  insert into queue_rollup_15m_v1
+  with
+  visits as (
+    select site_id, queue_id, toStartOfFifteenMinutes(queued_at) as bucket, ${QUEUE_SUMS}
+    from queue_visits_v1 final
+    where queued_at >= {from: DateTime64(3, 'UTC')} and queued_at < {to: DateTime64(3, 'UTC')} and ${where.replaceAll('$bucket', 'toStartOfFifteenMinutes(queued_at)')}
+    group by site_id, queue_id, bucket
+  ),
+  segments as (
+    select site_id, queue_id, toStartOfFifteenMinutes(visit_queued_at) as bucket, ${SEGMENT_SUMS}
+    from call_segments_v1 final
+    where visit_queued_at >= {from: DateTime64(3, 'UTC')} and visit_queued_at < {to: DateTime64(3, 'UTC')} and ${where.replaceAll('$bucket', 'toStartOfFifteenMinutes(visit_queued_at)')}
+    group by site_id, queue_id, bucket
+  )
+  select visits.*, ${SEGMENT_COLUMNS}, {built: UInt64} as built_at
+  from visits left join segments using (site_id, queue_id, bucket)`;
+
 /**
  * Rebuilds the 15-minute rollup of these (site, queue, bucket)s from the visits and segments: after
  * facts change, so the reports read a few thousand rows instead of millions (docs/metrics.md:
@@ -153,39 +174,28 @@ const ROLLUP_SUMS = `
 export async function rebuildQueueRollup(client: ClickHouseClient, keys: readonly { site_id: string; queue_id: string; bucket: number }[], builtAt: number): Promise<void> {
   const unique = [...new Map(keys.map((k) => [`${k.site_id}/${k.queue_id}/${k.bucket}`, k])).values()];
   if (unique.length === 0) return;
-  const from = Math.min(...unique.map((k) => k.bucket));
-  const to = Math.max(...unique.map((k) => k.bucket)) + 900_000;
   await client.command({
-    query: `
-      insert into queue_rollup_15m_v1
-      with wanted as (
-        select tupleElement(k, 1) as site_id, tupleElement(k, 2) as queue_id, tupleElement(k, 3) as bucket
-        from (select arrayJoin(arrayZip({sites: Array(String)}, {queues: Array(String)}, {buckets: Array(DateTime('UTC'))})) as k)
-      ),
-      visits as (
-        select site_id, queue_id, toStartOfFifteenMinutes(queued_at) as bucket, ${QUEUE_SUMS}
-        from queue_visits_v1 final
-        where queued_at >= {from: DateTime64(3, 'UTC')} and queued_at < {to: DateTime64(3, 'UTC')}
-          and (site_id, queue_id, toStartOfFifteenMinutes(queued_at)) in (select site_id, queue_id, bucket from wanted)
-        group by site_id, queue_id, bucket
-      ),
-      segments as (
-        select site_id, queue_id, toStartOfFifteenMinutes(visit_queued_at) as bucket, ${SEGMENT_SUMS}
-        from call_segments_v1 final
-        where visit_queued_at >= {from: DateTime64(3, 'UTC')} and visit_queued_at < {to: DateTime64(3, 'UTC')}
-          and (site_id, queue_id, toStartOfFifteenMinutes(visit_queued_at)) in (select site_id, queue_id, bucket from wanted)
-        group by site_id, queue_id, bucket
-      )
-      select visits.*, segments.handled as handled, segments.sum_talk_ms as sum_talk_ms, segments.sum_hold_ms as sum_hold_ms, segments.sum_acw_ms as sum_acw_ms, segments.sum_handle_ms as sum_handle_ms, {built: UInt64} as built_at
-      from visits left join segments using (site_id, queue_id, bucket)`,
+    query: rollupInsert(
+      `(site_id, queue_id, $bucket) in (select tupleElement(k, 1), tupleElement(k, 2), tupleElement(k, 3)
+         from (select arrayJoin(arrayZip({sites: Array(String)}, {queues: Array(String)}, {buckets: Array(DateTime('UTC'))})) as k))`,
+    ),
     query_params: {
       sites: unique.map((k) => k.site_id),
       queues: unique.map((k) => k.queue_id),
       buckets: unique.map((k) => clickHouseTime(k.bucket).slice(0, 19)),
-      from: clickHouseTime(from),
-      to: clickHouseTime(to),
+      from: clickHouseTime(Math.min(...unique.map((k) => k.bucket))),
+      to: clickHouseTime(Math.max(...unique.map((k) => k.bucket)) + 900_000),
       built: builtAt,
     },
+    clickhouse_settings: { join_use_nulls: 0 },
+  });
+}
+
+/** Rebuilds the rollup of every bucket in a range (after a bulk load, or to repair it). */
+export async function rebuildQueueRollupRange(client: ClickHouseClient, from: Date, to: Date, builtAt: number): Promise<void> {
+  await client.command({
+    query: rollupInsert('1'),
+    query_params: { from: clickHouseTime(from.getTime()), to: clickHouseTime(to.getTime()), built: builtAt },
     clickhouse_settings: { join_use_nulls: 0 },
   });
 }
