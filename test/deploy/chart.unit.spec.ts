@@ -295,7 +295,7 @@ describe.skipIf(!helmAvailable)('the chart, rendered by helm', () => {
       expect(container.readinessProbe.httpGet.path).toBe('/readyz');
       expect(container.livenessProbe.httpGet.path).toBe('/healthz');
       const env = Object.fromEntries((container.env as { name: string; value?: string }[]).map((e) => [e.name, e.value ?? 'from-secret']));
-      expect(env).toMatchObject({ HOST: '0.0.0.0', EVENTBUS: 'kafka', DATABASE_URL: 'from-secret', PORT: String(serviceSpec(service).defaultPort) });
+      expect(env).toMatchObject({ HOST: '0.0.0.0', EVENTBUS: 'kafka', DATABASE_URL: 'from-secret', AUTH_TOKEN_SECRET: 'from-secret', PORT: String(serviceSpec(service).defaultPort) });
       expect('CLICKHOUSE_URL' in env).toBe(service === 'reporting');
     }
   });

@@ -74,6 +74,11 @@ app.kubernetes.io/part-of: switchboard
 {{- printf "%s-switch-webhook" (include "switchboard.fullname" .) | trunc 63 | trimSuffix "-" -}}
 {{- end -}}
 
+{{/* Name of the Secret the chart makes for AUTH_TOKEN_SECRET (when auth.tokenSecret is given). Takes the root context. */}}
+{{- define "switchboard.authSecretName" -}}
+{{- printf "%s-auth" (include "switchboard.fullname" .) | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
 {{/* Name of the Secret the chart makes for CLICKHOUSE_URL (when clickhouse.url is given). Takes the root context. */}}
 {{- define "switchboard.clickhouseSecretName" -}}
 {{- printf "%s-clickhouse" (include "switchboard.fullname" .) | trunc 63 | trimSuffix "-" -}}
@@ -160,6 +165,12 @@ Takes the root context.
 {{- if and $v.services.telephony.enabled (not (or $v.switchWebhook.existingSecret $v.switchWebhook.secret)) -}}
 {{- $problems = append $problems "switchWebhook: set existingSecret (a Secret with SWITCH_WEBHOOK_SECRET) or secret (at least 32 characters); telephony checks the switch's signatures with it" -}}
 {{- end -}}
+{{- if not (or $v.auth.existingSecret $v.auth.tokenSecret) -}}
+{{- $problems = append $problems "auth: set existingSecret (a Secret with AUTH_TOKEN_SECRET) or tokenSecret (at least 32 characters); every service checks access tokens with it" -}}
+{{- end -}}
+{{- if and $v.auth.tokenSecret (lt (len (toString $v.auth.tokenSecret)) 32) -}}
+{{- $problems = append $problems "auth.tokenSecret: at least 32 characters" -}}
+{{- end -}}
 {{- if and $v.switchWebhook.secret (lt (len (toString $v.switchWebhook.secret)) 32) -}}
 {{- $problems = append $problems "switchWebhook.secret: at least 32 characters" -}}
 {{- end -}}
@@ -216,6 +227,16 @@ Takes the root context.
       key: CLICKHOUSE_URL
       {{- end }}
 {{- end }}
+- name: AUTH_TOKEN_SECRET
+  valueFrom:
+    secretKeyRef:
+      {{- if $v.auth.existingSecret }}
+      name: {{ $v.auth.existingSecret }}
+      key: {{ default "AUTH_TOKEN_SECRET" $v.auth.existingSecretKey }}
+      {{- else }}
+      name: {{ include "switchboard.authSecretName" .root }}
+      key: AUTH_TOKEN_SECRET
+      {{- end }}
 {{- if eq .name "telephony" }}
 - name: SWITCH_WEBHOOK_SECRET
   valueFrom:
