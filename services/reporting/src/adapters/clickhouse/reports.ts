@@ -274,7 +274,7 @@ export async function agentIntervalReport(client: ClickHouseClient, range: Repor
       with
       states as (
         select site_id, agent_id, state, at as started_at,
-          leadInFrame(at, 1, toDateTime64('2100-01-01 00:00:00', 3, 'UTC')) over (partition by agent_id order by at, change_id rows between unbounded preceding and unbounded following) as ended_at
+          leadInFrame(at, 1, toDateTime64('2100-01-01 00:00:00', 3, 'UTC')) over (partition by site_id, agent_id order by at, change_id rows between unbounded preceding and unbounded following) as ended_at
         from agent_states_v1 final
         where at < {to: DateTime64(3, 'UTC')} and ${scope('site_id', "''")}
       ),

@@ -28,11 +28,11 @@ export const milestoneKinds = [
   'resumed',
   /** The call moved to another queue or agent: detail = the target ("queue:x", "agent:y"). */
   'transferred',
-  /** The call left its queue for the next step of the overflow chain (CallOverflowed): queue_id = the queue it left. */
+  /** The call left its queue for the next step of the overflow chain (CallOverflowed; Asterisk EXITWITHKEY, WITHDRAW): queue_id = the queue it left. */
   'overflowed',
   /** The caller hung up while waiting (CallAbandoned; Asterisk ABANDON): duration_ms = the wait. */
   'abandoned',
-  /** The call left the queue without an agent for another reason (Asterisk EXITWITHTIMEOUT, EXITWITHKEY, EXITEMPTY): detail = the reason. */
+  /** The platform took the call out of the queue without an agent (Asterisk EXITWITHTIMEOUT, EXITEMPTY): detail = the reason. */
   'exited',
   /** The callback kept its place and will be dialled (CallbackScheduled). */
   'callback_scheduled',
