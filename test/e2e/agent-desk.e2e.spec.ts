@@ -70,14 +70,14 @@ describe('the agent desk in a browser', () => {
   it('shows Li Na the offer with why it came to her; she answers, ends the call and wraps up', async () => {
     const bus = await freshDatabase('bus');
     const commands: string[] = [];
-    const [routingPort, telephonyPort, consolePort] = [await freePort(), await freePort(), await freePort()];
+    const [routingPort, telephonyPort, consolePort, customersPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
     const switchUrl = await startSwitch(() => `http://127.0.0.1:${telephonyPort}`, commands);
     const start = async (name: string, port: number, extra: Record<string, string> = {}) => {
       const p = await startServiceProcess(name, { DATABASE_URL: await freshDatabase(name), EVENTBUS_DATABASE_URL: bus, AUTH_TOKEN_SECRET: AUTH_SECRET, ...extra }, port);
       running.push(p);
       return p;
     };
-    const [routing, telephony, consoleApp] = await Promise.all([
+    const [routing, telephony, consoleApp, customers] = await Promise.all([
       start('routing', routingPort),
       start('telephony', telephonyPort, { SWITCH_WEBHOOK_SECRET: SWITCH_SECRET, SWITCH_CONTROL_URL: switchUrl }),
       start('console', consolePort, {
@@ -86,8 +86,12 @@ describe('the agent desk in a browser', () => {
         CONSOLE_ADMIN_PASSWORD: ADMIN_PASSWORD,
         ROUTING_URL: `http://127.0.0.1:${routingPort}`,
         TELEPHONY_URL: `http://127.0.0.1:${telephonyPort}`,
+        CUSTOMERS_URL: `http://127.0.0.1:${customersPort}`,
       }),
+      start('customers', customersPort),
     ]);
+    // The caller is a known key account: the desk pops their card.
+    expect((await send('POST', `${customers.url}/customers`, { name: 'Shenzhen Fast Freight', kind: 'key-account', tier: 'platinum', phoneNumbers: [CALLER] })).status).toBe(201);
 
     // Shenzhen's ACD: the general queue (a minute of wrap-up) and Li Na; the number's IVR hands callers to the queue.
     expect((await send('PUT', `${routing.url}/acd/sites/shenzhen`, { name: 'Shenzhen center', city: 'Shenzhen', timezone: 'Asia/Shanghai' })).status).toBe(200);
@@ -149,6 +153,9 @@ describe('the agent desk in a browser', () => {
     expect(await page.textContent('#why-text')).toContain('the only ready agent with the skills');
     expect(await page.textContent('#call-meta')).toContain('queue general');
     expect(await page.getAttribute('#customer-card', 'data-calling-number')).toBe(CALLER);
+    // The screen pop: the caller's card from the customers service, on the page with the offer.
+    await expect.poll(() => page.textContent('[data-card="name"]'), { timeout: 10_000 }).toBe('Shenzhen Fast Freight');
+    expect(await page.textContent('[data-card="tier"]')).toContain('platinum');
     mkdirSync(shots, { recursive: true });
     await page.screenshot({ path: resolve(shots, 'agent-desk-offer.png') });
     expect(await other.isVisible('#offer')).toBe(false);

@@ -7,6 +7,7 @@ import { deskRoutes } from './adapters/http/desk.ts';
 import { pageRoutes } from './adapters/http/pages.ts';
 import { peopleRoutes } from './adapters/http/people.ts';
 import { SESSION_COOKIE } from './adapters/http/session.ts';
+import { customerCardRoutes } from './adapters/http/customer-card.ts';
 import { serviceClient } from './adapters/services/service-client.ts';
 import { deskSockets, type DeskSockets } from './adapters/ws/desk-sockets.ts';
 import { agentDesk } from './application/desk.ts';
@@ -47,6 +48,7 @@ export function consoleService(config: ConsoleConfig, sockets: DeskSockets = des
         await app.register(pageRoutes(tokens));
         await app.register(peopleRoutes(peopleOf(context), context.prisma, { secure: config.CONSOLE_SECURE_COOKIE, maxAgeSeconds: sessionSeconds }));
         await app.register(deskRoutes(desk, sockets));
+        await app.register(customerCardRoutes(serviceClient('customers', config.CUSTOMERS_URL)));
       };
     },
   };

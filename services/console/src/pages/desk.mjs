@@ -213,3 +213,55 @@ $('#sign-out').addEventListener('click', async () => {
 });
 
 act('Opening your desk', start);
+
+// The screen pop: the caller's card from the customers service as soon as the number is known; a
+// stranger gets a form to capture their name during the call.
+const cardText = (tag, text, attrs = {}) => {
+  const node = document.createElement(tag);
+  node.textContent = text;
+  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
+  return node;
+};
+
+function showCard(number, answer) {
+  const card = $('#customer-card');
+  if (card.dataset.callingNumber !== number) return; // the call moved on meanwhile
+  card.classList.remove('placeholder');
+  if (!answer.found) {
+    const form = document.createElement('form');
+    form.id = 'capture';
+    form.append(cardText('p', `New caller ${number}: nobody has this number yet.`, { 'data-card': 'new-caller' }));
+    const name = document.createElement('input');
+    name.name = 'name';
+    name.placeholder = "caller's name";
+    name.required = true;
+    form.append(name, cardText('button', 'Save caller', { type: 'submit' }));
+    form.addEventListener('submit', (event) => {
+      event.preventDefault();
+      act('Saving the caller', async () => {
+        await api('POST', '/desk/api/customers', { name: name.value, callingNumber: number, ...(desk.call?.callId ? { callId: desk.call.callId } : {}) });
+        log(`Saved ${name.value} as the owner of ${number}`);
+        showCard(number, await api('GET', `/desk/api/customer-card?number=${encodeURIComponent(number)}`));
+      });
+    });
+    card.replaceChildren(form);
+    return;
+  }
+  const c = answer.card;
+  const parts = [
+    cardText('p', c.name, { 'data-card': 'name', class: 'customer-name' }),
+    cardText('p', `${c.tier} · ${c.kind}${c.region ? ` · ${c.region}` : ''}`, { 'data-card': 'tier' }),
+    cardText('p', `Numbers: ${c.phoneNumbers.join(', ')}`, { 'data-card': 'numbers' }),
+  ];
+  const complaints = c.openComplaints ?? [];
+  parts.push(cardText('p', complaints.length === 0 ? 'No open complaint.' : `Open complaints: ${complaints.map((t) => `${t.category} (${t.status}${t.overdue ? ', overdue' : ''})`).join('; ')}`, { 'data-card': 'complaints' }));
+  const calls = c.recentCalls ?? [];
+  parts.push(cardText('p', calls.length === 0 ? 'No earlier call.' : `Last calls: ${calls.map((x) => `${new Date(x.arrivedAt).toLocaleString()} ${x.outcome ?? ''}`).join('; ')}`, { 'data-card': 'calls' }));
+  card.replaceChildren(...parts);
+}
+
+document.addEventListener('switchboard:screen-pop', (event) => {
+  const number = event.detail.callingNumber;
+  if (!number) return;
+  act('Finding the caller', async () => showCard(number, await api('GET', `/desk/api/customer-card?number=${encodeURIComponent(number)}`)));
+});
