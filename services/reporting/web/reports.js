@@ -1,0 +1,97 @@
+// Historical reports: the same API the CLI and CSV use, drawn as charts (volume; answer rate, service
+// level, self-service share) and a table of every column.
+import { chartOptions as baseOptions, el, pct } from '/assets/common.js';
+
+/** Every chart spans the whole range asked for, so one busy hour is not stretched over the width. */
+const chartOptions = (title, width, series, extra = {}) => {
+  const options = baseOptions(title, width, series, extra);
+  options.scales = { ...options.scales, x: { time: true, range: () => xRange } };
+  return options;
+};
+
+const form = document.getElementById('query');
+/** The calendar date of an instant in a zone, YYYY-MM-DD. */
+const dateIn = (ms, timezone) => new Intl.DateTimeFormat('en-CA', { timeZone: timezone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(ms));
+form.from.value = form.from.value || dateIn(Date.now() - 6 * 86_400_000, form.timezone.value);
+form.to.value = form.to.value || dateIn(Date.now(), form.timezone.value);
+
+const rateColumns = new Set(['service_level', 'sl_answered', 'sl_offered', 'sl_abandons_met', 'answer_rate', 'answer_rate_excl_short', 'queue_answer_rate', 'abandon_rate', 'abandon_rate_excl_short', 'overflow_rate', 'callback_rate', 'callback_reach_rate', 'agent_answer_rate', 'occupancy', 'utilisation', 'containment_rate', 'self_service_query_share']);
+/** The columns the page shows per report (the CSV has every column). */
+const shown = {
+  queues: ['site_id', 'queue_id', 'interval_start', 'offered', 'answered', 'abandoned', 'short_abandoned', 'overflowed_out', 'callbacks_scheduled', 'in_queue', 'service_level', 'answer_rate', 'abandon_rate', 'asa_ms', 'aht_ms', 'max_wait_ms'],
+  agents: ['site_id', 'agent_id', 'interval_start', 'answered', 'handled', 'aht_ms', 'agent_offers', 'agent_answer_rate', 'occupancy', 'utilisation', 'logged_in_ms', 'not_ready_ms'],
+  'self-service': ['site_id', 'interval_start', 'arrived', 'contained', 'containment_rate', 'ivr_abandoned', 'queries_by_voice', 'queries_by_agent', 'self_service_query_share', 'self_service_orders', 'fax_requests'],
+};
+shown.sites = shown.queues.filter((c) => c !== 'queue_id');
+const format = (k, v) => (v === null || v === undefined ? '—' : rateColumns.has(k) ? pct(v) : k.endsWith('_ms') ? `${(v / 1000).toFixed(1)} s` : v);
+
+/** The UTC instant of local midnight of a date in a zone (the API takes instants). */
+function localMidnight(date, timezone) {
+  const guess = new Date(`${date}T00:00:00Z`);
+  const parts = Object.fromEntries(new Intl.DateTimeFormat('en-CA', { timeZone: timezone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' }).formatToParts(guess).map((p) => [p.type, p.value]));
+  const shown = Date.parse(`${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}:00Z`);
+  return new Date(guess.getTime() - (shown - guess.getTime()));
+}
+
+function url(fmt) {
+  const f = new FormData(form);
+  const tz = f.get('timezone');
+  const to = new Date(localMidnight(f.get('to'), tz).getTime() + 86_400_000);
+  xRange = [Date.parse(`${f.get('from')}T00:00:00Z`) / 1000, Date.parse(`${f.get('to')}T00:00:00Z`) / 1000 + 86_400];
+  const report = f.get('report');
+  const path = report === 'sites' ? 'queues' : report;
+  const q = new URLSearchParams({ from: localMidnight(f.get('from'), tz).toISOString(), to: to.toISOString(), timezone: tz, interval: f.get('interval'), format: fmt });
+  if (report === 'sites') q.set('groupBy', 'site');
+  if (f.get('siteId')) q.append('siteId', f.get('siteId'));
+  return `/reports/${path}?${q}`;
+}
+
+let charts = [];
+let xRange;
+function draw(rows, report) {
+  for (const c of charts) c.destroy();
+  charts = [];
+  const buckets = [...new Set(rows.map((r) => r.interval_start))].sort();
+  const t = buckets.map((b) => Date.parse(`${b.replace(' ', 'T')}Z`) / 1000);
+  const sum = (b, k) => rows.filter((r) => r.interval_start === b).reduce((n, r) => n + (r[k] ?? 0), 0);
+  const ratio = (b, num, den) => { const d = den(b); return d > 0 ? (100 * num(b)) / d : null; };
+  const vol = document.getElementById('chart-volume');
+  const rates = document.getElementById('chart-rates');
+  vol.replaceChildren(); rates.replaceChildren();
+  if (buckets.length === 0) return;
+  if (report === 'self-service') {
+    charts.push(new uPlot(chartOptions('Calls arriving and served by the IVR', vol.clientWidth, [{ label: 'arrived', stroke: '#58a6ff', width: 2 }, { label: 'contained', stroke: '#3fb950', width: 2 }]), [t, buckets.map((b) => sum(b, 'arrived')), buckets.map((b) => sum(b, 'contained'))], vol));
+    charts.push(new uPlot(chartOptions('Self-service share %', rates.clientWidth, [{ label: 'containment %', stroke: '#3fb950', width: 2 }, { label: 'queries by voice %', stroke: '#a371f7', width: 2 }], { scales: { y: { range: [0, 100] } } }), [t, buckets.map((b) => ratio(b, (x) => sum(x, 'contained'), (x) => sum(x, 'ivr_calls'))), buckets.map((b) => ratio(b, (x) => sum(x, 'queries_by_voice'), (x) => sum(x, 'queries_by_voice') + sum(x, 'queries_by_agent')))], rates));
+    return;
+  }
+  if (report === 'agents') {
+    charts.push(new uPlot(chartOptions('Calls handled', vol.clientWidth, [{ label: 'handled', stroke: '#3fb950', width: 2 }, { label: 'offers rung', stroke: '#58a6ff', width: 2 }]), [t, buckets.map((b) => sum(b, 'handled')), buckets.map((b) => sum(b, 'agent_offers'))], vol));
+    charts.push(new uPlot(chartOptions('Occupancy %', rates.clientWidth, [{ label: 'occupancy %', stroke: '#d29922', width: 2 }], { scales: { y: { range: [0, 100] } } }), [t, buckets.map((b) => ratio(b, (x) => sum(x, 'on_call_ms') + sum(x, 'wrap_up_ms'), (x) => sum(x, 'ready_ms') + sum(x, 'reserved_ms') + sum(x, 'on_call_ms') + sum(x, 'wrap_up_ms')))], rates));
+    return;
+  }
+  charts.push(new uPlot(chartOptions('Offered, answered, abandoned', vol.clientWidth, [{ label: 'offered', stroke: '#58a6ff', width: 2 }, { label: 'answered', stroke: '#3fb950', width: 2 }, { label: 'abandoned', stroke: '#f85149', width: 2 }]), [t, ...['offered', 'answered', 'abandoned'].map((k) => buckets.map((b) => sum(b, k)))], vol));
+  charts.push(new uPlot(chartOptions('Answer rate and service level %', rates.clientWidth, [{ label: 'answer rate %', stroke: '#58a6ff', width: 2 }, { label: 'service level %', stroke: '#3fb950', width: 2 }], { scales: { y: { range: [0, 100] } } }), [
+    t,
+    buckets.map((b) => ratio(b, (x) => sum(x, 'connected_calls'), (x) => sum(x, 'offered_calls'))),
+    buckets.map((b) => ratio(b, (x) => sum(x, 'answered_within_sl'), (x) => sum(x, 'answered') + sum(x, 'abandoned') - sum(x, 'short_abandoned') + sum(x, 'system_exits'))),
+  ], rates));
+}
+
+async function show(event) {
+  event?.preventDefault();
+  const status = document.getElementById('status');
+  status.textContent = 'loading…'; status.className = 'muted';
+  document.getElementById('csv').href = url('csv');
+  const response = await fetch(url('json'));
+  const body = await response.json();
+  if (!response.ok) { status.textContent = body.detail ?? response.statusText; status.className = 'error'; return; }
+  const rows = body.rows;
+  status.textContent = `${rows.length} rows`;
+  const columns = shown[new FormData(form).get('report')];
+  document.querySelector('#rows thead').replaceChildren(el('tr', {}, ...columns.map((c) => el('th', { class: ['site_id', 'queue_id', 'agent_id', 'interval_start'].includes(c) ? 'text' : '' }, c.replaceAll('_', ' ')))));
+  document.querySelector('#rows tbody').replaceChildren(...rows.map((r) => el('tr', {}, ...columns.map((c) => el('td', { class: ['site_id', 'queue_id', 'agent_id', 'interval_start'].includes(c) ? 'text' : '', 'data-column': c }, format(c, r[c]))))));
+  draw(rows, new FormData(form).get('report'));
+}
+
+form.addEventListener('submit', show);
+show();
