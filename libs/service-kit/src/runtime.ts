@@ -65,7 +65,7 @@ function place(url: string): string {
 /** Runs one start-up step; a failure says which step and where, in words an operator can act on. */
 async function step<T>(what: string, work: () => Promise<T>): Promise<T> {
   try {
-    return await work();
+      return await work();
   } catch (error) {
     const reason = error instanceof AggregateError ? error.errors.map(String).join('; ') : error instanceof Error ? error.message : String(error);
     throw new Error(`${what} failed: ${reason}`, { cause: error });
@@ -102,11 +102,16 @@ export async function startEventSourcedService(
     ...(config.OTEL_EXPORTER_OTLP_ENDPOINT ? { endpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT } : {}),
     logger,
   });
+  // What is opened before the service listens is closed again if the start fails half way,
+  // so a process that starts several services (the tests) is not left with a running telemetry or a pool.
+  const opened: (() => Promise<unknown>)[] = [() => telemetry.shutdown()];
+  try {
   await step(`preparing the service database (DATABASE_URL: ${place(config.DATABASE_URL)})`, async () => {
     await migrateEventStore(config.DATABASE_URL);
     if (spec.migrationsFolder) await applyMigrations(config.DATABASE_URL, spec.name, await readMigrations(spec.migrationsFolder));
   });
   const prisma = connectPrisma(config.DATABASE_URL);
+  opened.unshift(() => prisma.$disconnect());
   let service: Service<EventSourcedServiceConfig> | undefined;
   // A consumer that can no longer work takes the process down; the supervisor starts it again.
   const onConsumerFailure = (error: unknown) => {
@@ -118,6 +123,7 @@ export async function startEventSourcedService(
     `connecting to the event bus (${busConfig.kind === 'kafka' ? `KAFKA_BROKERS: ${busConfig.brokers.join(',')}` : `EVENTBUS_DATABASE_URL: ${place(busConfig.databaseUrl)}`})`,
     () => createEventBus(busConfig),
   );
+  opened.unshift(() => bus.close());
   const store = new EventStore(prisma, { topic: spec.topic });
   const context: ServiceContext = {
     config,
@@ -136,9 +142,12 @@ export async function startEventSourcedService(
     bus,
     onError: (error) => logger.error({ err: error }, 'the outbox relay could not move events to the bus; retrying'),
   });
+  opened.unshift(() => relay.stop());
   const consumers: Consumer[] = [];
+  opened.unshift(() => Promise.all(consumers.map((c) => c.stop())));
   for (const projection of projections) consumers.push(await runProjection(bus, prisma, projection, traceConsumption));
   const workerClosers = (await spec.workers?.(context)) ?? [];
+  opened.unshift(...workerClosers.map((close) => async () => close()));
 
   service = createService({
     name: spec.name,
@@ -161,4 +170,8 @@ export async function startEventSourcedService(
   if (handleSignals) installSignalHandlers(service);
   logger.info({ url }, `${spec.name} listening`);
   return Object.assign(service, { url, context });
+  } catch (error) {
+    for (const close of opened) await close().catch(() => undefined);
+    throw error;
+  }
 }
