@@ -13,6 +13,7 @@ import { asService, E2E_AUTH_SECRET } from './signed-in.ts';
 
 const NATIONAL = '+8695105555';
 const CALLER = '+8675588880000';
+const STRANGER = '+8675566660000';
 const SWITCH_SECRET = 'e2e-switch-secret-of-at-least-32-characters';
 const AUTH_SECRET = E2E_AUTH_SECRET;
 const ADMIN_PASSWORD = 'e2e-admin-password-0001';
@@ -67,7 +68,7 @@ async function startSwitch(telephonyUrl: () => string, commands: string[]): Prom
 }
 
 describe('the agent desk in a browser', () => {
-  it('shows Li Na the offer with why it came to her; she answers, ends the call and wraps up', async () => {
+  it('shows Li Na the offer with why it came to her; she answers, ends the call and wraps up; a transfer carries her notes and form to Wang Wei', async () => {
     const bus = await freshDatabase('bus');
     const commands: string[] = [];
     const [routingPort, telephonyPort, consolePort, customersPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
@@ -181,10 +182,48 @@ describe('the agent desk in a browser', () => {
     await page.click('#finish-wrap-up');
     await expect.poll(() => page.textContent('#agent-state'), { timeout: 10_000 }).toBe('ready');
     expect(await page.isVisible('#no-call')).toBe(true);
+    expect(await page.textContent('#customer-card')).toBe('No caller yet.');
+    expect(await page.textContent('#error')).toBe('');
     expect(await page.textContent('#log')).toContain('Wrap-up recorded: waybill-tracked');
     await page.screenshot({ path: resolve(shots, 'agent-desk-ready-again.png') });
 
-    expect(commands).toEqual(expect.arrayContaining(['bridge', 'hold', 'resume', 'hangup']));
+    // Transfer with context: a new caller; Li Na starts capturing them and types notes, then transfers the call to
+    // Wang Wei, whose desk opens with exactly what she had: the caller's card, her notes and her half-filled form.
+    const arrivedAgain = await report(telephony.url, { kind: 'call-arrived', switchCallRef: 'pbx-0002', callingNumber: STRANGER, dialledNumber: NATIONAL, siteId: 'shenzhen' });
+    expect(arrivedAgain.status).toBe(200);
+    await expect.poll(() => page.textContent('#calling-number'), { timeout: 15_000 }).toBe(STRANGER);
+    await page.click('#answer');
+    await expect.poll(() => page.textContent('#call-state'), { timeout: 10_000 }).toBe('connected');
+    await expect.poll(() => page.isVisible('[data-card="new-caller"]'), { timeout: 10_000 }).toBe(true);
+    await page.fill('[data-handover="capture-name"]', 'Chen Jie');
+    const notes = 'Parcel SF7654321 arrived damaged; the caller wants compensation. Photos sent by WeChat.';
+    await page.fill('#call-notes', notes);
+    await other.click('#ready');
+    await expect.poll(() => other.textContent('#agent-state')).toBe('ready');
+    await page.fill('#transfer-target', 'agent:wang-wei');
+    await page.click('#transfer');
+    await expect.poll(() => page.textContent('#call-state'), { timeout: 10_000 }).toBe('transferred');
+
+    await expect.poll(() => other.textContent('#calling-number'), { timeout: 15_000 }).toBe(STRANGER);
+    await expect.poll(() => other.isVisible('#handover'), { timeout: 10_000 }).toBe(true);
+    expect(await other.textContent('#handover-from')).toBe('Handed over by Li Na (li-na) to agent:wang-wei');
+    expect(await other.textContent('#handover-notes')).toBe(notes);
+    expect(await other.inputValue('#call-notes')).toBe(notes);
+    await expect.poll(() => other.isVisible('[data-handover="capture-name"]'), { timeout: 10_000 }).toBe(true);
+    expect(await other.inputValue('[data-handover="capture-name"]')).toBe('Chen Jie');
+    expect(await other.getAttribute('#customer-card', 'data-calling-number')).toBe(STRANGER);
+    await other.screenshot({ path: resolve(shots, 'agent-desk-handover-received.png') });
+    await other.click('#answer');
+    await expect.poll(() => other.textContent('#call-state'), { timeout: 10_000 }).toBe('connected');
+
+    // Li Na still wraps up the call she transferred.
+    await expect.poll(() => page.isVisible('#wrap-up'), { timeout: 10_000 }).toBe(true);
+    expect(await page.inputValue('#notes')).toBe(notes);
+    await page.selectOption('#disposition', 'transferred');
+    await page.click('#finish-wrap-up');
+    await expect.poll(() => page.textContent('#log')).toContain('Wrap-up recorded: transferred');
+
+    expect(commands).toEqual(expect.arrayContaining(['bridge', 'hold', 'resume', 'hangup', 'transfer']));
     expect(pageErrors).toEqual([]);
-  }, 90_000);
+  }, 150_000);
 });

@@ -63,7 +63,7 @@ import {
 } from './generated/switchboard/routing/v1/events_pb.ts';
 // end routing: ACD
 // console
-import { PersonCreatedSchema, PersonLockedSchema, PersonUnlockedSchema, WrapUpRecordedSchema } from './generated/switchboard/console/v1/events_pb.ts';
+import { CallHandedOverSchema, PersonCreatedSchema, PersonLockedSchema, PersonUnlockedSchema, WrapUpRecordedSchema } from './generated/switchboard/console/v1/events_pb.ts';
 export * from './generated/switchboard/console/v1/events_pb.ts';
 // end console
 // reporting
@@ -130,6 +130,7 @@ export const eventSchemas = [
   PersonLockedSchema,
   PersonUnlockedSchema,
   WrapUpRecordedSchema,
+  CallHandedOverSchema,
   // end console
   // reporting
   WallboardAlertRaisedSchema,

@@ -48,7 +48,7 @@ export function consoleService(config: ConsoleConfig, sockets: DeskSockets = des
         await app.register(pageRoutes(tokens));
         await app.register(peopleRoutes(peopleOf(context), context.prisma, { secure: config.CONSOLE_SECURE_COOKIE, maxAgeSeconds: sessionSeconds }));
         await app.register(deskRoutes(desk, sockets));
-        await app.register(customerCardRoutes(serviceClient('customers', config.CUSTOMERS_URL)));
+        await app.register(customerCardRoutes(serviceClient('customers', config.CUSTOMERS_URL), context.prisma, tokens));
       };
     },
   };

@@ -4,6 +4,7 @@ import { handleCommand, type AppendOptions, type EventStore, type PrismaClient }
 import { ProblemError } from '@switchboard/service-kit';
 import type { ServiceClient } from '../adapters/services/service-client.ts';
 import { decisionSummary } from '../domain/desk/desk-news.ts';
+import { handoverDecider, handoversOf, handoverStream, type Handover } from '../domain/handover/handover.ts';
 import { dispositions, wrapUpDecider, wrapUpStream } from '../domain/wrap-up/wrap-up.ts';
 import { deskCall } from './desk-feed.ts';
 
@@ -21,7 +22,16 @@ export interface AtDesk {
   readonly agentId: string;
   readonly siteId: string;
   readonly personId: string;
+  /** The agent's name as colleagues see it (on a handover). */
+  readonly name: string;
   readonly token: string;
+}
+
+/** What the agent hands over with a transfer: what they had on screen. */
+export interface HandoverContext {
+  readonly notes: string;
+  readonly form: Readonly<Record<string, string>>;
+  readonly customerId: string;
 }
 
 export type AgentStateChange = { readonly state: 'logged-in' | 'ready' | 'not-ready' | 'logged-out'; readonly reason?: string };
@@ -81,13 +91,56 @@ export function agentDesk(options: DeskOptions) {
     control: (d: AtDesk, callId: string, action: CallAction) =>
       telephony({ method: 'POST', path: `/calls/${enc(callId)}/${action}`, body: { agentId: d.agentId }, token: d.token }),
 
-    transfer: (d: AtDesk, callId: string, target: string) =>
-      telephony({ method: 'POST', path: `/calls/${enc(callId)}/transfer`, body: { agentId: d.agentId, target }, token: d.token }),
+    /**
+     * Records what the agent hands over (CallHandedOver), then asks the switch to transfer. The handover is written
+     * first so it is there before the call can ring at the next desk; a transfer the switch then refuses leaves it
+     * as the call's latest context, which the next transfer replaces.
+     */
+    async transfer(d: AtDesk, callId: string, target: string, context: HandoverContext) {
+      const call = await deskCall(options.prisma, callId);
+      if (call === undefined || call.agent_id !== d.agentId) {
+        throw new ProblemError({ status: 409, code: 'not-your-call', title: 'Not your call', detail: `call ${callId} is not on your desk (${d.agentId}); you can transfer only the call you are on` });
+      }
+      const command = {
+        type: 'HandOverCall',
+        callId,
+        siteId: d.siteId,
+        fromAgentId: d.agentId,
+        fromName: d.name,
+        handedOverBy: d.personId,
+        target,
+        callingNumber: call.calling_number,
+        customerId: context.customerId,
+        notes: context.notes,
+        form: context.form,
+        at: clock().getTime(),
+      } as const;
+      const recorded = await handleCommand(options.store, handoverDecider, handoverStream(callId), command, { ...options.appendOptions(d.siteId), key: callId });
+      if (!recorded.ok) throw new ProblemError({ status: 422, code: 'handover-invalid', title: 'The handover cannot be sent', detail: recorded.rejected.message });
+      const sent = await telephony<Record<string, unknown>>({ method: 'POST', path: `/calls/${enc(callId)}/transfer`, body: { agentId: d.agentId, target }, token: d.token });
+      return { ...sent, handoverHop: recorded.state.length };
+    },
+
+    /**
+     * What earlier agents handed over with this call, the latest last: for the agent the call is offered to or who
+     * is on it now, and for an agent who handed it over.
+     */
+    async handovers(d: AtDesk, callId: string): Promise<{ readonly callId: string; readonly handovers: Handover[] }> {
+      const handovers = handoversOf((await options.store.load(handoverStream(callId))).map((e) => e.event));
+      const call = await deskCall(options.prisma, callId);
+      const mine = call?.agent_id === d.agentId || handovers.some((h) => h.fromAgentId === d.agentId);
+      if (!mine) {
+        throw new ProblemError({ status: 404, code: 'call-not-yours', title: 'Not your call', detail: `call ${callId} has not come to your desk (${d.agentId}); its handover is for the agent who takes it` });
+      }
+      return { callId, handovers: [...handovers] };
+    },
 
     /** Records the wrap-up (WrapUpRecorded), then tells routing the agent is done, so the next call can come. */
     async wrapUp(d: AtDesk, callId: string, disposition: string, notes: string) {
       const call = await deskCall(options.prisma, callId);
-      if (call === undefined || call.agent_id !== d.agentId) {
+      // A call the agent transferred has moved on to the next desk; its wrap-up is still the first agent's.
+      const handedOver = async () => handoversOf((await options.store.load(handoverStream(callId))).map((e) => e.event)).some((h) => h.fromAgentId === d.agentId);
+      if (call === undefined || (call.agent_id !== d.agentId && !(await handedOver()))) {
         throw new ProblemError({ status: 404, code: 'call-not-yours', title: 'Not your call', detail: `call ${callId} was not offered to you (${d.agentId}); wrap up the call you had` });
       }
       const command = { type: 'RecordWrapUp', callId, agentId: d.agentId, siteId: d.siteId, disposition, notes, recordedBy: d.personId, at: clock().getTime() } as const;

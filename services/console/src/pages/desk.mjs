@@ -1,6 +1,6 @@
 // The agent desk: state at routing, the offer pushed over /ws/desk with why it came, call controls, and the wrap-up.
 const $ = (selector) => document.querySelector(selector);
-const desk = { me: undefined, siteId: undefined, state: 'logged-out', reason: null, call: undefined, wrapUpPending: false };
+const desk = { me: undefined, siteId: undefined, state: 'logged-out', reason: null, call: undefined, wrapUpPending: false, handover: undefined, customerId: '' };
 
 function log(text) {
   const item = document.createElement('li');
@@ -72,7 +72,15 @@ function render() {
     $('#resume').disabled = call.state !== 'on-hold';
     $('#hangup').disabled = !['connected', 'on-hold'].includes(call.state);
     $('#transfer').disabled = !['connected', 'on-hold'].includes(call.state);
+    $('#call-notes-box').hidden = !callLive;
+    const h = desk.handover;
+    $('#handover').hidden = h === undefined;
+    if (h !== undefined) {
+      $('#handover-from').textContent = `Handed over by ${h.fromName || h.fromAgentId} (${h.fromAgentId}) to ${h.target}${h.hop > 1 ? ` · transfer ${h.hop}` : ''}`;
+      $('#handover-notes').textContent = h.notes || 'No notes.';
+    }
   }
+  if (desk.wrapUpPending && $('#wrap-up').hidden && $('#notes').value === '') $('#notes').value = $('#call-notes').value;
   $('#wrap-up').hidden = !desk.wrapUpPending;
   screenPop(call);
 }
@@ -83,13 +91,55 @@ function screenPop(call) {
   const number = call?.callingNumber ?? '';
   if (card.dataset.callingNumber === number) return;
   card.dataset.callingNumber = number;
-  $('#customer-number').textContent = number === '' ? 'No caller yet.' : `Caller ${number}`;
+  // The card of the call before is gone; the next one fills in when the customers service answers.
+  const heading = document.createElement('b');
+  heading.id = 'customer-number';
+  heading.textContent = number === '' ? 'No caller yet.' : `Caller ${number}: finding their record…`;
+  const line = document.createElement('p');
+  line.append(heading);
+  card.classList.add('placeholder');
+  card.replaceChildren(line);
   document.dispatchEvent(new CustomEvent('switchboard:screen-pop', { detail: { callingNumber: number, callId: call?.callId } }));
 }
 
 function takeOffer(offer) {
+  const same = desk.call?.callId === offer.callId;
   desk.call = { callId: offer.callId, queueId: offer.queueId, callback: offer.callback, callingNumber: offer.callingNumber, state: 'offered', detail: 'ringing at your desk', why: offer.decision?.summary };
   desk.wrapUpPending = false;
+  if (!same) {
+    desk.handover = undefined;
+    desk.customerId = '';
+    $('#call-notes').value = '';
+    act('Reading what was handed over', () => loadHandover(offer.callId));
+  }
+}
+
+/** A transferred call comes with what the agent before had on screen: their notes and their open form, restored here. */
+async function loadHandover(callId) {
+  const answer = await api('GET', `${sitePath()}/calls/${encodeURIComponent(callId)}/handover`);
+  const latest = answer.handovers.at(-1);
+  if (latest === undefined || desk.call?.callId !== callId) return;
+  desk.handover = latest;
+  if ($('#call-notes').value === '') $('#call-notes').value = latest.notes;
+  restoreForm();
+  log(`Handed over by ${latest.fromName || latest.fromAgentId} with ${latest.notes ? 'notes' : 'no notes'}`);
+  render();
+}
+
+/** The open form's fields (elements marked data-handover), by name, as a handover carries them. */
+function openForm() {
+  const form = {};
+  for (const field of document.querySelectorAll('[data-handover]')) if (field.value !== '') form[field.dataset.handover] = field.value;
+  return form;
+}
+
+/** Puts the handed-over form back: each field that is still empty gets the value the agent before had typed. */
+function restoreForm() {
+  const form = desk.handover?.form ?? {};
+  for (const field of document.querySelectorAll('[data-handover]')) {
+    const value = form[field.dataset.handover];
+    if (value !== undefined && field.value === '') field.value = value;
+  }
 }
 
 async function loadDesk() {
@@ -193,7 +243,8 @@ for (const action of ['hold', 'resume', 'hangup']) {
 $('#transfer').addEventListener('click', () => act('Transferring', async () => {
   const target = $('#transfer-target').value.trim();
   if (!/^(queue|agent):[A-Za-z0-9][A-Za-z0-9_.:-]*$/.test(target)) throw new Error('write the target as queue:<id> or agent:<id>');
-  await api('POST', `${callPath()}/transfer`, { target });
+  await api('POST', `${callPath()}/transfer`, { target, notes: $('#call-notes').value, form: openForm(), ...(desk.customerId ? { customerId: desk.customerId } : {}) });
+  log(`Transferring to ${target} with your notes`);
 }));
 $('#wrap-up').addEventListener('submit', (event) => {
   event.preventDefault();
@@ -202,7 +253,9 @@ $('#wrap-up').addEventListener('submit', (event) => {
     log(`Wrap-up recorded: ${outcome.disposition}`);
     desk.call = undefined;
     desk.wrapUpPending = false;
+    desk.handover = undefined;
     $('#notes').value = '';
+    $('#call-notes').value = '';
     desk.state = outcome.agentState;
     render();
   });
@@ -223,6 +276,9 @@ const cardText = (tag, text, attrs = {}) => {
   return node;
 };
 
+/** The caller's card; naming the call on this desk lets the console show a caller from another site's region too. */
+const fetchCard = (number) => api('GET', `/desk/api/customer-card?number=${encodeURIComponent(number)}${desk.call?.callId ? `&callId=${encodeURIComponent(desk.call.callId)}` : ''}`);
+
 function showCard(number, answer) {
   const card = $('#customer-card');
   if (card.dataset.callingNumber !== number) return; // the call moved on meanwhile
@@ -235,19 +291,22 @@ function showCard(number, answer) {
     name.name = 'name';
     name.placeholder = "caller's name";
     name.required = true;
+    name.dataset.handover = 'capture-name';
     form.append(name, cardText('button', 'Save caller', { type: 'submit' }));
     form.addEventListener('submit', (event) => {
       event.preventDefault();
       act('Saving the caller', async () => {
-        await api('POST', '/desk/api/customers', { name: name.value, callingNumber: number, ...(desk.call?.callId ? { callId: desk.call.callId } : {}) });
+        await api('POST', '/desk/api/customers', { name: name.value, callingNumber: number, siteId: desk.siteId, ...(desk.call?.callId ? { callId: desk.call.callId } : {}) });
         log(`Saved ${name.value} as the owner of ${number}`);
-        showCard(number, await api('GET', `/desk/api/customer-card?number=${encodeURIComponent(number)}`));
+        showCard(number, await fetchCard(number));
       });
     });
     card.replaceChildren(form);
+    restoreForm();
     return;
   }
   const c = answer.card;
+  desk.customerId = c.customerId ?? '';
   const parts = [
     cardText('p', c.name, { 'data-card': 'name', class: 'customer-name' }),
     cardText('p', `${c.tier} · ${c.kind}${c.region ? ` · ${c.region}` : ''}`, { 'data-card': 'tier' }),
@@ -263,5 +322,5 @@ function showCard(number, answer) {
 document.addEventListener('switchboard:screen-pop', (event) => {
   const number = event.detail.callingNumber;
   if (!number) return;
-  act('Finding the caller', async () => showCard(number, await api('GET', `/desk/api/customer-card?number=${encodeURIComponent(number)}`)));
+  act('Finding the caller', async () => showCard(number, await fetchCard(number)));
 });

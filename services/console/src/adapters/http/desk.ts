@@ -16,7 +16,27 @@ const StateBody = Type.Object(
   },
   { additionalProperties: false },
 );
-const TransferBody = Type.Object({ target: Type.String({ pattern: '^(queue|agent):[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$', description: 'queue:<queueId> or agent:<agentId>' }) }, { additionalProperties: false });
+const TransferBody = Type.Object(
+  {
+    target: Type.String({ pattern: '^(queue|agent):[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$', description: 'queue:<queueId> or agent:<agentId>' }),
+    notes: Type.Optional(Type.String({ maxLength: 4000, description: 'the notes typed so far; the next agent sees them' })),
+    form: Type.Optional(Type.Record(Type.String({ pattern: '^[a-z][a-z0-9-]{0,39}$' }), Type.String({ maxLength: 2000 }), { description: 'the open form as it is, by field name (at most 20 fields)' })),
+    customerId: Type.Optional(Type.String({ maxLength: 128, description: 'the customer on the card' })),
+  },
+  { additionalProperties: false },
+);
+const Handover = Type.Object({
+  hop: Type.Integer({ description: '1 for the first transfer of the call, 2 for the next, …' }),
+  fromAgentId: Type.String(),
+  fromName: Type.String(),
+  target: Type.String(),
+  callingNumber: Type.String(),
+  customerId: Type.String(),
+  notes: Type.String(),
+  form: Type.Record(Type.String(), Type.String()),
+  handedOverAt: Type.String({ format: 'date-time' }),
+});
+const Handovers = Type.Object({ callId: Type.String(), handovers: Type.Array(Handover) });
 const WrapUpBody = Type.Object(
   { disposition: Type.String({ minLength: 1, maxLength: 50 }), notes: Type.String({ maxLength: 4000 }) },
   { additionalProperties: false },
@@ -64,7 +84,7 @@ function agentOf(request: FastifyRequest): PersonPrincipal & { agentId: string }
 function atDesk(request: FastifyRequest, siteId: string): AtDesk {
   const p = agentOf(request);
   requireSite(request, siteId);
-  return { agentId: p.agentId, siteId, personId: p.personId, token: tokenOf(request) };
+  return { agentId: p.agentId, siteId, personId: p.personId, name: p.name, token: tokenOf(request) };
 }
 
 /** A socket from another site's page would carry the cookie only if the browser let it; refuse it anyway. */
@@ -108,8 +128,13 @@ export function deskRoutes(desk: AgentDesk, sockets: DeskSockets): ServiceRoutes
 
     app.post('/desk/api/sites/:siteId/calls/:callId/transfer', { config: agentsOnly, schema: { params: CallParams, body: TransferBody, response: { 202: Passed, ...problems } } }, async (request, reply) => {
       reply.code(202);
-      return desk.transfer(atDesk(request, request.params.siteId), request.params.callId, request.body.target);
+      const { target, notes = '', form = {}, customerId = '' } = request.body;
+      return desk.transfer(atDesk(request, request.params.siteId), request.params.callId, target, { notes, form, customerId });
     });
+
+    app.get('/desk/api/sites/:siteId/calls/:callId/handover', { config: agentsOnly, schema: { params: CallParams, response: { 200: Handovers, ...problems } } }, async (request) =>
+      desk.handovers(atDesk(request, request.params.siteId), request.params.callId),
+    );
 
     app.post('/desk/api/sites/:siteId/calls/:callId/wrap-up', { config: agentsOnly, schema: { params: CallParams, body: WrapUpBody, response: { 200: WrapUpView, ...problems } } }, async (request) => {
       const { siteId, callId } = request.params;

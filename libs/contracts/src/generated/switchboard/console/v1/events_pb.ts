@@ -14,7 +14,7 @@ import type { Message, UnknownEnum } from "@bufbuild/protobuf";
  * Describes the file switchboard/console/v1/events.proto.
  */
 export const file_switchboard_console_v1_events: GenFile = /*@__PURE__*/
-  fileDesc("CiNzd2l0Y2hib2FyZC9jb25zb2xlL3YxL2V2ZW50cy5wcm90bxIWc3dpdGNoYm9hcmQuY29uc29sZS52MSLWAQoNUGVyc29uQ3JlYXRlZBIRCglwZXJzb25faWQYASABKAkSDQoFbG9naW4YAiABKAkSDAoEbmFtZRgDIAEoCRIwCgRyb2xlGAQgASgOMiIuc3dpdGNoYm9hcmQuY29uc29sZS52MS5QZXJzb25Sb2xlEg0KBXNpdGVzGAUgAygJEhAKCGFnZW50X2lkGAYgASgJEhIKCmNyZWF0ZWRfYnkYByABKAkSLgoKY3JlYXRlZF9hdBgIIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiggEKDFBlcnNvbkxvY2tlZBIRCglwZXJzb25faWQYASABKAkSDQoFbG9naW4YAiABKAkSEQoJbG9ja2VkX2J5GAMgASgJEg4KBnJlYXNvbhgEIAEoCRItCglsb2NrZWRfYXQYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIngKDlBlcnNvblVubG9ja2VkEhEKCXBlcnNvbl9pZBgBIAEoCRINCgVsb2dpbhgCIAEoCRITCgt1bmxvY2tlZF9ieRgDIAEoCRIvCgt1bmxvY2tlZF9hdBgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiswEKDldyYXBVcFJlY29yZGVkEg8KB2NhbGxfaWQYASABKAkSEAoIYWdlbnRfaWQYAiABKAkSDwoHc2l0ZV9pZBgDIAEoCRIYChBkaXNwb3NpdGlvbl9jb2RlGAQgASgJEg0KBW5vdGVzGAUgASgJEhMKC3JlY29yZGVkX2J5GAYgASgJEi8KC3JlY29yZGVkX2F0GAcgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCqMAQoKUGVyc29uUm9sZRIbChdQRVJTT05fUk9MRV9VTlNQRUNJRklFRBAAEhUKEVBFUlNPTl9ST0xFX0FHRU5UEAESGgoWUEVSU09OX1JPTEVfU1VQRVJWSVNPUhACEhcKE1BFUlNPTl9ST0xFX0FOQUxZU1QQAxIVChFQRVJTT05fUk9MRV9BRE1JThAEYgZwcm90bzM", [file_google_protobuf_timestamp]);
+  fileDesc("CiNzd2l0Y2hib2FyZC9jb25zb2xlL3YxL2V2ZW50cy5wcm90bxIWc3dpdGNoYm9hcmQuY29uc29sZS52MSLWAQoNUGVyc29uQ3JlYXRlZBIRCglwZXJzb25faWQYASABKAkSDQoFbG9naW4YAiABKAkSDAoEbmFtZRgDIAEoCRIwCgRyb2xlGAQgASgOMiIuc3dpdGNoYm9hcmQuY29uc29sZS52MS5QZXJzb25Sb2xlEg0KBXNpdGVzGAUgAygJEhAKCGFnZW50X2lkGAYgASgJEhIKCmNyZWF0ZWRfYnkYByABKAkSLgoKY3JlYXRlZF9hdBgIIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiggEKDFBlcnNvbkxvY2tlZBIRCglwZXJzb25faWQYASABKAkSDQoFbG9naW4YAiABKAkSEQoJbG9ja2VkX2J5GAMgASgJEg4KBnJlYXNvbhgEIAEoCRItCglsb2NrZWRfYXQYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIngKDlBlcnNvblVubG9ja2VkEhEKCXBlcnNvbl9pZBgBIAEoCRINCgVsb2dpbhgCIAEoCRITCgt1bmxvY2tlZF9ieRgDIAEoCRIvCgt1bmxvY2tlZF9hdBgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiswEKDldyYXBVcFJlY29yZGVkEg8KB2NhbGxfaWQYASABKAkSEAoIYWdlbnRfaWQYAiABKAkSDwoHc2l0ZV9pZBgDIAEoCRIYChBkaXNwb3NpdGlvbl9jb2RlGAQgASgJEg0KBW5vdGVzGAUgASgJEhMKC3JlY29yZGVkX2J5GAYgASgJEi8KC3JlY29yZGVkX2F0GAcgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCLuAgoOQ2FsbEhhbmRlZE92ZXISDwoHY2FsbF9pZBgBIAEoCRIPCgdzaXRlX2lkGAIgASgJEhUKDWZyb21fYWdlbnRfaWQYAyABKAkSEQoJZnJvbV9uYW1lGAQgASgJEg4KBnRhcmdldBgFIAEoCRIWCg5jYWxsaW5nX251bWJlchgGIAEoCRITCgtjdXN0b21lcl9pZBgHIAEoCRINCgVub3RlcxgIIAEoCRI+CgRmb3JtGAkgAygLMjAuc3dpdGNoYm9hcmQuY29uc29sZS52MS5DYWxsSGFuZGVkT3Zlci5Gb3JtRW50cnkSFgoOaGFuZGVkX292ZXJfYnkYCiABKAkSCwoDaG9wGAsgASgFEjIKDmhhbmRlZF9vdmVyX2F0GAwgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBorCglGb3JtRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ASqMAQoKUGVyc29uUm9sZRIbChdQRVJTT05fUk9MRV9VTlNQRUNJRklFRBAAEhUKEVBFUlNPTl9ST0xFX0FHRU5UEAESGgoWUEVSU09OX1JPTEVfU1VQRVJWSVNPUhACEhcKE1BFUlNPTl9ST0xFX0FOQUxZU1QQAxIVChFQRVJTT05fUk9MRV9BRE1JThAEYgZwcm90bzM", [file_google_protobuf_timestamp]);
 
 /**
  * An admin (or the start-up configuration) created a person who can sign in. The password is never in an event.
@@ -203,6 +203,99 @@ export type WrapUpRecorded = Message<"switchboard.console.v1.WrapUpRecorded"> & 
  */
 export const WrapUpRecordedSchema: GenMessage<WrapUpRecorded> = /*@__PURE__*/
   messageDesc(file_switchboard_console_v1_events, 3);
+
+/**
+ * An agent transferred a call and handed over what they had on screen, so the next agent starts where they
+ * stopped: the customer, the notes typed so far and the open form. A call moved twice has two of these.
+ *
+ * @generated from message switchboard.console.v1.CallHandedOver
+ */
+export type CallHandedOver = Message<"switchboard.console.v1.CallHandedOver"> & {
+  /**
+   * @generated from field: string call_id = 1;
+   */
+  callId: string;
+
+  /**
+   * @generated from field: string site_id = 2;
+   */
+  siteId: string;
+
+  /**
+   * The agent who had the call.
+   *
+   * @generated from field: string from_agent_id = 3;
+   */
+  fromAgentId: string;
+
+  /**
+   * Their name as it shows on the receiving desk.
+   *
+   * @generated from field: string from_name = 4;
+   */
+  fromName: string;
+
+  /**
+   * Where the call went: "queue:<id>" or "agent:<id>".
+   *
+   * @generated from field: string target = 5;
+   */
+  target: string;
+
+  /**
+   * The caller's number in E.164; empty when withheld (personal data: never logged).
+   *
+   * @generated from field: string calling_number = 6;
+   */
+  callingNumber: string;
+
+  /**
+   * The customer on the card; empty for a caller not yet captured.
+   *
+   * @generated from field: string customer_id = 7;
+   */
+  customerId: string;
+
+  /**
+   * The notes typed so far (personal data: never logged).
+   *
+   * @generated from field: string notes = 8;
+   */
+  notes: string;
+
+  /**
+   * The open form's fields as they were, by field name (e.g. "disposition", "capture-name").
+   *
+   * @generated from field: map<string, string> form = 9;
+   */
+  form: { [key: string]: string };
+
+  /**
+   * The person id of the agent who signed in.
+   *
+   * @generated from field: string handed_over_by = 10;
+   */
+  handedOverBy: string;
+
+  /**
+   * 1 for the first transfer of the call, 2 for the next, …
+   *
+   * @generated from field: int32 hop = 11;
+   */
+  hop: number;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp handed_over_at = 12;
+   */
+  handedOverAt?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message switchboard.console.v1.CallHandedOver.
+ * Use `create(CallHandedOverSchema)` to create a new message.
+ */
+export const CallHandedOverSchema: GenMessage<CallHandedOver> = /*@__PURE__*/
+  messageDesc(file_switchboard_console_v1_events, 4);
 
 /**
  * What a person may do.
