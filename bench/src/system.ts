@@ -35,6 +35,8 @@ interface Usage {
   readonly peakBytes: number;
 }
 
+type Hop = 'telephony relay' | 'routing consumer + decision' | 'routing relay' | 'telephony consumer + bridge command';
+
 interface PhaseResult {
   readonly rate: number;
   readonly seconds: number;
@@ -46,6 +48,8 @@ interface PhaseResult {
   /** First offers that came only after the caller waited for an agent (all busy) or overflowed. */
   readonly waitedOffers: number;
   readonly freshnessMs: number[];
+  /** The free offers' time split by hop (see `Hop`). */
+  readonly hops: Record<Hop, number[]>;
   readonly pushes: number;
   readonly stuck: string[];
   readonly usage: Map<string, Usage>;
@@ -217,8 +221,8 @@ export async function system(): Promise<Figure[]> {
       }
 
       // The log: when each call was handed to a queue (telephony) and how routing made its first offer.
-      const asked = new Map<string, number>();
-      const firstOffer = new Map<string, { appendedAt: number; waitedMs: number; noAnswers: number; overflowed: boolean }>();
+      const asked = new Map<string, { occurredAt: number; appendedAt: number }>();
+      const firstOffer = new Map<string, { occurredAt: number; appendedAt: number; waitedMs: number; noAnswers: number; overflowed: boolean }>();
       const rows = await bus.query<{ value: Buffer; appended_at: Date }>(
         `select value, appended_at from eventbus.messages where topic in ('telephony.calls', 'routing.events') and appended_at >= $1 order by appended_at`,
         [new Date(started - 5000)],
@@ -231,25 +235,35 @@ export async function system(): Promise<Figure[]> {
           continue;
         }
         const { envelope, event } = decoded;
-        if (event.type === 'AgentRequested' && !asked.has(event.message.callId)) asked.set(event.message.callId, timestampMs(envelope.occurredAt!));
+        if (event.type === 'AgentRequested' && !asked.has(event.message.callId)) asked.set(event.message.callId, { occurredAt: timestampMs(envelope.occurredAt!), appendedAt: row.appended_at.getTime() });
         if (event.type === 'CallOffered' && !firstOffer.has(event.message.callId)) {
           const d = event.message.decision;
-          firstOffer.set(event.message.callId, { appendedAt: row.appended_at.getTime(), waitedMs: d?.waitedMs ?? 0, noAnswers: d?.noAnswers ?? 0, overflowed: (d?.overflowPath.length ?? 0) > 0 });
+          firstOffer.set(event.message.callId, { occurredAt: timestampMs(envelope.occurredAt!), appendedAt: row.appended_at.getTime(), waitedMs: d?.waitedMs ?? 0, noAnswers: d?.noAnswers ?? 0, overflowed: (d?.overflowPath.length ?? 0) > 0 });
         }
       }
       const freeOfferMs: number[] = [];
       const freeDecisionMs: number[] = [];
       let waitedOffers = 0;
+      // Each hop of a free offer: telephony's outbox to the log, routing's consumer and decision, routing's outbox to the log, telephony's consumer to the switch.
+      const hops: Record<Hop, number[]> = { 'telephony relay': [], 'routing consumer + decision': [], 'routing relay': [], 'telephony consumer + bridge command': [] };
       for (const [callId, offer] of firstOffer) {
-        const t0 = asked.get(callId);
+        const requested = asked.get(callId);
         const ring = firstRing.get(callId);
-        if (t0 === undefined) continue;
+        if (requested === undefined) continue;
+        const t0 = requested.occurredAt;
         // An agent was free: the ACD offered the call in the very decision that queued it (it had waited 0 ms, never rang out, never overflowed).
         if (offer.waitedMs === 0 && offer.noAnswers === 0 && !offer.overflowed) {
           freeDecisionMs.push(offer.appendedAt - t0);
-          if (ring !== undefined) freeOfferMs.push(ring.at - t0);
+          hops['telephony relay'].push(requested.appendedAt - t0);
+          hops['routing consumer + decision'].push(offer.occurredAt - requested.appendedAt);
+          hops['routing relay'].push(offer.appendedAt - offer.occurredAt);
+          if (ring !== undefined) {
+            freeOfferMs.push(ring.at - t0);
+            hops['telephony consumer + bridge command'].push(ring.at - offer.appendedAt);
+          }
         } else waitedOffers++;
       }
+      for (const list of Object.values(hops)) list.sort((a, b) => a - b);
       // Freshness: pushes after new events were counted, from the newest counted event's occurred-at to the push's arrival.
       const freshnessMs: number[] = [];
       let counted = pushes[pushesBefore - 1]?.eventsCounted ?? 0;
@@ -265,6 +279,7 @@ export async function system(): Promise<Figure[]> {
         freeDecisionMs: freeDecisionMs.sort((a, b) => a - b),
         waitedOffers,
         freshnessMs: freshnessMs.sort((a, b) => a - b),
+        hops,
         pushes: pushes.length - pushesBefore,
         stuck,
         usage,
@@ -288,6 +303,7 @@ export async function system(): Promise<Figure[]> {
         { benchmark: name, figure: 'lost or stuck calls', value: String(lost(r)), note: `violations ${r.tally.violations.length}${r.tally.violations.length ? ` (first: ${r.tally.violations[0]})` : ''}; still held in routing after the drain ${r.stuck.length}${r.stuck.length ? ` (${r.stuck.slice(0, 3).join('; ')})` : ''}` },
         { benchmark: name, figure: 'queued → agent rung, an agent free: p50 / p99', value: `${ms(percentile(r.freeOfferMs, 50))} / ${ms(percentile(r.freeOfferMs, 99))}`, note: `target p99 < ${OFFER_TARGET_MS} ms; ${r.freeOfferMs.length} first offers made when queued; ${r.waitedOffers} others waited for an agent, rang out or overflowed` },
         { benchmark: name, figure: 'queued → CallOffered on the log, an agent free: p50 / p99', value: `${ms(percentile(r.freeDecisionMs, 50))} / ${ms(percentile(r.freeDecisionMs, 99))}`, note: 'routing’s part of the above' },
+        ...Object.entries(r.hops).map(([hop, list]) => ({ benchmark: name, figure: `hop: ${hop}, p50 / p99`, value: `${ms(percentile(list, 50))} / ${ms(percentile(list, 99))}`, note: `${list.length} free offers` })),
         { benchmark: name, figure: 'wallboard freshness: p50 / p99', value: `${ms(percentile(r.freshnessMs, 50))} / ${ms(percentile(r.freshnessMs, 99))}`, note: `target p99 ≤ ${FRESHNESS_TARGET_MS} ms; ${r.freshnessMs.length} pushes with new events of ${r.pushes}; max ${ms(r.freshnessMs.at(-1) ?? Number.NaN)}` },
       );
       const usage = [...r.usage].sort((a, b) => b[1].cpuSeconds - a[1].cpuSeconds);

@@ -46,12 +46,32 @@ interface RoutingAgent {
 }
 
 const enc = encodeURIComponent;
+/** How long an answer waits for telephony to learn of the offer routing made. */
+const ANSWER_PATIENCE_MS = 5_000;
 
 export function agentDesk(options: DeskOptions) {
   const { routing, telephony } = options;
   const clock = options.clock ?? (() => new Date());
   const agentPath = (d: AtDesk) => `/acd/sites/${enc(d.siteId)}/agents/${enc(d.agentId)}`;
   const routingAgent = (d: AtDesk) => routing<RoutingAgent>({ method: 'GET', path: agentPath(d), token: d.token });
+
+  /**
+   * Asks the switch to bridge the call. Routing's offer reaches the desk and telephony by two paths; an agent who
+   * answers at once may be faster than telephony learning of the offer, so while routing still offers this call to
+   * this agent, telephony's "not offered to you (nor to anyone yet)" is waited out for a few seconds.
+   */
+  async function answerWhenTelephonyKnows(d: AtDesk, callId: string): Promise<Record<string, unknown>> {
+    const giveUpAt = Date.now() + ANSWER_PATIENCE_MS;
+    for (;;) {
+      try {
+        return await telephony({ method: 'POST', path: `/calls/${enc(callId)}/answer`, body: { agentId: d.agentId }, token: d.token });
+      } catch (error) {
+        const notYet = error instanceof ProblemError && ((error.status === 409 && error.code === 'call-not-your-call') || (error.status === 404 && error.code === 'call-not-found'));
+        if (!notYet || Date.now() >= giveUpAt || (await routingAgent(d)).offer?.callId !== callId) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 150));
+      }
+    }
+  }
 
   return {
     /** What the desk shows on opening: the agent's state at routing, the offer and why, and the call as the desk knows it. */
@@ -77,7 +97,7 @@ export function agentDesk(options: DeskOptions) {
 
     /** The switch bridges the caller to the agent; routing records the offer accepted (unless it already followed the switch). */
     async answer(d: AtDesk, callId: string) {
-      const answered = await telephony({ method: 'POST', path: `/calls/${enc(callId)}/answer`, body: { agentId: d.agentId }, token: d.token });
+      const answered = await answerWhenTelephonyKnows(d, callId);
       try {
         await routing({ method: 'POST', path: `/acd/sites/${enc(d.siteId)}/calls/${enc(callId)}/accept`, body: { agentId: d.agentId }, token: d.token });
       } catch (error) {
