@@ -14,8 +14,8 @@ export const customerDirectory: Projection = {
     switch (event.type) {
       case 'CustomerRegistered': {
         const m = event.message;
-        await tx.$executeRaw`insert into customers (customer_id, name, kind, tier, segment, region, preferred_agent_id, registered_at, updated_at)
-          values (${m.customerId}, ${m.name}, ${kindName(m.kind)}, ${tierName(m.tier)}, ${m.segment}, ${m.region}, ${m.preferredAgentId}, ${at}, ${at})
+        await tx.$executeRaw`insert into customers (customer_id, name, kind, tier, segment, region, preferred_agent_id, site_id, registered_at, updated_at)
+          values (${m.customerId}, ${m.name}, ${kindName(m.kind)}, ${tierName(m.tier)}, ${m.segment}, ${m.region}, ${m.preferredAgentId}, ${m.siteId}, ${at}, ${at})
           on conflict (customer_id) do nothing`;
         for (const number of m.phoneNumbers) await claimNumber(tx, number, m.customerId);
         return;
@@ -25,7 +25,7 @@ export const customerDirectory: Projection = {
         return;
       case 'CustomerProfileChanged': {
         const m = event.message;
-        await tx.$executeRaw`update customers set name = ${m.name}, kind = ${kindName(m.kind)}, segment = ${m.segment}, region = ${m.region}, updated_at = ${at}
+        await tx.$executeRaw`update customers set name = ${m.name}, kind = ${kindName(m.kind)}, segment = ${m.segment}, region = ${m.region}, site_id = ${m.siteId}, updated_at = ${at}
           where customer_id = ${m.customerId}`;
         return;
       }

@@ -12,6 +12,8 @@ export type CustomerCommand =
       readonly region: string;
       readonly segment: string;
       readonly preferredAgentId?: string;
+      /** The site whose agents look after this customer; empty or absent: national. */
+      readonly siteId?: string;
       /** The call during which an agent captured this new caller: linked to the new record. */
       readonly capturedOnCall?: { readonly callId: string; readonly callingNumber: string; readonly by: string };
     }
@@ -22,6 +24,8 @@ export type CustomerCommand =
       readonly kind?: CustomerKind;
       readonly segment?: string;
       readonly region?: string;
+      /** Another site looks after the customer from now on; empty: national. */
+      readonly siteId?: string;
     }
   | { readonly type: 'ChangePreferredAgent'; readonly agentId: string }
   | { readonly type: 'AddPhoneNumber'; readonly phoneNumber: string }

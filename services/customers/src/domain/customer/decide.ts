@@ -45,6 +45,7 @@ function register(command: Extract<CustomerCommand, { type: 'RegisterCustomer' }
     region: command.region,
     segment: command.segment,
     preferredAgentId: command.preferredAgentId ?? '',
+    siteId: command.siteId ?? '',
   });
   const call = command.capturedOnCall;
   if (call === undefined) return [registered];
@@ -63,10 +64,11 @@ function change(command: Exclude<CustomerCommand, { type: 'RegisterCustomer' }>,
         kind: command.kind ?? state.kind,
         segment: command.segment ?? state.segment,
         region: command.region ?? state.region,
+        siteId: command.siteId ?? state.siteId,
       };
       if (next.name === '') return invalid('a customer needs a name');
       if (next.kind === CustomerKind.UNSPECIFIED) return invalid('a customer is a person, a company or a key account');
-      const same = next.name === state.name && next.kind === state.kind && next.segment === state.segment && next.region === state.region;
+      const same = next.name === state.name && next.kind === state.kind && next.segment === state.segment && next.region === state.region && next.siteId === state.siteId;
       return same ? [] : [create(CustomerProfileChangedSchema, { customerId, ...next })];
     }
     case 'ChangePreferredAgent':

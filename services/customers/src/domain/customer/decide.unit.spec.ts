@@ -32,6 +32,23 @@ describe('a customer record', () => {
     expect(decided[1]).toMatchObject({ customerId: 'c-1', callId: 'call-7', linkedBy: 'li-na' });
   });
 
+  it('belongs to the site named at registration, or is national', () => {
+    expect(given([], { ...register, siteId: 'shenzhen' })).toMatchObject([{ siteId: 'shenzhen' }]);
+    expect(given([], register)).toMatchObject([{ siteId: '' }]);
+  });
+
+  it('moves to another site with its whole profile, and a move to the same site is no event', () => {
+    const history = given([], { ...register, siteId: 'shenzhen' }) as EventMessage[];
+    expect(given(history, { type: 'ChangeProfile', siteId: 'shanghai' })).toMatchObject([
+      { $typeName: 'switchboard.customers.v1.CustomerProfileChanged', siteId: 'shanghai', name: 'Shenzhen Fast Freight', region: '0755' },
+    ]);
+    expect(given(history, { type: 'ChangeProfile', siteId: 'shenzhen' })).toEqual([]);
+    // A change of the name keeps the site.
+    expect(given(history, { type: 'ChangeProfile', name: 'SZ Fast Freight' })).toMatchObject([{ name: 'SZ Fast Freight', siteId: 'shenzhen' }]);
+    const moved = [...history, ...(given(history, { type: 'ChangeProfile', siteId: '' }) as EventMessage[])];
+    expect(moved.map(asDecodedEvent).reduce(customerDecider.evolve, customerDecider.initialState)).toMatchObject({ status: 'registered', siteId: '' });
+  });
+
   it('refuses a phone number that is not E.164, saying which', () => {
     expect(given([], { ...register, phoneNumbers: ['0755-1234'] })).toEqual({
       rejected: { code: 'invalid', message: 'phone number "0755-1234" is not in E.164 form (like +8613812345678)' },
@@ -66,6 +83,12 @@ describe('a customer record', () => {
       const after = [...history, ...merged];
       expect(given(after, { type: 'ChangeTier', tier: CustomerTier.PLATINUM })).toMatchObject({ rejected: { code: 'merged', survivorId: 'c-2' } });
       expect(given(after, { type: 'MergeInto', survivorId: 'c-3', by: 'x' })).toMatchObject({ rejected: { code: 'merged', survivorId: 'c-2' } });
+    });
+
+    it('keeps the site it had, so who may see it still knows', () => {
+      const atSite = given([], { ...register, siteId: 'shanghai' }) as EventMessage[];
+      const after = [...atSite, ...(given(atSite, { type: 'MergeInto', survivorId: 'c-2', by: 'x' }) as EventMessage[])];
+      expect(after.map(asDecodedEvent).reduce(customerDecider.evolve, customerDecider.initialState)).toMatchObject({ status: 'merged', siteId: 'shanghai' });
     });
 
     it('is never merged into itself', () => {

@@ -11,12 +11,14 @@ export interface RegisteredCustomer {
   readonly region: string;
   readonly segment: string;
   readonly preferredAgentId: string;
+  /** The site whose agents look after this customer; empty: national (every site sees it). */
+  readonly siteId: string;
 }
 
 export type CustomerState =
   | { readonly status: 'unknown' }
   | RegisteredCustomer
-  | { readonly status: 'merged'; readonly customerId: string; readonly name: string; readonly survivorId: string };
+  | { readonly status: 'merged'; readonly customerId: string; readonly name: string; readonly survivorId: string; readonly siteId: string };
 
 export const initialState: CustomerState = { status: 'unknown' };
 
@@ -33,6 +35,7 @@ export function evolve(state: CustomerState, event: DecodedEvent): CustomerState
       region: m.region,
       segment: m.segment,
       preferredAgentId: m.preferredAgentId,
+      siteId: m.siteId,
     };
   }
   if (state.status !== 'registered') return state;
@@ -44,13 +47,13 @@ export function evolve(state: CustomerState, event: DecodedEvent): CustomerState
     case 'CustomerPhoneNumberRemoved':
       return { ...state, phoneNumbers: state.phoneNumbers.filter((n) => n !== event.message.phoneNumber) };
     case 'CustomerProfileChanged': {
-      const { name, kind, segment, region } = event.message;
-      return { ...state, name, kind, segment, region };
+      const { name, kind, segment, region, siteId } = event.message;
+      return { ...state, name, kind, segment, region, siteId };
     }
     case 'CustomerPreferredAgentChanged':
       return { ...state, preferredAgentId: event.message.agentId };
     case 'CustomerMerged':
-      return { status: 'merged', customerId: state.customerId, name: state.name, survivorId: event.message.survivorId };
+      return { status: 'merged', customerId: state.customerId, name: state.name, survivorId: event.message.survivorId, siteId: state.siteId };
     default:
       // Call links change nothing the rules look at; events of other aggregates never reach a customer stream.
       return state;
