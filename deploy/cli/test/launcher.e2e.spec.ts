@@ -66,9 +66,12 @@ describe('./switchboard start', () => {
     expect(first.output()).toContain('ready (7/7)');
     for (const name of names) expect(first.output()).toContain(`http://127.0.0.1:${ports[`${name.toUpperCase()}_PORT`]}`);
 
+    // The services check access tokens signed with the key the launcher kept in the data folder.
+    const authSecret = (await readFile(join(dataDir, 'secrets', 'auth-token-secret'), 'utf8')).trim();
+    const asService = { authorization: `Bearer ${await accessTokens(authSecret).issueService('launcher-test', 600)}` };
     const created = await fetch(`${customers}/customers`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...asService },
       body: JSON.stringify({ name: 'Chen Jie', tier: 'platinum', phoneNumbers: ['+8618912345678'] }),
     });
     expect(created.status).toBe(201);
@@ -81,12 +84,11 @@ describe('./switchboard start', () => {
 
     const second = launch(env);
     await eventually('running again', running(second), 120_000);
-    const again = await fetch(`${customers}/customers/${customerId}`);
+    // The same key after a restart: the token made before it still signs in.
+    const again = await fetch(`${customers}/customers/${customerId}`, { headers: asService });
     expect(again.status).toBe(200);
     expect(await again.json()).toMatchObject({ name: 'Chen Jie', tier: 'platinum' });
-    // The services check access tokens signed with the key the launcher kept in the data folder.
-    const authSecret = (await readFile(join(dataDir, 'secrets', 'auth-token-secret'), 'utf8')).trim();
-    const asService = { authorization: `Bearer ${await accessTokens(authSecret).issueService('launcher-test', 600)}` };
+    expect((await fetch(`${customers}/customers/${customerId}`)).status).toBe(401);
     const tier = (await (await fetch(`${routing}/caller-tiers/%2B8618912345678`, { headers: asService })).json()) as { tier: string };
     expect(tier.tier).toBe('platinum');
     second.child.kill('SIGINT');

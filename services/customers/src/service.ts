@@ -1,7 +1,9 @@
 // The customers service: customer records and their numbers, the screen-pop lookup, the interaction
 // timeline from every context's events, complaint tickets with their escalation clock, CSV import/export.
+// Every route needs a signed-in person or a service, and shows each person only their sites' customers (docs/roles.md).
 import { fileURLToPath } from 'node:url';
-import type { EventSourcedServiceSpec } from '@switchboard/service-kit';
+import { accessTokens, requireSignIn, type AuthConfig, type EventSourcedServiceSpec } from '@switchboard/service-kit';
+import { WRITE } from './adapters/http/access.ts';
 import { complaintRoutes } from './adapters/http/complaints.ts';
 import { customerListRoutes } from './adapters/http/customer-list.ts';
 import { customerRoutes } from './adapters/http/customers.ts';
@@ -21,7 +23,9 @@ export interface CustomersServiceOptions {
   readonly escalationTickMs?: number;
 }
 
-export function createCustomersService({ complaintPolicy = defaultComplaintPolicy, escalationTickMs = 5000 }: CustomersServiceOptions = {}): EventSourcedServiceSpec {
+/** The service; `config` holds the key access tokens are checked with (AUTH_TOKEN_SECRET). */
+export function createCustomersService(config: AuthConfig, { complaintPolicy = defaultComplaintPolicy, escalationTickMs = 5000 }: CustomersServiceOptions = {}): EventSourcedServiceSpec {
+  const tokens = accessTokens(config.AUTH_TOKEN_SECRET);
   return {
     name: 'customers',
     defaultPort: 4103,
@@ -30,6 +34,8 @@ export function createCustomersService({ complaintPolicy = defaultComplaintPolic
     routes: (context) => {
       const records = customerRecordsOf(context);
       return async (app) => {
+        // A route that names no roles changes data: analysts are refused; reads name theirs (READ, EXPORT).
+        requireSignIn(app, { tokens, defaultAllow: WRITE.allow });
         await app.register(customerRoutes(records));
         await app.register(lookupRoutes(context));
         await app.register(customerListRoutes(context, records));
@@ -44,4 +50,4 @@ export function createCustomersService({ complaintPolicy = defaultComplaintPolic
   };
 }
 
-export const customersService: EventSourcedServiceSpec = createCustomersService();
+export const customersService = (config: AuthConfig): EventSourcedServiceSpec => createCustomersService(config);

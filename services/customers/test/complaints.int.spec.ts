@@ -4,19 +4,23 @@ import { startEventSourcedService } from '@switchboard/service-kit';
 import { eventually, freshDatabase, jsonClient, type Json } from '@switchboard/testing';
 import { defaultComplaintPolicy } from '../src/domain/complaint/policy.ts';
 import { createCustomersService } from '../src/service.ts';
+import { asService, authConfig } from './fixtures/people.ts';
+
+// The tests' own calls are another service's: the roles and sites have their own test (auth.int.spec.ts).
+const serviceHeaders = await asService();
 
 type Running = Awaited<ReturnType<typeof startEventSourcedService>>;
 
 describe('complaint tickets', () => {
   let service: Running;
   let customerId: string;
-  const call = jsonClient(() => service.url);
+  const call = jsonClient(() => service.url, serviceHeaders);
   const historyOf = async (ticketId: string) => ((await call('GET', `/complaints/${ticketId}`)).body['history'] as Json[]);
 
   beforeAll(async () => {
     const env = { PORT: '0', LOG_LEVEL: 'silent', DATABASE_URL: await freshDatabase('customers'), EVENTBUS_DATABASE_URL: await freshDatabase('bus') };
     // Lost parcels are due in a second here, so the clock's escalations can be watched.
-    const spec = createCustomersService({ complaintPolicy: { ...defaultComplaintPolicy, 'lost-shipment': { department: 'claims', slaSeconds: 1 } }, escalationTickMs: 100 });
+    const spec = createCustomersService(authConfig, { complaintPolicy: { ...defaultComplaintPolicy, 'lost-shipment': { department: 'claims', slaSeconds: 1 } }, escalationTickMs: 100 });
     service = await startEventSourcedService(spec, { env, handleSignals: false });
     customerId = (await call('POST', '/customers', { name: 'Sun Li', tier: 'gold', phoneNumbers: ['+8613300000001'] })).body['customerId'] as string;
   });

@@ -4,6 +4,10 @@ import { parse } from 'csv-parse/sync';
 import { startEventSourcedService } from '@switchboard/service-kit';
 import { freshDatabase, jsonClient } from '@switchboard/testing';
 import { customersService } from '../src/service.ts';
+import { asService, authConfig } from './fixtures/people.ts';
+
+// The tests' own calls are another service's: the roles and sites have their own test (auth.int.spec.ts).
+const serviceHeaders = await asService();
 
 type Running = Awaited<ReturnType<typeof startEventSourcedService>>;
 
@@ -20,13 +24,13 @@ const list = [
 
 describe('a customer list', () => {
   let service: Running;
-  const call = jsonClient(() => service.url);
+  const call = jsonClient(() => service.url, serviceHeaders);
   const importCsv = (csv: string) => call('POST', '/customers/import', csv, { 'content-type': 'text/csv' });
   const owner = async (number: string) => (await call('GET', `/customers/by-number/${encodeURIComponent(number)}`)).body['name'];
 
   beforeAll(async () => {
     const env = { PORT: '0', LOG_LEVEL: 'silent', DATABASE_URL: await freshDatabase('customers'), EVENTBUS_DATABASE_URL: await freshDatabase('bus') };
-    service = await startEventSourcedService(customersService, { env, handleSignals: false });
+    service = await startEventSourcedService(customersService(authConfig), { env, handleSignals: false });
     expect((await call('POST', '/customers', { name: 'Known Before', phoneNumbers: ['+8613900000009'] })).status).toBe(201);
   });
   afterAll(() => service?.close());
@@ -58,11 +62,23 @@ describe('a customer list', () => {
   });
 
   it('exports every customer in the import’s columns, ready to import elsewhere', async () => {
-    const response = await fetch(`${service.url}/customers/export`);
+    const response = await fetch(`${service.url}/customers/export`, { headers: serviceHeaders });
     expect(response.headers.get('content-type')).toContain('text/csv');
     const rows = parse(await response.text(), { columns: true }) as Record<string, string>[];
     expect(rows.map((r) => r['name'])).toEqual(['Hangzhou Cold Chain', 'Known Before', 'Li, Wei']);
     expect(rows[0]).toMatchObject({ type: 'company', tier: 'gold', phone_numbers: '+8613900000001;+8657112345678', segment: 'member', region: '0571', preferred_agent: 'zhao-min' });
     expect(rows[2]).toMatchObject({ tier: 'platinum', phone_numbers: '+8613900000004;+8613900000005' });
+  });
+
+  it('imports and exports the site that looks after each customer (empty: national)', async () => {
+    const report = await importCsv('name,phone_numbers,site\nShanghai Docks,+8602188880001,Shanghai\nNowhere Special,+8602188880002,\nBad Site,+8602188880003,south china\n');
+    expect(report.body).toMatchObject({ rows: 3, imported: 2, refused: [{ row: 4, column: 'site', reason: expect.stringContaining('invalid site "south china"') }] });
+    const response = await fetch(`${service.url}/customers/export`, { headers: serviceHeaders });
+    const text = await response.text();
+    expect(text.split('\n')[0]).toBe('name,type,tier,phone_numbers,segment,region,preferred_agent,site,customer_id');
+    const rows = parse(text, { columns: true }) as Record<string, string>[];
+    expect(rows.filter((r) => r['name'] !== 'Bad Site').map((r) => [r['name'], r['site']])).toContainEqual(['Shanghai Docks', 'shanghai']);
+    expect(rows.find((r) => r['name'] === 'Nowhere Special')).toMatchObject({ site: '' });
+    expect(rows.find((r) => r['name'] === 'Hangzhou Cold Chain')).toMatchObject({ site: '' });
   });
 });

@@ -3,17 +3,21 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEventSourcedService } from '@switchboard/service-kit';
 import { eventually, freshDatabase, jsonClient, type Json } from '@switchboard/testing';
 import { customersService } from '../src/service.ts';
+import { asService, authConfig } from './fixtures/people.ts';
+
+// The tests' own calls are another service's: the roles and sites have their own test (auth.int.spec.ts).
+const serviceHeaders = await asService();
 
 type Running = Awaited<ReturnType<typeof startEventSourcedService>>;
 const path = (number: string) => encodeURIComponent(number);
 
 describe('customer records', () => {
   let service: Running;
-  const call = jsonClient(() => service.url);
+  const call = jsonClient(() => service.url, serviceHeaders);
 
   beforeAll(async () => {
     const env = { PORT: '0', LOG_LEVEL: 'silent', DATABASE_URL: await freshDatabase('customers'), EVENTBUS_DATABASE_URL: await freshDatabase('bus') };
-    service = await startEventSourcedService(customersService, { env, handleSignals: false });
+    service = await startEventSourcedService(customersService(authConfig), { env, handleSignals: false });
   });
   afterAll(() => service?.close());
 
@@ -100,7 +104,7 @@ describe('customer records', () => {
     const merged = await call('POST', `/customers/${survivorId}/merge`, { from: duplicateId, mergedBy: 'supervisor-wang' });
     expect(merged).toMatchObject({ status: 200, body: { customerId: survivorId, phoneNumbers: ['+8613500000001', '+8613500000002'] } });
 
-    const gone = await fetch(`${service.url}/customers/${duplicateId}`);
+    const gone = await fetch(`${service.url}/customers/${duplicateId}`, { headers: serviceHeaders });
     expect(gone.status).toBe(410);
     expect(gone.headers.get('location')).toBe(`/customers/${survivorId}`);
     expect(await gone.json()).toMatchObject({ code: 'customer-merged', survivorId });

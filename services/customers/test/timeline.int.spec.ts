@@ -17,6 +17,10 @@ import {
 import { startEventSourcedService } from '@switchboard/service-kit';
 import { eventually, freshDatabase, jsonClient, type Json } from '@switchboard/testing';
 import { customersService } from '../src/service.ts';
+import { asService, authConfig } from './fixtures/people.ts';
+
+// The tests' own calls are another service's: the roles and sites have their own test (auth.int.spec.ts).
+const serviceHeaders = await asService();
 
 type Running = Awaited<ReturnType<typeof startEventSourcedService>>;
 
@@ -24,7 +28,7 @@ const NATIONAL = '+8695105555';
 
 describe('the interaction timeline', () => {
   let service: Running;
-  const call = jsonClient(() => service.url);
+  const call = jsonClient(() => service.url, serviceHeaders);
   const versions = new Map<string, number>();
 
   /** Publishes like telephony and routing do: keyed by stream, each stream's events numbered in order; returns the bytes sent. */
@@ -47,7 +51,7 @@ describe('the interaction timeline', () => {
 
   beforeAll(async () => {
     const env = { PORT: '0', LOG_LEVEL: 'silent', DATABASE_URL: await freshDatabase('customers'), EVENTBUS_DATABASE_URL: await freshDatabase('bus') };
-    service = await startEventSourcedService(customersService, { env, handleSignals: false });
+    service = await startEventSourcedService(customersService(authConfig), { env, handleSignals: false });
   });
   afterAll(() => service?.close());
 

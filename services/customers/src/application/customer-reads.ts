@@ -3,6 +3,13 @@ import type { PrismaClient } from '@switchboard/event-store';
 
 const CALLS_ON_CARD = 5;
 
+/**
+ * The customers' home sites a caller sees: `null` for every site (services, headquarters), else these sites —
+ * and national customers (no site) always. A list or an export holds only those.
+ */
+export type VisibleSites = readonly string[] | null;
+const sitesParam = (sites: VisibleSites) => (sites === null ? null : [...sites]);
+
 export interface CustomerRow {
   customer_id: string;
   name: string;
@@ -11,6 +18,8 @@ export interface CustomerRow {
   segment: string;
   region: string;
   preferred_agent_id: string;
+  /** '' for a national customer. */
+  site_id: string;
   phone_numbers: string[];
 }
 
@@ -47,7 +56,7 @@ const iso = (d: Date | null) => (d === null ? null : d.toISOString());
 /** The customer who has this number now, with all their numbers; undefined for a new caller. */
 export async function customerByNumber(prisma: PrismaClient, number: string): Promise<CustomerRow | undefined> {
   const rows = await prisma.$queryRaw<CustomerRow[]>`
-    select c.customer_id, c.name, c.kind, c.tier, c.segment, c.region, c.preferred_agent_id,
+    select c.customer_id, c.name, c.kind, c.tier, c.segment, c.region, c.preferred_agent_id, c.site_id,
       array(select p.phone_number from customer_phone_numbers p where p.customer_id = c.customer_id order by p.phone_number) as phone_numbers
     from customer_phone_numbers n join customers c on c.customer_id = n.customer_id
     where n.phone_number = ${number}`;
@@ -55,13 +64,15 @@ export async function customerByNumber(prisma: PrismaClient, number: string): Pr
 }
 
 /** The desk's customer search: names starting with `q` (any case), or numbers starting with it; merged duplicates left out. */
-export async function searchCustomers(prisma: PrismaClient, q: string, limit: number): Promise<CustomerRow[]> {
+export async function searchCustomers(prisma: PrismaClient, q: string, limit: number, sites: VisibleSites): Promise<CustomerRow[]> {
   const prefix = `${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const visible = sitesParam(sites);
   return prisma.$queryRaw<CustomerRow[]>`
-    select c.customer_id, c.name, c.kind, c.tier, c.segment, c.region, c.preferred_agent_id,
+    select c.customer_id, c.name, c.kind, c.tier, c.segment, c.region, c.preferred_agent_id, c.site_id,
       array(select p.phone_number from customer_phone_numbers p where p.customer_id = c.customer_id order by p.phone_number) as phone_numbers
     from customers c
     where c.merged_into is null
+      and (${visible}::text[] is null or c.site_id = '' or c.site_id = any(${visible}::text[]))
       and (lower(c.name) like lower(${prefix})
         or exists (select 1 from customer_phone_numbers p where p.customer_id = c.customer_id and p.phone_number like ${prefix}))
     order by c.name, c.customer_id
@@ -71,7 +82,7 @@ export async function searchCustomers(prisma: PrismaClient, q: string, limit: nu
 /** The screen pop: the caller's record and open tickets in one query, their last calls in a second. */
 export async function cardByNumber(prisma: PrismaClient, number: string, now: Date): Promise<{ customer: Card; calls: CallSummary[] } | undefined> {
   const rows = await prisma.$queryRaw<Card[]>`
-    select c.customer_id, c.name, c.kind, c.tier, c.segment, c.region, c.preferred_agent_id,
+    select c.customer_id, c.name, c.kind, c.tier, c.segment, c.region, c.preferred_agent_id, c.site_id,
       array(select p.phone_number from customer_phone_numbers p where p.customer_id = c.customer_id order by p.phone_number) as phone_numbers,
       coalesce((select json_agg(json_build_object(
           'ticketId', t.ticket_id, 'customerId', t.customer_id, 'callId', nullif(t.call_id, ''), 'category', t.category, 'department', t.department,
@@ -150,10 +161,10 @@ export async function timelinePage(prisma: PrismaClient, customerId: string, bef
   }));
 }
 
-/** The record's standing in the directory: unknown, its own, or merged into a survivor. */
-export async function directoryStanding(prisma: PrismaClient, customerId: string): Promise<{ mergedInto: string | null } | undefined> {
-  const rows = await prisma.$queryRaw<{ merged_into: string | null }[]>`select merged_into from customers where customer_id = ${customerId}`;
-  return rows[0] === undefined ? undefined : { mergedInto: rows[0].merged_into };
+/** The record's standing in the directory: unknown, its own, or merged into a survivor; and its home site ('' national). */
+export async function directoryStanding(prisma: PrismaClient, customerId: string): Promise<{ mergedInto: string | null; siteId: string } | undefined> {
+  const rows = await prisma.$queryRaw<{ merged_into: string | null; site_id: string }[]>`select merged_into, site_id from customers where customer_id = ${customerId}`;
+  return rows[0] === undefined ? undefined : { mergedInto: rows[0].merged_into, siteId: rows[0].site_id };
 }
 
 export interface TicketFilter {
@@ -162,20 +173,24 @@ export interface TicketFilter {
   readonly overdue?: boolean;
   readonly customerId?: string;
   readonly limit: number;
+  /** Only tickets of customers of these sites (and national ones); a ticket whose customer the directory does not know is left out. */
+  readonly sites: VisibleSites;
 }
 
 export async function listTickets(prisma: PrismaClient, filter: TicketFilter, now: Date): Promise<TicketSummary[]> {
+  const visible = sitesParam(filter.sites);
   const rows = await prisma.$queryRaw<
     { ticket_id: string; customer_id: string; call_id: string; category: string; department: string; status: string; opened_by: string; opened_at: Date; due_at: Date; escalation_level: number; overdue: boolean }[]
   >`
-    select ticket_id, customer_id, call_id, category, department, status, opened_by, opened_at, due_at, escalation_level,
-      (status in ('open', 'awaiting-callback') and due_at < ${now}) as overdue
-    from complaint_tickets
-    where (${filter.status ?? null}::text is null or status = ${filter.status ?? null})
-      and (${filter.department ?? null}::text is null or department = ${filter.department ?? null})
-      and (${filter.customerId ?? null}::text is null or customer_id = ${filter.customerId ?? null})
-      and (${filter.overdue ?? null}::boolean is null or (status in ('open', 'awaiting-callback') and due_at < ${now}) = ${filter.overdue ?? null})
-    order by due_at, ticket_id
+    select t.ticket_id, t.customer_id, t.call_id, t.category, t.department, t.status, t.opened_by, t.opened_at, t.due_at, t.escalation_level,
+      (t.status in ('open', 'awaiting-callback') and t.due_at < ${now}) as overdue
+    from complaint_tickets t left join customers c on c.customer_id = t.customer_id
+    where (${filter.status ?? null}::text is null or t.status = ${filter.status ?? null})
+      and (${filter.department ?? null}::text is null or t.department = ${filter.department ?? null})
+      and (${filter.customerId ?? null}::text is null or t.customer_id = ${filter.customerId ?? null})
+      and (${filter.overdue ?? null}::boolean is null or (t.status in ('open', 'awaiting-callback') and t.due_at < ${now}) = ${filter.overdue ?? null})
+      and (${visible}::text[] is null or (c.customer_id is not null and (c.site_id = '' or c.site_id = any(${visible}::text[]))))
+    order by t.due_at, t.ticket_id
     limit ${filter.limit}`;
   return rows.map(ticketSummary);
 }

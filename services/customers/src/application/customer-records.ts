@@ -28,6 +28,8 @@ export interface CustomerRecords {
   close(): Promise<void>;
   execute(customerId: string, command: CustomerCommand): Promise<RecordOutcome>;
   load(customerId: string): Promise<{ state: CustomerState; version: number }>;
+  /** The home site of whoever `customerId` is now ('' national): the survivor's when it was merged; undefined when nobody has this id. */
+  homeSite(customerId: string): Promise<string | undefined>;
   /** Who has each of these numbers now, from the index. */
   owners(numbers: readonly string[]): Promise<Map<string, string>>;
 }
@@ -70,6 +72,11 @@ function customerRecords(context: ServiceContext): CustomerRecords {
     return new Map(rows.map((r) => [r.phone_number, r.customer_id]));
   };
 
+  const load = async (customerId: string) => {
+    const history = await context.store.load(customerStream(customerId));
+    return { state: history.reduce((s, e) => customerDecider.evolve(s, e.event), customerDecider.initialState), version: history.length };
+  };
+
   const decideAndAppend = async (customerId: string, command: CustomerCommand): Promise<RecordOutcome> => {
     const result = await handleCommand(context.store, customerDecider, customerStream(customerId), command, context.commandOptions());
     if (!result.ok) return result;
@@ -82,9 +89,17 @@ function customerRecords(context: ServiceContext): CustomerRecords {
     async close() {
       await guard?.$disconnect();
     },
-    async load(customerId) {
-      const history = await context.store.load(customerStream(customerId));
-      return { state: history.reduce((s, e) => customerDecider.evolve(s, e.event), customerDecider.initialState), version: history.length };
+    load,
+    async homeSite(customerId) {
+      let id = customerId;
+      // A chain of merges (A into B, then B into C) ends at the record standing on its own; the bound guards against a bad history.
+      for (let hops = 0; hops < 10; hops++) {
+        const { state } = await load(id);
+        if (state.status === 'unknown') return undefined;
+        if (state.status === 'registered') return state.siteId;
+        id = state.survivorId;
+      }
+      return undefined;
     },
     async execute(customerId, command) {
       const numbers = [...new Set(numbersClaimed(command))].sort();

@@ -1,5 +1,6 @@
 // HTTP API of complaint tickets: open during a call, move between departments, notes, the result, the
-// call-back that tells the customer, close; lists and filters; a ticket with its whole history.
+// call-back that tells the customer, close; lists and filters; a ticket with its whole history. A ticket is seen
+// and handled by whoever may see its customer (access.ts); who did it is the signed-in person.
 import { randomUUID } from 'node:crypto';
 import { ComplaintCallbackOutcome, eventRegistry, eventTypeInfo } from '@switchboard/contracts';
 import { toJson } from '@bufbuild/protobuf';
@@ -9,7 +10,10 @@ import type { ComplaintPolicy } from '../../domain/complaint/policy.ts';
 import type { ComplaintDesk } from '../../application/complaint-desk.ts';
 import type { CustomerRecords } from '../../application/customer-records.ts';
 import { listTickets, ticketSummary } from '../../application/customer-reads.ts';
+import { actorOf, READ, requireCustomerSite, visibleSites } from './access.ts';
 import { MergedCustomer, PersonId, sendMerged } from './schemas.ts';
+
+type Request = Parameters<typeof actorOf>[0];
 
 const TicketId = Type.Object({ ticketId: Type.String({ format: 'uuid' }) });
 const Text = (max: number) => Type.String({ minLength: 1, maxLength: max });
@@ -63,6 +67,22 @@ export function complaintRoutes(context: ServiceContext, desk: ComplaintDesk, re
     };
   }
 
+  /** 403 unless the caller may see the ticket's customer (the survivor, once merged); an unknown ticket is left to answer 404. */
+  async function requireTicketSite(request: Request, ticketId: string): Promise<void> {
+    const { state } = await desk.history(ticketId);
+    if (state.status === 'none') return;
+    await requireCustomerOf(request, state.customerId);
+  }
+
+  async function requireCustomerOf(request: Request, customerId: string): Promise<void> {
+    const site = await records.homeSite(customerId);
+    if (site !== undefined) return requireCustomerSite(request, site);
+    // A ticket opens only for a known customer; should its record be missing, only those who see every site see the ticket.
+    if (visibleSites(request) !== null) {
+      throw new ProblemError({ status: 403, code: 'site-not-allowed', title: 'Not one of your sites', detail: `customer ${customerId} is not known here, so neither is the site that looks after them` });
+    }
+  }
+
   const act = async (ticketId: string, command: ComplaintCommand) => {
     const result = await desk.execute(ticketId, command);
     if (!result.ok) return rejection(result.rejected);
@@ -75,7 +95,7 @@ export function complaintRoutes(context: ServiceContext, desk: ComplaintDesk, re
       throw error;
     });
 
-    app.get('/complaint-categories', async () => ({
+    app.get('/complaint-categories', { config: READ }, async () => ({
       categories: Object.entries(policy).map(([category, rule]) => ({ category, department: rule.department, slaSeconds: rule.slaSeconds })),
     }));
 
@@ -90,7 +110,7 @@ export function complaintRoutes(context: ServiceContext, desk: ComplaintDesk, re
               category: Type.String({ enum: categories, description: 'one of GET /complaint-categories' }),
               description: Text(4000),
               department: Type.Optional(Text(100)),
-              openedBy: PersonId,
+              openedBy: Type.Optional(PersonId),
             },
             { additionalProperties: false },
           ),
@@ -101,6 +121,7 @@ export function complaintRoutes(context: ServiceContext, desk: ComplaintDesk, re
         const body = request.body;
         const customer = (await records.load(body.customerId)).state;
         if (customer.status === 'unknown') throw new ProblemError({ status: 422, code: 'customer-not-found', title: 'Complaint ticket change refused', detail: `no customer ${body.customerId}: register the caller first` });
+        requireCustomerSite(request, customer.siteId);
         if (customer.status === 'merged') throw new MergedCustomer(customer.customerId, customer.survivorId);
         const rule = policy[body.category];
         if (rule === undefined) throw new Error(`category ${body.category} passed the schema but has no rule`);
@@ -114,7 +135,7 @@ export function complaintRoutes(context: ServiceContext, desk: ComplaintDesk, re
           description: body.description,
           department: body.department ?? rule.department,
           slaSeconds: rule.slaSeconds,
-          by: body.openedBy,
+          by: actorOf(request, body.openedBy),
           at: Date.now(),
         });
         return reply.code(201).header('location', `/complaints/${ticketId}`).send(view);
@@ -124,6 +145,7 @@ export function complaintRoutes(context: ServiceContext, desk: ComplaintDesk, re
     app.get(
       '/complaints',
       {
+        config: READ,
         schema: {
           querystring: Type.Object({
             status: Type.Optional(Status),
@@ -137,10 +159,12 @@ export function complaintRoutes(context: ServiceContext, desk: ComplaintDesk, re
       },
       async (request) => {
         const q = request.query;
+        if (q.customerId !== undefined) await requireCustomerOf(request, q.customerId);
         const tickets = await listTickets(
           context.prisma,
           {
             limit: q.limit ?? 100,
+            sites: visibleSites(request),
             ...(q.status !== undefined ? { status: q.status } : {}),
             ...(q.department !== undefined ? { department: q.department } : {}),
             ...(q.overdue !== undefined ? { overdue: q.overdue } : {}),
@@ -152,24 +176,36 @@ export function complaintRoutes(context: ServiceContext, desk: ComplaintDesk, re
       },
     );
 
-    app.get('/complaints/:ticketId', { schema: { params: TicketId, response: { 200: TicketWithHistory } } }, async (request) => ticketView(request.params.ticketId));
+    app.get('/complaints/:ticketId', { config: READ, schema: { params: TicketId, response: { 200: TicketWithHistory } } }, async (request) => {
+      await requireTicketSite(request, request.params.ticketId);
+      return ticketView(request.params.ticketId);
+    });
 
     app.post(
       '/complaints/:ticketId/reassign',
-      { schema: { params: TicketId, body: Type.Object({ department: Text(100), reason: Text(1000), by: PersonId }, { additionalProperties: false }), response: { 200: TicketWithHistory } } },
-      async (request) => act(request.params.ticketId, { type: 'ReassignComplaint', department: request.body.department, reason: request.body.reason, by: request.body.by, at: Date.now() }),
+      { schema: { params: TicketId, body: Type.Object({ department: Text(100), reason: Text(1000), by: Type.Optional(PersonId) }, { additionalProperties: false }), response: { 200: TicketWithHistory } } },
+      async (request) => {
+        await requireTicketSite(request, request.params.ticketId);
+        return act(request.params.ticketId, { type: 'ReassignComplaint', department: request.body.department, reason: request.body.reason, by: actorOf(request, request.body.by), at: Date.now() });
+      },
     );
 
     app.post(
       '/complaints/:ticketId/notes',
-      { schema: { params: TicketId, body: Type.Object({ text: Text(4000), by: PersonId }, { additionalProperties: false }), response: { 200: TicketWithHistory } } },
-      async (request) => act(request.params.ticketId, { type: 'AddNote', text: request.body.text, by: request.body.by, at: Date.now() }),
+      { schema: { params: TicketId, body: Type.Object({ text: Text(4000), by: Type.Optional(PersonId) }, { additionalProperties: false }), response: { 200: TicketWithHistory } } },
+      async (request) => {
+        await requireTicketSite(request, request.params.ticketId);
+        return act(request.params.ticketId, { type: 'AddNote', text: request.body.text, by: actorOf(request, request.body.by), at: Date.now() });
+      },
     );
 
     app.post(
       '/complaints/:ticketId/result',
-      { schema: { params: TicketId, body: Type.Object({ result: Text(4000), by: PersonId }, { additionalProperties: false }), response: { 200: TicketWithHistory } } },
-      async (request) => act(request.params.ticketId, { type: 'RecordResult', result: request.body.result, by: request.body.by, at: Date.now() }),
+      { schema: { params: TicketId, body: Type.Object({ result: Text(4000), by: Type.Optional(PersonId) }, { additionalProperties: false }), response: { 200: TicketWithHistory } } },
+      async (request) => {
+        await requireTicketSite(request, request.params.ticketId);
+        return act(request.params.ticketId, { type: 'RecordResult', result: request.body.result, by: actorOf(request, request.body.by), at: Date.now() });
+      },
     );
 
     app.post(
@@ -182,7 +218,7 @@ export function complaintRoutes(context: ServiceContext, desk: ComplaintDesk, re
               outcome: Type.Enum(['customer-informed', 'not-reached']),
               note: Type.Optional(Type.String({ maxLength: 4000 })),
               callId: Type.Optional(Text(100)),
-              by: PersonId,
+              by: Type.Optional(PersonId),
             },
             { additionalProperties: false },
           ),
@@ -191,15 +227,19 @@ export function complaintRoutes(context: ServiceContext, desk: ComplaintDesk, re
       },
       async (request) => {
         const b = request.body;
+        await requireTicketSite(request, request.params.ticketId);
         const outcome = b.outcome === 'customer-informed' ? ComplaintCallbackOutcome.CUSTOMER_INFORMED : ComplaintCallbackOutcome.NOT_REACHED;
-        return act(request.params.ticketId, { type: 'RecordCallback', outcome, note: b.note ?? '', callId: b.callId ?? '', by: b.by, at: Date.now() });
+        return act(request.params.ticketId, { type: 'RecordCallback', outcome, note: b.note ?? '', callId: b.callId ?? '', by: actorOf(request, b.by), at: Date.now() });
       },
     );
 
     app.post(
       '/complaints/:ticketId/close',
-      { schema: { params: TicketId, body: Type.Object({ by: PersonId }, { additionalProperties: false }), response: { 200: TicketWithHistory } } },
-      async (request) => act(request.params.ticketId, { type: 'CloseComplaint', by: request.body.by, at: Date.now() }),
+      { schema: { params: TicketId, body: Type.Object({ by: Type.Optional(PersonId) }, { additionalProperties: false }), response: { 200: TicketWithHistory } } },
+      async (request) => {
+        await requireTicketSite(request, request.params.ticketId);
+        return act(request.params.ticketId, { type: 'CloseComplaint', by: actorOf(request, request.body.by), at: Date.now() });
+      },
     );
   };
 }

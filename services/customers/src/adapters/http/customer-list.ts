@@ -2,6 +2,7 @@
 import { ProblemError, Type, type ServiceContext, type ServiceRoutes } from '@switchboard/service-kit';
 import { exportCustomerList, importCustomerList, UnreadableList } from '../../application/customer-list.ts';
 import type { CustomerRecords } from '../../application/customer-records.ts';
+import { EXPORT, IMPORT, siteOfImportedRow, visibleSites } from './access.ts';
 
 const MAX_CSV_BYTES = 20 * 1024 * 1024;
 
@@ -12,8 +13,9 @@ export function customerListRoutes(context: ServiceContext, records: CustomerRec
     app.post(
       '/customers/import',
       {
+        config: IMPORT,
         schema: {
-          body: Type.String({ description: 'text/csv: name, type, tier, phone_numbers, segment, region, preferred_agent (see docs/customers.md)' }),
+          body: Type.String({ description: 'text/csv: name, type, tier, phone_numbers, segment, region, preferred_agent, site (see docs/customers.md)' }),
           response: {
             200: Type.Object({
               rows: Type.Integer(),
@@ -26,7 +28,7 @@ export function customerListRoutes(context: ServiceContext, records: CustomerRec
       },
       async (request) => {
         try {
-          return await importCustomerList(records, request.body);
+          return await importCustomerList(records, request.body, siteOfImportedRow(request));
         } catch (error) {
           if (error instanceof UnreadableList) throw new ProblemError({ status: 400, code: 'customer-list-unreadable', title: 'The customer list cannot be read', detail: error.message });
           throw error;
@@ -34,8 +36,8 @@ export function customerListRoutes(context: ServiceContext, records: CustomerRec
       },
     );
 
-    app.get('/customers/export', async (_request, reply) =>
-      reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="customers.csv"').send(await exportCustomerList(context.prisma)),
+    app.get('/customers/export', { config: EXPORT }, async (request, reply) =>
+      reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="customers.csv"').send(await exportCustomerList(context.prisma, visibleSites(request))),
     );
   };
 }

@@ -1,6 +1,8 @@
-// The screen pop's API: who is calling, by the calling number (an index lookup), and their card.
+// The screen pop's API: who is calling, by the calling number (an index lookup), and their card; the desk's
+// search; a customer's timeline — each only of the customers the caller's sites see (access.ts).
 import { ProblemError, Type, type ServiceContext, type ServiceRoutes } from '@switchboard/service-kit';
 import { cardByNumber, customerByNumber, directoryStanding, searchCustomers, timelinePage, type CustomerRow } from '../../application/customer-reads.ts';
+import { READ, requireCustomerSite, visibleSites } from './access.ts';
 import { CustomerId, Kind, MergedCustomer, PhoneNumber, sendMerged, Tier } from './schemas.ts';
 
 const ByNumber = Type.Object({ number: PhoneNumber });
@@ -15,6 +17,7 @@ const Found = Type.Object({
   region: Type.String(),
   segment: Type.String(),
   preferredAgentId: Nullable(Type.String()),
+  siteId: Nullable(Type.String({ description: 'the site whose agents look after this customer; null: national' })),
 });
 
 const Card = Type.Object({
@@ -79,6 +82,7 @@ function found(row: CustomerRow) {
     region: row.region,
     segment: row.segment,
     preferredAgentId: row.preferred_agent_id || null,
+    siteId: row.site_id || null,
   };
 }
 
@@ -109,23 +113,26 @@ export function lookupRoutes(context: ServiceContext): ServiceRoutes {
     app.get(
       '/customers',
       {
+        config: READ,
         schema: {
           querystring: Type.Object({ q: Type.String({ minLength: 2, maxLength: 100, description: 'the start of a name, or of a number (+86755…)' }), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })) }),
           response: { 200: Type.Object({ customers: Type.Array(Found) }) },
         },
       },
-      async (request) => ({ customers: (await searchCustomers(context.prisma, request.query.q, request.query.limit ?? 20)).map(found) }),
+      async (request) => ({ customers: (await searchCustomers(context.prisma, request.query.q, request.query.limit ?? 20, visibleSites(request))).map(found) }),
     );
 
-    app.get('/customers/by-number/:number', { schema: { params: ByNumber, response: { 200: Found } } }, async (request) => {
+    app.get('/customers/by-number/:number', { config: READ, schema: { params: ByNumber, response: { 200: Found } } }, async (request) => {
       const row = await customerByNumber(context.prisma, request.params.number);
       if (row === undefined) throw newCaller();
+      requireCustomerSite(request, row.site_id);
       return found(row);
     });
 
-    app.get('/customers/by-number/:number/card', { schema: { params: ByNumber, response: { 200: Card } } }, async (request) => {
+    app.get('/customers/by-number/:number/card', { config: READ, schema: { params: ByNumber, response: { 200: Card } } }, async (request) => {
       const card = await cardByNumber(context.prisma, request.params.number, new Date());
       if (card === undefined) throw newCaller();
+      requireCustomerSite(request, card.customer.site_id);
       return {
         ...found(card.customer),
         callingNumber: request.params.number,
@@ -138,6 +145,7 @@ export function lookupRoutes(context: ServiceContext): ServiceRoutes {
     app.get(
       '/customers/:customerId/timeline',
       {
+        config: READ,
         schema: {
           params: CustomerId,
           querystring: Type.Object({ before: Type.Optional(Type.String({ maxLength: 80 })), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })) }),
@@ -148,6 +156,7 @@ export function lookupRoutes(context: ServiceContext): ServiceRoutes {
         const { customerId } = request.params;
         const standing = await directoryStanding(context.prisma, customerId);
         if (standing === undefined) throw new ProblemError({ status: 404, code: 'customer-not-found', title: 'Customer not found', detail: 'no customer has this id' });
+        requireCustomerSite(request, standing.siteId);
         if (standing.mergedInto !== null) throw new MergedCustomer(customerId, standing.mergedInto);
         const limit = request.query.limit ?? 50;
         const entries = await timelinePage(context.prisma, customerId, cursor(request.query.before), limit);

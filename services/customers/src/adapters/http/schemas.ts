@@ -2,6 +2,7 @@
 import { problemDetails, PROBLEM_CONTENT_TYPE, ProblemError, Type, type ProblemInit } from '@switchboard/service-kit';
 import type { CustomerRejection } from '../../domain/customer/commands.ts';
 import { kindName, tierName } from '../../domain/customer/names.ts';
+import { SITE_ID } from '../../domain/customer/site.ts';
 import type { CustomerState } from '../../domain/customer/state.ts';
 import type { NumberTaken } from '../../application/customer-records.ts';
 
@@ -9,7 +10,8 @@ export const PhoneNumber = Type.String({ pattern: '^\\+[1-9][0-9]{6,14}$', descr
 // Enums rather than unions of literals: a wrong value is answered with the allowed ones.
 export const Tier = Type.Enum(['platinum', 'gold', 'normal']);
 export const Kind = Type.Enum(['person', 'company', 'key-account']);
-export const PersonId = Type.String({ minLength: 1, maxLength: 100, description: 'who does it: an agent, a supervisor' });
+export const PersonId = Type.String({ minLength: 1, maxLength: 100, description: "who does it, kept from a service's call only: a person's call records the person of their token" });
+export const SiteId = Type.String({ pattern: SITE_ID.source, description: 'the site whose agents look after this customer, e.g. shenzhen (one of yours)' });
 
 export const Customer = Type.Object({
   customerId: Type.String(),
@@ -20,6 +22,7 @@ export const Customer = Type.Object({
   region: Type.String(),
   segment: Type.String(),
   preferredAgentId: Type.Union([Type.String(), Type.Null()]),
+  siteId: Type.Union([Type.String(), Type.Null()], { description: 'the site whose agents look after this customer; null: national, every site sees them' }),
   version: Type.Integer(),
 });
 export const CustomerId = Type.Object({ customerId: Type.String({ format: 'uuid' }) });
@@ -36,6 +39,7 @@ export function customerView(state: CustomerState, version: number) {
     region: state.region,
     segment: state.segment,
     preferredAgentId: state.preferredAgentId === '' ? null : state.preferredAgentId,
+    siteId: state.siteId === '' ? null : state.siteId,
     version,
   };
 }

@@ -2,9 +2,10 @@
 import type { CustomerKind, CustomerTier } from '@switchboard/contracts';
 import { isKindName, isTierName, kinds, tiers } from './names.ts';
 import { isE164 } from './phone-number.ts';
+import { isSiteId } from './site.ts';
 
-/** The columns of the CSV, in order; `name` and `phone_numbers` are required. */
-export const csvColumns = ['name', 'type', 'tier', 'phone_numbers', 'segment', 'region', 'preferred_agent'] as const;
+/** The columns of the CSV, in order; `name` and `phone_numbers` are required (a file without `site` still imports). */
+export const csvColumns = ['name', 'type', 'tier', 'phone_numbers', 'segment', 'region', 'preferred_agent', 'site'] as const;
 export const requiredColumns = ['name', 'phone_numbers'] as const;
 
 export interface ImportedCustomer {
@@ -15,6 +16,8 @@ export interface ImportedCustomer {
   readonly segment: string;
   readonly region: string;
   readonly preferredAgentId: string;
+  /** The `site` cell: the site whose agents look after the customer; empty when the row names none. */
+  readonly siteId: string;
 }
 
 export type RowVerdict = { readonly ok: true; readonly customer: ImportedCustomer } | { readonly ok: false; readonly column: string; readonly reason: string };
@@ -37,6 +40,8 @@ export function readRow(row: Readonly<Record<string, string | undefined>>): RowV
   if (bad !== undefined) return { ok: false, column: 'phone_numbers', reason: `invalid phone number ${JSON.stringify(bad)}: not in E.164 form (like +8613812345678)` };
   const repeated = phoneNumbers.find((n, i) => phoneNumbers.indexOf(n) !== i);
   if (repeated !== undefined) return { ok: false, column: 'phone_numbers', reason: `duplicate number ${repeated} in the same row` };
+  const siteId = cell('site').toLowerCase();
+  if (siteId !== '' && !isSiteId(siteId)) return { ok: false, column: 'site', reason: `invalid site ${JSON.stringify(cell('site'))}: a site id like shenzhen (letters, digits, dashes)` };
   return {
     ok: true,
     customer: {
@@ -47,6 +52,7 @@ export function readRow(row: Readonly<Record<string, string | undefined>>): RowV
       segment: cell('segment'),
       region: cell('region'),
       preferredAgentId: cell('preferred_agent'),
+      siteId,
     },
   };
 }

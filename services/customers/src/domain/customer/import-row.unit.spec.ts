@@ -14,8 +14,14 @@ describe('a row of an imported customer list', () => {
         segment: 'member',
         region: '0571',
         preferredAgentId: '',
+        siteId: '',
       },
     });
+  });
+
+  it('belongs to the site of its site cell (any case), or names none', () => {
+    expect(readRow({ name: 'A', phone_numbers: '+8613900000002', site: ' Shenzhen ' })).toMatchObject({ ok: true, customer: { siteId: 'shenzhen' } });
+    expect(readRow({ name: 'A', phone_numbers: '+8613900000002', site: 'south china/1' })).toMatchObject({ ok: false, column: 'site', reason: expect.stringContaining('invalid site "south china/1"') });
   });
 
   it('is a normal person when type and tier are left empty', () => {
