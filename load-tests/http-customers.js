@@ -1,9 +1,11 @@
 // k6 load test of the customer HTTP path: register customers, read them back, and look up callers' tiers on routing.
 //
-//   k6 run -e CUSTOMERS_URL=http://customers:4103 -e ROUTING_URL=http://routing:4102 load-tests/http-customers.js
+//   k6 run -e TOKEN=... -e CUSTOMERS_URL=http://customers:4103 -e ROUTING_URL=http://routing:4102 load-tests/http-customers.js
 //
-// Environment (all optional): CUSTOMERS_URL, ROUTING_URL (defaults: the embedded mode's ports on
-// 127.0.0.1), RATE (iterations per second at the plateau, default 50), DURATION (plateau, default 2m).
+// Environment: TOKEN (required: an access token both services accept — a service token signed with the
+// system's AUTH_TOKEN_SECRET, see load-tests/README.md; a service token registers national customers);
+// optional: CUSTOMERS_URL, ROUTING_URL (defaults: the embedded mode's ports on 127.0.0.1), RATE
+// (iterations per second at the plateau, default 50), DURATION (plateau, default 2m).
 // Each iteration registers one customer (POST /customers), reads it (GET /customers/:customerId)
 // and asks routing for the tier of a number registered a few seconds earlier
 // (GET /caller-tiers/:phoneNumber), which routing learns from customers.events asynchronously.
@@ -21,7 +23,10 @@ const DURATION = __ENV.DURATION || '2m';
 const PROPAGATION_GRACE_MS = Number(__ENV.PROPAGATION_GRACE_MS || 3000);
 
 const TIERS = ['platinum', 'gold', 'normal'];
-const JSON_HEADERS = { 'Content-Type': 'application/json' };
+// Every route of customers and routing needs a signed-in caller (docs/roles.md).
+const TOKEN = __ENV.TOKEN || '';
+const SIGNED_IN = { Authorization: `Bearer ${TOKEN}` };
+const JSON_HEADERS = { 'Content-Type': 'application/json', ...SIGNED_IN };
 
 // A caller's tier as routing reports it, compared with the tier the customer was registered with.
 const tierPropagated = new Rate('caller_tier_propagated');
@@ -59,6 +64,7 @@ export const options = {
 
 // A per-run salt, so that two runs against the same system do not register the same numbers.
 export function setup() {
+  if (!TOKEN) throw new Error('set TOKEN: an access token the services accept (load-tests/README.md says how to make one)');
   return { salt: Math.floor(Math.random() * 90) + 10 };
 }
 
@@ -89,7 +95,7 @@ export default function (data) {
   if (!registered) return;
   const customerId = created.json('customerId');
 
-  const read = http.get(`${CUSTOMERS_URL}/customers/${customerId}`, { tags: { name: 'GET /customers/:customerId' } });
+  const read = http.get(`${CUSTOMERS_URL}/customers/${customerId}`, { headers: SIGNED_IN, tags: { name: 'GET /customers/:customerId' } });
   check(read, {
     'read: 200': (r) => r.status === 200,
     'read: same tier': (r) => r.status === 200 && r.json('tier') === tier,
@@ -100,6 +106,7 @@ export default function (data) {
   if (pending.length === 0 || Date.now() - pending[0].at < PROPAGATION_GRACE_MS) return;
   const earlier = pending.shift();
   const lookup = http.get(`${ROUTING_URL}/caller-tiers/${encodeURIComponent(earlier.phoneNumber)}`, {
+    headers: SIGNED_IN,
     tags: { name: 'GET /caller-tiers/:phoneNumber' },
   });
   check(lookup, { 'caller tier: 200': (r) => r.status === 200 });
