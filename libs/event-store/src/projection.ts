@@ -12,6 +12,14 @@ export interface Projection {
   readonly topics: readonly string[];
   /** Applies one event to the read model. Events it does not care about are simply ignored. */
   readonly apply: (tx: ProjectionTx, event: DecodedEvent, envelope: Envelope) => Promise<void>;
+  /**
+   * The events `apply` does something with. Any other event is passed over without a transaction (most of a
+   * topic's events are not every projection's business, and a transaction per event was most of a consumer's
+   * time). Omitted: every event of the topics.
+   */
+  readonly handles?: (event: DecodedEvent) => boolean;
+  /** Runs after an applied event's transaction committed: to wake a worker that reads what `apply` wrote. */
+  readonly committed?: (event: DecodedEvent) => void;
   /** Empties the read model, for a rebuild. */
   readonly reset: (tx: ProjectionTx) => Promise<void>;
 }
@@ -19,19 +27,21 @@ export interface Projection {
 export async function applyToProjection(prisma: PrismaClient, projection: Projection, message: BusMessage): Promise<void> {
   // A malformed or unknown message throws UnprocessableMessage here: the bus dead-letters it at once.
   const { envelope, event } = decodeEnvelope(message.value);
+  if (projection.handles !== undefined && !projection.handles(event)) return;
   const version = Number(envelope.streamVersion);
-  await prisma.$transaction(async (tx) => {
-    const seen = await tx.projectionStream.findUnique({
-      where: { projection_streamId: { projection: projection.name, streamId: envelope.streamId } },
-    });
-    if (seen && seen.version >= version) return;
+  const applied = await prisma.$transaction(async (tx) => {
+    // The stream's position moves first, in one statement that also says whether this version is new; the
+    // transaction takes it back if the apply fails. A passed-over event of the stream leaves a gap, which is fine:
+    // versions only have to grow.
+    const moved = await tx.$queryRaw<unknown[]>`
+      insert into projection_streams (projection, stream_id, version) values (${projection.name}, ${envelope.streamId}, ${version})
+      on conflict (projection, stream_id) do update set version = excluded.version where projection_streams.version < excluded.version
+      returning 1`;
+    if (moved.length === 0) return false;
     await projection.apply(tx, event, envelope);
-    await tx.projectionStream.upsert({
-      where: { projection_streamId: { projection: projection.name, streamId: envelope.streamId } },
-      create: { projection: projection.name, streamId: envelope.streamId, version },
-      update: { version },
-    });
+    return true;
   });
+  if (applied) projection.committed?.(event);
 }
 
 /** Wraps the handling of each message, e.g. in a consumer span that continues the producer's trace. */

@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { create } from '@bufbuild/protobuf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CustomerRegisteredSchema, CustomerTier, CustomerTierChangedSchema, encodeEvent } from '@switchboard/contracts';
+import { CustomerPhoneNumberAddedSchema, CustomerRegisteredSchema, CustomerTier, CustomerTierChangedSchema, encodeEvent } from '@switchboard/contracts';
 import { DeadLetterHeaders, createLocalEventBus, deadLetterTopic, type BusMessage, type EventBus } from '@switchboard/eventbus';
 import { eventually, freshDatabase, uniqueName } from '@switchboard/testing';
 import { connectPrisma, migrateEventStore, rebuildProjection, runProjection, type PrismaClient, type Projection } from '@switchboard/event-store';
@@ -73,5 +73,30 @@ describe('a projection fed from the bus', () => {
     await eventually('the rebuilt read model', async () => (await row())?.tier === CustomerTier.GOLD);
     expect(await row()).toEqual({ tier: CustomerTier.GOLD, changes: 1 });
     await again.stop();
+  });
+
+  it('passes over the events it does not handle without writing its position, applies the next one of the stream, and says when each commit is done', async () => {
+    const topic = uniqueName('customers.events');
+    await prisma.$executeRaw`delete from tiers`;
+    const committed: string[] = [];
+    const projection: Projection = {
+      ...tierProjection(topic),
+      handles: (event) => event.type !== 'CustomerPhoneNumberAdded',
+      committed: (event) => committed.push(event.type),
+    };
+    await bus.publish(topic, [
+      { key: 'customer-c1', value: envelope(1, { customerId: 'c1', tier: CustomerTier.NORMAL }, CustomerRegisteredSchema) },
+      { key: 'customer-c1', value: envelope(2, { customerId: 'c1', phoneNumber: '+8613800000001' }, CustomerPhoneNumberAddedSchema) },
+      { key: 'customer-c1', value: envelope(3, { customerId: 'c1', tier: CustomerTier.PLATINUM, previousTier: CustomerTier.NORMAL }, CustomerTierChangedSchema) },
+      { key: 'customer-c1', value: envelope(3, { customerId: 'c1', tier: CustomerTier.PLATINUM, previousTier: CustomerTier.NORMAL }, CustomerTierChangedSchema) },
+    ]);
+    const consumer = await runProjection(bus, prisma, projection);
+    await eventually('the tier changed after a passed-over event of the same stream', async () => (await row())?.tier === CustomerTier.PLATINUM);
+    await consumer.stop();
+    // The redelivered change counted once; only the applied events were announced, each after its commit.
+    expect(await row()).toEqual({ tier: CustomerTier.PLATINUM, changes: 1 });
+    expect(committed).toEqual(['CustomerRegistered', 'CustomerTierChanged']);
+    const position = await prisma.$queryRaw<{ version: number }[]>`select version from projection_streams where projection = ${projection.name} and stream_id = 'customer-c1'`;
+    expect(position).toEqual([{ version: 3 }]);
   });
 });

@@ -21,6 +21,7 @@ export function deskFeed(sockets: DeskSockets): Projection {
   return {
     name: 'console.desk-feed',
     topics: ['routing.events', 'telephony.calls'],
+    handles: (event) => deskNews(event) !== undefined,
     async apply(tx, event) {
       const news = deskNews(event);
       if (news === undefined) return;

@@ -8,6 +8,7 @@ export function overflowReactor(desk: SiteDesk, logger: Logger): Projection {
   return {
     name: 'routing.acd-overflow',
     topics: ['routing.events'],
+    handles: (event) => event.type === 'CallOverflowed',
     async apply(tx, event) {
       if (event.type !== 'CallOverflowed') return;
       const m = event.message;

@@ -21,6 +21,9 @@ interface KnownCall {
 /** How long a call transferred to a named agent waits for that agent only, before anyone skilled may take it. */
 const PREFERRED_AFTER_TRANSFER_MS = 30_000;
 
+/** The telephony events the ACD follows; the IVR's steps are not its business. */
+const HANDLED: ReadonlySet<string> = new Set(['CallArrived', 'AgentRequested', 'CallbackRequested', 'CallAnsweredByAgent', 'CallNotAnsweredByAgent', 'CallTransferred', 'CallEnded']);
+
 const timeOf = (at: Timestamp | undefined): number => (at === undefined ? Date.now() : timestampMs(at));
 
 /** Rejections a redelivered event meets (the call is already queued, or already gone): the work is done. */
@@ -196,6 +199,7 @@ export function telephonyCallsReactor(desk: SiteDesk, store: EventStore, logger:
   return {
     name: 'routing.telephony-calls',
     topics: ['telephony.calls'],
+    handles: (event) => HANDLED.has(event.type),
     apply: (tx, event) => apply(tx, event),
     async reset(tx) {
       await tx.$executeRaw`delete from telephony_calls`;

@@ -17,12 +17,17 @@ export interface RoutingOffersOptions {
 /** Deterministic from the routing event, so a redelivery enqueues nothing new. */
 const commandIdOf = (kind: string, envelope: Envelope) => `${kind}-${envelope.eventId}`;
 
+const HANDLED: ReadonlySet<string> = new Set(['CallOffered', 'CallbackOffered', 'OfferAccepted', 'OfferNotAnswered', 'CallAbandoned', 'CallCompleted', 'CallOverflowed']);
+
 export function routingOffersReactor(options: RoutingOffersOptions): Projection {
-  // The command commits with the projection's transaction; the dispatcher looks just after.
-  const wakeSoon = () => setTimeout(options.wake, 5);
   return {
     name: 'telephony.routing-offers',
     topics: ['routing.events'],
+    handles: (event) => HANDLED.has(event.type),
+    // The command commits with the projection's transaction: the dispatcher is woken once it has.
+    committed: (event) => {
+      if (options.sendCommands && (event.type === 'CallOffered' || event.type === 'CallbackOffered')) options.wake();
+    },
     async apply(tx, event, envelope) {
       switch (event.type) {
         case 'CallOffered':
@@ -40,7 +45,6 @@ export function routingOffersReactor(options: RoutingOffersOptions): Projection 
           } else {
             await enqueueSwitchCommand(tx, { ...addressed, commandId: commandIdOf('dial', envelope), kind: 'dial', siteId: m.siteId, queueId: m.queueId, number: event.message.callbackNumber });
           }
-          wakeSoon();
           return;
         }
         case 'OfferAccepted':

@@ -40,6 +40,7 @@ export async function listPeople(prisma: PrismaClient): Promise<PersonRow[]> {
 export const peopleReadModel: Projection = {
   name: 'console.people',
   topics: ['console.events'],
+  handles: (event) => event.type === 'PersonCreated' || event.type === 'PersonLocked' || event.type === 'PersonUnlocked',
   async apply(tx, event) {
     switch (event.type) {
       case 'PersonCreated': {
