@@ -32,6 +32,7 @@ const dateOrNull = (ms: number | undefined) => (ms === undefined ? null : new Da
 export const complaintTickets: Projection = {
   name: 'customers.complaint-tickets',
   topics: ['customers.events'],
+  handles: (event) => event.type === 'CustomerMerged' || event.type.startsWith('Complaint'),
   async apply(tx, event, envelope) {
     const at = occurredAt(envelope);
     if (event.type === 'ComplaintOpened') {

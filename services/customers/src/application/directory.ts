@@ -9,6 +9,7 @@ export const occurredAt = (envelope: Envelope): Date => (envelope.occurredAt ? t
 export const customerDirectory: Projection = {
   name: 'customers.directory',
   topics: ['customers.events'],
+  handles: (event) => event.type.startsWith('Customer'),
   async apply(tx, event, envelope) {
     const at = occurredAt(envelope);
     switch (event.type) {

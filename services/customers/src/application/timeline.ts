@@ -25,9 +25,19 @@ interface Entry {
 const kebab = (type: string) => type.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
 const seconds = (ms: number) => `${Math.round(ms / 1000)} s`;
 
+/** The call events that make or change a step of a customer's history; the rest (menus, digits, holds, offers) are passed over. */
+const CALL_STEPS: ReadonlySet<string> = new Set([
+  'CallArrived', 'SelfServiceCompleted', 'CallbackRequested', 'CallAnsweredByAgent', 'CallTransferred', 'CallEnded', 'RecordingReady',
+  'OfferAccepted', 'CallAbandoned', 'CallbackScheduled', 'CallCompleted',
+]);
+
 export const customerTimeline: Projection = {
   name: 'customers.timeline',
   topics: timelineTopics,
+  handles: (event) => {
+    const context = event.typeName.split('.')[1];
+    return context === 'telephony' || context === 'routing' ? CALL_STEPS.has(event.type) : true;
+  },
   async apply(tx, event, envelope) {
     const at = occurredAt(envelope);
     const context = event.typeName.split('.')[1] ?? '';
