@@ -42,6 +42,7 @@ const customer = {
   region: 'east',
   segment: 'key-account',
   preferredAgentId: 'li-na',
+  siteId: 'shanghai',
 };
 
 /** Envelope bytes as another producer might write them. */
