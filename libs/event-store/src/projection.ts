@@ -25,35 +25,56 @@ export interface Projection {
 }
 
 export async function applyToProjection(prisma: PrismaClient, projection: Projection, message: BusMessage): Promise<void> {
-  // A malformed or unknown message throws UnprocessableMessage here: the bus dead-letters it at once.
-  const { envelope, event } = decodeEnvelope(message.value);
-  if (projection.handles !== undefined && !projection.handles(event)) return;
-  const version = Number(envelope.streamVersion);
-  const applied = await prisma.$transaction(async (tx) => {
-    // The stream's position moves first, in one statement that also says whether this version is new; the
-    // transaction takes it back if the apply fails. A passed-over event of the stream leaves a gap, which is fine:
-    // versions only have to grow.
-    const moved = await tx.$queryRaw<unknown[]>`
-      insert into projection_streams (projection, stream_id, version) values (${projection.name}, ${envelope.streamId}, ${version})
-      on conflict (projection, stream_id) do update set version = excluded.version where projection_streams.version < excluded.version
-      returning 1`;
-    if (moved.length === 0) return false;
-    await projection.apply(tx, event, envelope);
-    return true;
-  });
-  if (applied) projection.committed?.(event);
+  await applyBatchToProjection(prisma, projection, [message]);
 }
 
 /** Wraps the handling of each message, e.g. in a consumer span that continues the producer's trace. */
 export type AroundMessage = (message: BusMessage, handle: () => Promise<void>) => Promise<void>;
 
+/** How long one batch's transaction may run (a reactor's work for a few hundred events while catching up). */
+const BATCH_TRANSACTION_MS = 60_000;
+
+/**
+ * Applies a fetched batch in one transaction: each event once per stream version, the read model and the
+ * positions committed together. A batch that fails is taken back whole; the bus then delivers its messages
+ * one by one, so only a bad one is set aside.
+ */
+export async function applyBatchToProjection(prisma: PrismaClient, projection: Projection, messages: readonly BusMessage[], around?: AroundMessage): Promise<void> {
+  // A malformed or unknown message throws UnprocessableMessage here: the bus dead-letters it at once.
+  const decoded = messages
+    .map((message) => ({ message, ...decodeEnvelope(message.value) }))
+    .filter(({ event }) => projection.handles === undefined || projection.handles(event));
+  if (decoded.length === 0) return;
+  const applied: DecodedEvent[] = [];
+  await prisma.$transaction(
+    async (tx) => {
+      for (const { message, envelope, event } of decoded) {
+        const one = async () => {
+          // The stream's position moves first, in one statement that also says whether this version is new; the
+          // transaction takes it back if the apply fails. A passed-over event of the stream leaves a gap, which is
+          // fine: versions only have to grow.
+          const moved = await tx.$queryRaw<unknown[]>`
+            insert into projection_streams (projection, stream_id, version) values (${projection.name}, ${envelope.streamId}, ${Number(envelope.streamVersion)})
+            on conflict (projection, stream_id) do update set version = excluded.version where projection_streams.version < excluded.version
+            returning 1`;
+          if (moved.length === 0) return;
+          await projection.apply(tx, event, envelope);
+          applied.push(event);
+        };
+        await (around ? around(message, one) : one());
+      }
+    },
+    { maxWait: BATCH_TRANSACTION_MS, timeout: BATCH_TRANSACTION_MS },
+  );
+  for (const event of applied) projection.committed?.(event);
+}
+
 export function runProjection(bus: EventBus, prisma: PrismaClient, projection: Projection, around?: AroundMessage): Promise<Consumer> {
-  const apply = (message: BusMessage) => applyToProjection(prisma, projection, message);
   return bus.subscribe({
     groupId: projection.name,
     topics: projection.topics,
     fromBeginning: true,
-    handle: around ? (message) => around(message, () => apply(message)) : apply,
+    handleBatch: (messages) => applyBatchToProjection(prisma, projection, messages, around),
   });
 }
 
