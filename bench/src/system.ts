@@ -20,6 +20,7 @@ import { percentile, type Figure } from './harness.ts';
 const SITES = 4;
 const OFFER_TARGET_MS = 100;
 const FRESHNESS_TARGET_MS = 1000;
+const CARD_TARGET_MS = 300;
 const env = (name: string, fallback: number) => (process.env[name] === undefined ? fallback : Number(process.env[name]));
 
 interface Push {
@@ -48,6 +49,8 @@ interface PhaseResult {
   /** First offers that came only after the caller waited for an agent (all busy) or overflowed. */
   readonly waitedOffers: number;
   readonly freshnessMs: number[];
+  /** Routing's offer (offeredAt) → the caller's card answered to the agent's desk, every offer the desks saw. */
+  readonly cardMs: number[];
   /** The free offers' time split by hop (see `Hop`). */
   readonly hops: Record<Hop, number[]>;
   readonly pushes: number;
@@ -201,6 +204,9 @@ export async function system(): Promise<Figure[]> {
           if (!firstRing.has(callId)) firstRing.set(callId, { at: Date.now(), waitedMs });
         },
       });
+      // Every simulated agent's desk open at the console, as an agent's page would be: each offer's caller card is
+      // asked for as soon as the caller's number is known, and timed from routing's decision (offeredAt).
+      const desks = await openDesks(system.urlOf('console'), accessTokens(system.authSecret()), simulation.network.agents);
       // Measured from the first arrival (the set-up of agents is not part of the phase).
       const started = Date.now();
       const sampler = new ProcessSampler(groups);
@@ -209,6 +215,7 @@ export async function system(): Promise<Figure[]> {
       const arrivalsEnd = started + phaseSeconds * 1000;
       const { tally } = await simulation.done;
       const usage = await sampler.stop();
+      const cardMs = await desks.close();
       const wallSeconds = (Date.now() - started) / 1000;
       process.stderr.write(`${formatSummary({ elapsedMs: Date.now() - started, tally })}\n`);
 
@@ -279,6 +286,7 @@ export async function system(): Promise<Figure[]> {
         freeDecisionMs: freeDecisionMs.sort((a, b) => a - b),
         waitedOffers,
         freshnessMs: freshnessMs.sort((a, b) => a - b),
+        cardMs,
         hops,
         pushes: pushes.length - pushesBefore,
         stuck,
@@ -304,6 +312,7 @@ export async function system(): Promise<Figure[]> {
         { benchmark: name, figure: 'queued → agent rung, an agent free: p50 / p99', value: `${ms(percentile(r.freeOfferMs, 50))} / ${ms(percentile(r.freeOfferMs, 99))}`, note: `target p99 < ${OFFER_TARGET_MS} ms; ${r.freeOfferMs.length} first offers made when queued; ${r.waitedOffers} others waited for an agent, rang out or overflowed` },
         { benchmark: name, figure: 'queued → CallOffered on the log, an agent free: p50 / p99', value: `${ms(percentile(r.freeDecisionMs, 50))} / ${ms(percentile(r.freeDecisionMs, 99))}`, note: 'routing’s part of the above' },
         ...Object.entries(r.hops).map(([hop, list]) => ({ benchmark: name, figure: `hop: ${hop}, p50 / p99`, value: `${ms(percentile(list, 50))} / ${ms(percentile(list, 99))}`, note: `${list.length} free offers` })),
+        { benchmark: name, figure: 'offer → caller’s card at the desk: p50 / p99', value: `${ms(percentile(r.cardMs, 50))} / ${ms(percentile(r.cardMs, 99))}`, note: `target p99 < ${CARD_TARGET_MS} ms; ${r.cardMs.length} offers seen by the agents’ desks (/ws/desk), card asked as the page asks it (/desk/api/customer-card)` },
         { benchmark: name, figure: 'wallboard freshness: p50 / p99', value: `${ms(percentile(r.freshnessMs, 50))} / ${ms(percentile(r.freshnessMs, 99))}`, note: `target p99 ≤ ${FRESHNESS_TARGET_MS} ms; ${r.freshnessMs.length} pushes with new events of ${r.pushes}; max ${ms(r.freshnessMs.at(-1) ?? Number.NaN)}` },
       );
       const usage = [...r.usage].sort((a, b) => b[1].cpuSeconds - a[1].cpuSeconds);
@@ -347,4 +356,59 @@ export async function system(): Promise<Figure[]> {
     await rm(dataDir, { recursive: true, force: true });
   }
   return figures;
+}
+
+interface DeskNewsMessage {
+  readonly type: string;
+  readonly callId?: string;
+  readonly callingNumber?: string;
+  readonly offer?: { readonly callId: string; readonly callingNumber: string; readonly offeredAt: string | null };
+}
+
+/**
+ * Opens each agent's desk socket at the console with a token for that agent, and on every offer asks for the
+ * caller's card as the desk page does; `close` answers offer → card times in ms.
+ */
+async function openDesks(consoleUrl: string, tokens: ReturnType<typeof accessTokens>, agents: readonly { agentId: string; siteId: string }[]) {
+  const cardMs: number[] = [];
+  const pending: Promise<void>[] = [];
+  const sockets: WebSocket[] = [];
+  for (const agent of agents) {
+    const token = await tokens.issuePerson({ personId: `bench-${agent.agentId}`, name: agent.agentId, role: 'agent', sites: [agent.siteId], agentId: agent.agentId }, 4 * 3600);
+    const offers = new Map<string, number>();
+    const askCard = (callId: string, number: string, offeredAt: number) => {
+      offers.delete(callId);
+      pending.push(
+        fetch(`${consoleUrl}/desk/api/customer-card?number=${encodeURIComponent(number)}&callId=${encodeURIComponent(callId)}`, { headers: { authorization: `Bearer ${token}` } })
+          .then(async (response) => {
+            await response.arrayBuffer();
+            if (response.ok) cardMs.push(Date.now() - offeredAt);
+          })
+          .catch(() => undefined),
+      );
+    };
+    const socket = new WebSocket(`${consoleUrl.replace('http', 'ws')}/ws/desk`, { headers: { authorization: `Bearer ${token}` } } as never);
+    socket.addEventListener('message', (message) => {
+      const news = JSON.parse(String(message.data)) as DeskNewsMessage;
+      if (news.type === 'offer' && news.offer?.offeredAt) {
+        const offeredAt = Date.parse(news.offer.offeredAt);
+        if (news.offer.callingNumber) askCard(news.offer.callId, news.offer.callingNumber, offeredAt);
+        else offers.set(news.offer.callId, offeredAt);
+      } else if (news.type === 'caller' && news.callId && news.callingNumber && offers.has(news.callId)) {
+        askCard(news.callId, news.callingNumber, offers.get(news.callId)!);
+      }
+    });
+    await new Promise<void>((resolve) => {
+      socket.addEventListener('open', () => resolve());
+      socket.addEventListener('error', () => resolve());
+    });
+    sockets.push(socket);
+  }
+  return {
+    async close(): Promise<number[]> {
+      for (const socket of sockets) socket.close();
+      await Promise.all(pending);
+      return cardMs.sort((a, b) => a - b);
+    },
+  };
 }

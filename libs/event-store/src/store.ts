@@ -171,8 +171,10 @@ export class EventStore {
     const result = appended[0]!;
     if (Number(result.inserted) !== rows.length) throw new StreamVersionConflict(streamId, expectedVersion, result.current);
     // Wakes the relay after the commit, in a statement that writes no WAL: a NOTIFY inside the append
-    // would hold Postgres' global notify lock through the WAL flush and serialise every append.
-    await this.prisma.$executeRaw`select pg_notify('switchboard_outbox', '')`.catch(() => undefined);
+    // would hold Postgres' global notify lock through the WAL flush and serialise every append. Not waited
+    // for: the append is done, and a writer that appends one command after another (an ACD site) would
+    // otherwise pay a second round trip per command; a lost wake-up costs the relay's poll, never an event.
+    void this.prisma.$executeRaw`select pg_notify('switchboard_outbox', '')`.catch(() => undefined);
     return expectedVersion + messages.length;
   }
 }
