@@ -25,7 +25,7 @@ async function startPair() {
 const tierOf = async (routing: ServiceProcess, number: string) => ((await (await fetch(`${routing.url}/caller-tiers/${encodeURIComponent(number)}`, { headers: asService })).json()) as { tier: string }).tier;
 
 describe('a customer tier, end to end', () => {
-  it('reaches routing: a gold customer calls as gold, an upgrade to platinum follows, a stranger is normal', async () => {
+  it('reaches routing: a gold customer calls as gold, an upgrade to platinum follows, a stranger is normal, a given-up number is a stranger again, a merged duplicate calls as the survivor', async () => {
     const { customers, routing } = await startPair();
     const created = await fetch(`${customers.url}/customers`, json({ name: 'Zhang Min', tier: 'gold', phoneNumbers: ['+8613912345678'] }));
     expect(created.status).toBe(201);
@@ -36,6 +36,19 @@ describe('a customer tier, end to end', () => {
     expect(upgraded.status).toBe(200);
     await eventually('routing sees platinum', async () => (await tierOf(routing, '+8613912345678')) === 'platinum');
     expect(await tierOf(routing, '+8613000000000')).toBe('normal');
+
+    // A second number, then the first one given up: its next caller is a stranger; the customer keeps platinum.
+    expect((await fetch(`${customers.url}/customers/${customerId}/phone-numbers`, json({ phoneNumber: '+8613912340000' }))).status).toBe(200);
+    expect((await fetch(`${customers.url}/customers/${customerId}/phone-numbers/${encodeURIComponent('+8613912345678')}`, { method: 'DELETE', headers: asService })).status).toBe(200);
+    await eventually('the given-up number calls as normal', async () => (await tierOf(routing, '+8613912345678')) === 'normal');
+    expect(await tierOf(routing, '+8613912340000')).toBe('platinum');
+
+    // A duplicate record (normal) merged into the platinum customer: its number calls as platinum.
+    const duplicate = await fetch(`${customers.url}/customers`, json({ name: 'Zhang Min (dup)', phoneNumbers: ['+8613955550000'] }));
+    const duplicateId = ((await duplicate.json()) as { customerId: string }).customerId;
+    await eventually('routing sees the duplicate as normal', async () => (await tierOf(routing, '+8613955550000')) === 'normal');
+    expect((await fetch(`${customers.url}/customers/${customerId}/merge`, json({ from: duplicateId }))).status).toBe(200);
+    await eventually('the merged number calls as platinum', async () => (await tierOf(routing, '+8613955550000')) === 'platinum');
   }, 60_000);
 
   it('refuses a malformed customer with a problem that names the field, and records nothing', async () => {
