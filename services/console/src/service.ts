@@ -8,6 +8,7 @@ import { pageRoutes } from './adapters/http/pages.ts';
 import { peopleRoutes } from './adapters/http/people.ts';
 import { SESSION_COOKIE } from './adapters/http/session.ts';
 import { customerCardRoutes } from './adapters/http/customer-card.ts';
+import { customerWorkRoutes } from './adapters/http/customer-work.ts';
 import { serviceClient } from './adapters/services/service-client.ts';
 import { deskSockets, type DeskSockets } from './adapters/ws/desk-sockets.ts';
 import { agentDesk } from './application/desk.ts';
@@ -48,7 +49,9 @@ export function consoleService(config: ConsoleConfig, sockets: DeskSockets = des
         await app.register(pageRoutes(tokens));
         await app.register(peopleRoutes(peopleOf(context), context.prisma, { secure: config.CONSOLE_SECURE_COOKIE, maxAgeSeconds: sessionSeconds }));
         await app.register(deskRoutes(desk, sockets));
-        await app.register(customerCardRoutes(serviceClient('customers', config.CUSTOMERS_URL), context.prisma, tokens));
+        const customers = serviceClient('customers', config.CUSTOMERS_URL);
+        await app.register(customerCardRoutes(customers, context.prisma, tokens));
+        await app.register(customerWorkRoutes(customers));
       };
     },
   };
