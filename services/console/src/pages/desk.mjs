@@ -1,6 +1,6 @@
 // The agent desk: state at routing, the offer pushed over /ws/desk with why it came, call controls, and the wrap-up.
 const $ = (selector) => document.querySelector(selector);
-const desk = { me: undefined, siteId: undefined, state: 'logged-out', reason: null, call: undefined, wrapUpPending: false, handover: undefined, customerId: '' };
+const desk = { me: undefined, siteId: undefined, state: 'logged-out', reason: null, call: undefined, wrapUpPending: false, handover: undefined, customerId: '', categories: [], ticket: undefined };
 
 function log(text) {
   const item = document.createElement('li');
@@ -10,8 +10,8 @@ function log(text) {
   $('#log').prepend(item);
 }
 
-function showError(text) {
-  $('#error').textContent = text ?? '';
+function showError(text, where = '#error') {
+  $(where).textContent = text ?? '';
 }
 
 async function api(method, path, body) {
@@ -26,13 +26,13 @@ async function api(method, path, body) {
   return answer;
 }
 
-/** Runs a desk action, showing what went wrong in words rather than failing silently. */
-async function act(what, work) {
-  showError('');
+/** Runs a desk action, showing what went wrong in words (in `where`: the page's error line, or a panel's) rather than failing silently. */
+async function act(what, work, where = '#error') {
+  showError('', where);
   try {
     await work();
   } catch (error) {
-    showError(`${what}: ${error.message}`);
+    showError(`${what}: ${error.message}`, where);
     log(`${what} refused: ${error.message}`);
   }
 }
@@ -138,7 +138,12 @@ function restoreForm() {
   const form = desk.handover?.form ?? {};
   for (const field of document.querySelectorAll('[data-handover]')) {
     const value = form[field.dataset.handover];
-    if (value !== undefined && field.value === '') field.value = value;
+    if (value !== undefined && field.value === '') {
+      field.value = value;
+      // A form the agent before had opened (the complaint form) opens here too.
+      const closed = field.closest('[hidden]');
+      if (closed?.hasAttribute('data-opens-on-handover')) closed.hidden = false;
+    }
   }
 }
 
@@ -217,6 +222,8 @@ async function start() {
   for (const d of desk.me.dispositions) $('#disposition').append(new Option(d.label, d.code));
   render();
   connect();
+  desk.categories = (await api('GET', '/desk/api/complaint-categories')).categories;
+  await loadTickets();
 }
 
 $('#site').addEventListener('change', () => {
@@ -284,6 +291,7 @@ function showCard(number, answer) {
   if (card.dataset.callingNumber !== number) return; // the call moved on meanwhile
   card.classList.remove('placeholder');
   if (!answer.found) {
+    desk.customerId = '';
     const form = document.createElement('form');
     form.id = 'capture';
     form.append(cardText('p', `New caller ${number}: nobody has this number yet.`, { 'data-card': 'new-caller' }));
@@ -293,6 +301,7 @@ function showCard(number, answer) {
     name.required = true;
     name.dataset.handover = 'capture-name';
     form.append(name, cardText('button', 'Save caller', { type: 'submit' }));
+    form.append(cardText('p', 'Save the caller first to open a complaint for them.', { class: 'muted', 'data-card': 'save-first' }));
     form.addEventListener('submit', (event) => {
       event.preventDefault();
       act('Saving the caller', async () => {
@@ -307,16 +316,79 @@ function showCard(number, answer) {
   }
   const c = answer.card;
   desk.customerId = c.customerId ?? '';
+  card.replaceChildren(...cardParts(c), complaintForm(c, number));
+  restoreForm();
+}
+
+/** A customer's card as the desk shows it: the caller's (with the complaint form after it) and a searched one (read only). */
+function cardParts(c) {
   const parts = [
     cardText('p', c.name, { 'data-card': 'name', class: 'customer-name' }),
-    cardText('p', `${c.tier} · ${c.kind}${c.region ? ` · ${c.region}` : ''}`, { 'data-card': 'tier' }),
+    cardText('p', `${c.tier} · ${c.kind}${c.region ? ` · ${c.region}` : ''}${c.siteId ? ` · site ${c.siteId}` : ' · national'}`, { 'data-card': 'tier' }),
     cardText('p', `Numbers: ${c.phoneNumbers.join(', ')}`, { 'data-card': 'numbers' }),
   ];
   const complaints = c.openComplaints ?? [];
-  parts.push(cardText('p', complaints.length === 0 ? 'No open complaint.' : `Open complaints: ${complaints.map((t) => `${t.category} (${t.status}${t.overdue ? ', overdue' : ''})`).join('; ')}`, { 'data-card': 'complaints' }));
+  const box = document.createElement('div');
+  box.dataset.card = 'complaints';
+  if (complaints.length === 0) box.append(cardText('p', 'No open complaint.'));
+  else {
+    box.append(cardText('p', 'Open complaints:'));
+    const list = document.createElement('ul');
+    list.className = 'card-tickets';
+    for (const t of complaints) {
+      const item = document.createElement('li');
+      const open = cardText('button', `${t.category} · ${t.status}${t.overdue ? ' · overdue' : ''}`, { type: 'button', class: `link${t.overdue ? ' late' : ''}`, 'data-ticket-id': t.ticketId });
+      open.addEventListener('click', () => openTicket(t.ticketId));
+      item.append(open);
+      list.append(item);
+    }
+    box.append(list);
+  }
+  parts.push(box);
   const calls = c.recentCalls ?? [];
-  parts.push(cardText('p', calls.length === 0 ? 'No earlier call.' : `Last calls: ${calls.map((x) => `${new Date(x.arrivedAt).toLocaleString()} ${x.outcome ?? ''}`).join('; ')}`, { 'data-card': 'calls' }));
-  card.replaceChildren(...parts);
+  parts.push(cardText('p', calls.length === 0 ? 'No earlier call.' : `Last calls: ${calls.map((x) => `${new Date(x.arrivedAt).toLocaleString()} ${x.outcome ?? ''}`).join('; ')}`, { 'data-card': 'calls', class: 'muted' }));
+  return parts;
+}
+
+/** Opening a complaint from the caller's card, linked to the customer and to the call on the desk. */
+function complaintForm(c, number) {
+  const form = document.createElement('form');
+  form.id = 'complaint-form';
+  form.className = 'stack complaint-form';
+  const toggle = cardText('button', 'Open a complaint', { type: 'button', id: 'open-complaint' });
+  const fields = document.createElement('div');
+  fields.className = 'stack';
+  fields.hidden = true;
+  const category = document.createElement('select');
+  category.id = 'complaint-category';
+  category.required = true;
+  category.dataset.handover = 'complaint-category';
+  category.append(new Option('choose a category…', ''));
+  for (const k of desk.categories) category.append(new Option(`${k.category} (${k.department}, ${Math.round(k.slaSeconds / 3600)} h)`, k.category));
+  const description = document.createElement('textarea');
+  description.id = 'complaint-description';
+  description.maxLength = 4000;
+  description.required = true;
+  description.placeholder = 'What went wrong, the waybill, what the customer wants';
+  description.dataset.handover = 'complaint-description';
+  fields.append(cardText('label', 'Category', { for: 'complaint-category' }), category, cardText('label', 'Description', { for: 'complaint-description' }), description, cardText('button', 'Open complaint', { type: 'submit', class: 'primary', id: 'submit-complaint' }));
+  toggle.addEventListener('click', () => {
+    fields.hidden = !fields.hidden;
+    toggle.textContent = fields.hidden ? 'Open a complaint' : 'Cancel the complaint';
+  });
+  form.append(toggle, fields);
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    act('Opening the complaint', async () => {
+      const ticket = await api('POST', '/desk/api/complaints', { customerId: c.customerId, category: category.value, description: description.value, ...(desk.call?.callId ? { callId: desk.call.callId } : {}) });
+      log(`Complaint opened for ${c.name}: ${ticket.category}, ${ticket.department} answers by ${new Date(ticket.dueAt).toLocaleString()}`);
+      showCard(number, await fetchCard(number));
+      await loadTickets();
+      showTicket({ ...ticket, customerName: c.name });
+    });
+  });
+  fields.dataset.opensOnHandover = '';
+  return form;
 }
 
 document.addEventListener('switchboard:screen-pop', (event) => {
@@ -324,3 +396,135 @@ document.addEventListener('switchboard:screen-pop', (event) => {
   if (!number) return;
   act('Finding the caller', async () => showCard(number, await fetchCard(number)));
 });
+
+// Tickets: the complaints the agent may see (customers keeps the list to their sites' customers), soonest due first;
+// a ticket with its history and what can be done to it. The customers service decides what is allowed: a close
+// before the customer was told is refused there, and its message is shown on the ticket.
+const when = (iso) => (iso ? new Date(iso).toLocaleString() : '');
+const who = (id) => (id && id === desk.me?.personId ? 'you' : id || 'someone');
+const marks = (t) => {
+  const out = [];
+  if (t.overdue) out.push(cardText('span', 'overdue', { class: 'badge late' }));
+  if (t.escalationLevel > 0) out.push(cardText('span', `escalated · level ${t.escalationLevel}`, { class: 'badge escalated' }));
+  return out;
+};
+
+async function loadTickets() {
+  const filter = $('#ticket-filter').value;
+  const query = filter === 'active' ? 'limit=200' : filter === 'overdue' ? 'overdue=true' : `status=${encodeURIComponent(filter)}`;
+  const { tickets } = await api('GET', `/desk/api/complaints?${query}`);
+  const shown = filter === 'active' ? tickets.filter((t) => t.status !== 'closed') : tickets;
+  const items = shown.map((t) => {
+    const item = document.createElement('li');
+    const open = document.createElement('button');
+    open.type = 'button';
+    open.className = `ticket-row${t.overdue ? ' late' : ''}${t.ticketId === desk.ticket?.ticketId ? ' chosen' : ''}`;
+    open.dataset.ticketId = t.ticketId;
+    const top = document.createElement('span');
+    top.className = 'row';
+    top.append(cardText('b', t.customerName ?? `customer ${t.customerId.slice(0, 8)}`), cardText('span', t.category), cardText('span', t.status, { class: `badge ${t.status}` }), ...marks(t));
+    open.append(top, cardText('span', `${t.department} · due ${when(t.dueAt)}`, { class: 'muted' }));
+    open.addEventListener('click', () => openTicket(t.ticketId));
+    item.append(open);
+    return item;
+  });
+  $('#tickets').replaceChildren(...items);
+  $('#tickets-empty').hidden = items.length > 0;
+}
+
+async function openTicket(ticketId) {
+  await act('Opening the ticket', async () => showTicket(await api('GET', `/desk/api/complaints/${encodeURIComponent(ticketId)}`)), '#ticket-error');
+}
+
+function historyLine(h) {
+  const d = h.data ?? {};
+  switch (h.type) {
+    case 'ComplaintOpened': return `Opened by ${who(d.openedBy)}: ${d.category} for ${d.department}${d.callId ? ` during call ${d.callId}` : ''}`;
+    case 'ComplaintReassigned': return `Moved from ${d.fromDepartment} to ${d.toDepartment} by ${who(d.reassignedBy)}: ${d.reason}`;
+    case 'ComplaintNoteAdded': return `Note by ${who(d.writtenBy)}: ${d.text}`;
+    case 'ComplaintResolved': return `Result from ${who(d.resolvedBy)}: ${d.result}`;
+    case 'ComplaintCallbackMade': {
+      const told = String(d.outcome ?? '').endsWith('CUSTOMER_INFORMED');
+      return `Call-back by ${who(d.calledBy)}: ${told ? 'the customer was told the result' : 'could not reach the customer'}${d.note ? ` — ${d.note}` : ''}`;
+    }
+    case 'ComplaintClosed': return `Closed by ${who(d.closedBy)}`;
+    case 'ComplaintEscalated': return `Escalated to ${d.escalatedTo} (level ${d.level}): past its due time`;
+    default: return h.type;
+  }
+}
+
+function showTicket(t) {
+  desk.ticket = t;
+  $('#no-ticket').hidden = true;
+  $('#ticket').hidden = false;
+  $('#ticket').classList.toggle('late', t.overdue);
+  $('#ticket-status').textContent = t.status;
+  $('#ticket-status').className = `badge ${t.status}`;
+  $('#ticket-marks').replaceChildren(...marks(t));
+  $('#ticket-head').textContent = `${t.category} · ${t.customerName ?? `customer ${t.customerId}`}`;
+  $('#ticket-meta').textContent = `${t.department} answers · opened ${when(t.openedAt)} · due ${when(t.dueAt)}${t.callId ? ` · call ${t.callId}` : ''}`;
+  $('#ticket-description').textContent = t.description;
+  const closed = t.status === 'closed';
+  $('#ticket-note').hidden = closed;
+  $('#ticket-result').hidden = t.status !== 'open';
+  $('#ticket-callback').hidden = t.status !== 'awaiting-callback';
+  $('#close-ticket').parentElement.hidden = closed;
+  // Closing is tried whenever the agent likes (the customers service says why not); it is the next step once the customer was told.
+  $('#close-ticket').className = t.status === 'customer-informed' ? 'primary' : '';
+  const lines = t.history.map((h) => {
+    const item = document.createElement('li');
+    item.append(cardText('time', when(h.at)), cardText('span', historyLine(h), { 'data-history': h.type }));
+    return item;
+  });
+  $('#ticket-history').replaceChildren(...lines.reverse());
+  for (const row of document.querySelectorAll('.ticket-row')) row.classList.toggle('chosen', row.dataset.ticketId === t.ticketId);
+}
+
+/** A change to the ticket on screen: the customers service answers with the ticket as it is now. */
+function ticketAction(what, path, body, after) {
+  const t = desk.ticket;
+  return act(what, async () => {
+    const changed = await api('POST', `/desk/api/complaints/${encodeURIComponent(t.ticketId)}/${path}`, body());
+    log(`${what}: ${t.category} for ${t.customerName ?? t.customerId} is ${changed.status}`);
+    after?.();
+    showTicket({ ...changed, customerName: t.customerName });
+    await loadTickets();
+    // The caller's card lists their open complaints: read it again when one of them changed.
+    const number = $('#customer-card').dataset.callingNumber;
+    if (number && desk.customerId === changed.customerId) showCard(number, await fetchCard(number));
+  }, '#ticket-error');
+}
+const submitted = (form, run) => $(form).addEventListener('submit', (event) => {
+  event.preventDefault();
+  run();
+});
+submitted('#ticket-note', () => ticketAction('Adding the note', 'notes', () => ({ text: $('#ticket-note-text').value }), () => ($('#ticket-note-text').value = '')));
+submitted('#ticket-result', () => ticketAction('Recording the result', 'result', () => ({ result: $('#ticket-result-text').value }), () => ($('#ticket-result-text').value = '')));
+submitted('#ticket-callback', () => ticketAction('Recording the call-back', 'callbacks', () => ({
+  outcome: $('#callback-outcome').value,
+  ...($('#callback-note').value ? { note: $('#callback-note').value } : {}),
+  // Told during the customer's own call on this desk: that call is the call-back.
+  ...(desk.call?.callId && desk.customerId === desk.ticket.customerId ? { callId: desk.call.callId } : {}),
+}), () => ($('#callback-note').value = '')));
+$('#close-ticket').addEventListener('click', () => ticketAction('Closing the ticket', 'close', () => ({})));
+$('#ticket-filter').addEventListener('change', () => act('Loading the tickets', loadTickets));
+$('#tickets-refresh').addEventListener('click', () => act('Loading the tickets', loadTickets));
+
+// The customer search: names or numbers starting with what is typed; a result opens that customer's card, read only.
+submitted('#search', () => act('Searching', async () => {
+  const { customers } = await api('GET', `/desk/api/customers?q=${encodeURIComponent($('#search-q').value.trim())}`);
+  $('#found-card').hidden = true;
+  const items = customers.map((c) => {
+    const item = document.createElement('li');
+    const open = cardText('button', `${c.name} · ${c.tier} · ${c.phoneNumbers.join(', ')}`, { type: 'button', class: 'link', 'data-customer-id': c.customerId });
+    open.addEventListener('click', () => act('Opening the card', async () => {
+      const answer = await api('GET', `/desk/api/customer-card?number=${encodeURIComponent(c.phoneNumbers[0])}`);
+      if (!answer.found) throw new Error(`${c.name} no longer has ${c.phoneNumbers[0]}; search again`);
+      $('#found-card').replaceChildren(cardText('p', 'Their card, read only:', { class: 'muted' }), ...cardParts(answer.card));
+      $('#found-card').hidden = false;
+    }));
+    item.append(open);
+    return item;
+  });
+  $('#search-results').replaceChildren(...(items.length > 0 ? items : [cardText('li', 'Nobody by that name or number.', { class: 'muted' })]));
+}));
