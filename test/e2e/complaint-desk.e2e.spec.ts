@@ -1,0 +1,189 @@
+// The desk's customer work, end to end in a real browser: during a known caller's call the agent opens a complaint
+// from the card, finds it in the tickets panel, adds a note, is refused a close before the customer was told (the
+// customers service's message on the page), records the result and the call-back, closes it; then she searches a
+// customer by name and opens their card. Routing, telephony, customers and the console run as their own processes.
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, describe, expect, it } from 'vitest';
+import { freePort, freshDatabase, startServiceProcess, type ServiceProcess } from '@switchboard/testing';
+import { report, send, startSwitch, SWITCH_SECRET, withDeskText, type FakeSwitch } from './desk-switch.ts';
+import { E2E_AUTH_SECRET } from './signed-in.ts';
+
+const NATIONAL = '+8695105555';
+const CALLER = '+8675588881111';
+const ADMIN_PASSWORD = 'e2e-admin-password-0001';
+const AGENT_PASSWORD = 'li-na-desk-password-2026';
+const shots = resolve(import.meta.dirname, '../../.test-data');
+
+const running: ServiceProcess[] = [];
+const desks = new Map<string, Page>();
+let browser: Browser | undefined;
+let fakeSwitch: FakeSwitch | undefined;
+afterAll(async () => {
+  await browser?.close();
+  fakeSwitch?.close();
+  await Promise.all(running.map((p) => p.kill('SIGTERM')));
+});
+
+describe('complaints on the agent desk', () => {
+  it('Li Na opens a complaint from the caller’s card, works it through the tickets panel to closed, and finds a customer by name', async () => {
+    await aComplaintAroundTheLoop().catch((error: unknown) => withDeskText(desks, error));
+  }, 90_000);
+});
+
+async function aComplaintAroundTheLoop() {
+  const bus = await freshDatabase('bus');
+  const [routingPort, telephonyPort, consolePort, customersPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
+  fakeSwitch = await startSwitch(() => `http://127.0.0.1:${telephonyPort}`);
+  const start = async (name: string, port: number, extra: Record<string, string> = {}) => {
+    const p = await startServiceProcess(name, { DATABASE_URL: await freshDatabase(name), EVENTBUS_DATABASE_URL: bus, AUTH_TOKEN_SECRET: E2E_AUTH_SECRET, ...extra }, port);
+    running.push(p);
+    return p;
+  };
+  const [routing, telephony, consoleApp, customers] = await Promise.all([
+    start('routing', routingPort),
+    start('telephony', telephonyPort, { SWITCH_WEBHOOK_SECRET: SWITCH_SECRET, SWITCH_CONTROL_URL: fakeSwitch.url }),
+    start('console', consolePort, {
+      CONSOLE_ADMIN_LOGIN: 'admin',
+      CONSOLE_ADMIN_PASSWORD: ADMIN_PASSWORD,
+      ROUTING_URL: `http://127.0.0.1:${routingPort}`,
+      TELEPHONY_URL: `http://127.0.0.1:${telephonyPort}`,
+      CUSTOMERS_URL: `http://127.0.0.1:${customersPort}`,
+    }),
+    start('customers', customersPort),
+  ]);
+
+  // Shenzhen's customers: the caller (a key account of the site) and a national one; and a customer of Shanghai with an
+  // open complaint, whom Li Na (Shenzhen only) must find neither in her search nor in her tickets.
+  const registered = await Promise.all([
+    send('POST', `${customers.url}/customers`, { name: 'Shenzhen Fast Freight', kind: 'key-account', tier: 'platinum', phoneNumbers: [CALLER], siteId: 'shenzhen' }),
+    send('POST', `${customers.url}/customers`, { name: 'Shenzhen Harbour Logistics', kind: 'company', tier: 'gold', phoneNumbers: ['+8675566661111'] }),
+    send('POST', `${customers.url}/customers`, { name: 'Shenzhen Road Shanghai Office', kind: 'company', tier: 'normal', phoneNumbers: ['+862155550000'], siteId: 'shanghai' }),
+  ]);
+  expect(registered.map((r) => r.status)).toEqual([201, 201, 201]);
+  const shanghaiTicket = await send('POST', `${customers.url}/complaints`, { customerId: registered[2]!.body['customerId'], category: 'billing', description: 'Invoice counted twice' });
+  expect(shanghaiTicket.status).toBe(201);
+
+  expect((await send('PUT', `${routing.url}/acd/sites/shenzhen`, { name: 'Shenzhen center', city: 'Shenzhen', timezone: 'Asia/Shanghai' })).status).toBe(200);
+  expect((await send('PUT', `${routing.url}/acd/sites/shenzhen/queues/general`, { name: 'General', requiredSkills: [{ skill: 'general', minLevel: 1 }], wrapUpMs: 60_000 })).status).toBe(200);
+  expect((await send('PUT', `${routing.url}/acd/sites/shenzhen/agents/li-na`, { name: 'Li Na', skills: [{ skill: 'general', level: 5 }] })).status).toBe(200);
+  const flow = { language: 'zh-CN', open: { start: 'to-agent', nodes: { 'to-agent': { kind: 'queue', queue: 'general', businessType: 'general' } } } };
+  expect((await send('PUT', `${telephony.url}/ivr-flows/${encodeURIComponent(NATIONAL)}`, flow)).status).toBe(200);
+  const admin = await send('POST', `${consoleApp.url}/sign-in`, { login: 'admin', password: ADMIN_PASSWORD });
+  const created = await send('POST', `${consoleApp.url}/people`, { login: 'li.na', name: 'Li Na', role: 'agent', sites: ['shenzhen'], agentId: 'li-na', password: AGENT_PASSWORD }, { authorization: `Bearer ${admin.body['accessToken'] as string}` });
+  expect(created.status).toBe(201);
+
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox'] });
+  const page = await browser.newPage({ viewport: { width: 1440, height: 1400 } });
+  desks.set('li-na', page);
+  const pageErrors: string[] = [];
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  mkdirSync(shots, { recursive: true });
+
+  await page.goto(`${consoleApp.url}/sign-in?next=%2Fdesk`);
+  await page.fill('#login', 'li.na');
+  await page.fill('#password', AGENT_PASSWORD);
+  await page.click('button[type=submit]');
+  await page.waitForURL(/\/desk$/);
+  await expect.poll(() => page.textContent('#link')).toBe('live');
+  // Her tickets hold only her sites' customers: Shanghai's complaint is not among them.
+  await expect.poll(() => page.isVisible('#tickets-empty')).toBe(true);
+  expect(await page.locator('#tickets li').count()).toBe(0);
+  await page.click('#log-in');
+  await expect.poll(() => page.textContent('#agent-state')).toBe('not-ready');
+  await page.click('#ready');
+  await expect.poll(() => page.textContent('#agent-state')).toBe('ready');
+
+  // The known caller rings; Li Na answers with the card on screen.
+  expect((await report(telephony.url, { kind: 'call-arrived', switchCallRef: 'pbx-0101', callingNumber: CALLER, dialledNumber: NATIONAL, siteId: 'shenzhen' })).status).toBe(200);
+  await expect.poll(() => page.textContent('#call-state'), { timeout: 15_000 }).toBe('offered');
+  await expect.poll(() => page.textContent('[data-card="name"]'), { timeout: 10_000 }).toBe('Shenzhen Fast Freight');
+  expect(await page.textContent('[data-card="complaints"]')).toBe('No open complaint.');
+  const callId = /^Call (\S+)/.exec((await page.textContent('#call-meta')) ?? '')?.[1];
+  expect(callId).toBeTruthy();
+  await page.click('#answer');
+  await expect.poll(() => page.textContent('#call-state'), { timeout: 10_000 }).toBe('connected');
+
+  // A complaint from the card: a category of the customers service's list and what happened.
+  await page.click('#open-complaint');
+  const categories = await page.locator('#complaint-category option').evaluateAll((options) => options.map((o) => (o as unknown as { value: string }).value));
+  expect(categories).toEqual(['', 'delivery-delay', 'damaged-goods', 'lost-shipment', 'pickup-missed', 'staff-conduct', 'billing', 'other']);
+  await page.selectOption('#complaint-category', 'damaged-goods');
+  await page.fill('#complaint-description', 'Waybill SF1234567: the pallet arrived crushed; the customer wants the goods replaced.');
+  await page.screenshot({ path: resolve(shots, 'complaint-desk-opening.png') });
+  await page.click('#submit-complaint');
+  // The card lists it among the open complaints, and the tickets panel has it.
+  await expect.poll(() => page.textContent('[data-card="complaints"]'), { timeout: 10_000 }).toBe('Open complaints:damaged-goods · open');
+  const ticketId = await page.getAttribute('[data-card="complaints"] [data-ticket-id]', 'data-ticket-id');
+  expect(ticketId).toMatch(/^[0-9a-f-]{36}$/);
+  const row = page.locator(`#tickets [data-ticket-id="${ticketId}"]`);
+  await expect.poll(() => row.textContent()).toContain('Shenzhen Fast Freight');
+  expect(await row.textContent()).toContain('damaged-goods');
+  expect(await page.locator('#tickets li').count()).toBe(1);
+  // Linked to the customer and to the call, as the customers service has it.
+  const stored = await send('GET', `${customers.url}/complaints/${ticketId}`);
+  expect(stored.body).toMatchObject({ customerId: registered[0]!.body['customerId'], callId, category: 'damaged-goods', department: 'claims', status: 'open' });
+
+  // From the tickets panel: the ticket with its history.
+  await row.click();
+  await expect.poll(() => page.textContent('#ticket-head')).toBe('damaged-goods · Shenzhen Fast Freight');
+  expect(await page.textContent('#ticket-status')).toBe('open');
+  expect(await page.textContent('#ticket-description')).toContain('the pallet arrived crushed');
+  expect(await page.textContent('#ticket-history')).toContain(`Opened by you: damaged-goods for claims during call ${callId}`);
+
+  await page.fill('#ticket-note-text', 'Photos of the pallet received by WeChat.');
+  await page.click('#add-note');
+  await expect.poll(() => page.textContent('#ticket-history [data-history="ComplaintNoteAdded"]')).toBe('Note by you: Photos of the pallet received by WeChat.');
+
+  // A close before the customer was told: the customers service refuses it, and the page says why.
+  await page.click('#close-ticket');
+  await expect.poll(() => page.textContent('#ticket-error')).toContain('Closing the ticket: customers: the customer has not been told the result: claims must record a result');
+  expect(await page.textContent('#ticket-status')).toBe('open');
+  await page.screenshot({ path: resolve(shots, 'complaint-desk-close-refused.png') });
+
+  // Claims' answer, then the call-back that tells the customer, then the close.
+  await page.fill('#ticket-result-text', 'Claims replaces the goods; a new pallet ships tomorrow.');
+  await page.click('#record-result');
+  await expect.poll(() => page.textContent('#ticket-status')).toBe('awaiting-callback');
+  expect(await page.textContent('#ticket-error')).toBe('');
+  expect(await page.isVisible('#ticket-result')).toBe(false);
+  await page.selectOption('#callback-outcome', 'customer-informed');
+  await page.fill('#callback-note', 'Told them on this call; they accept the replacement.');
+  await page.click('#record-callback');
+  await expect.poll(() => page.textContent('#ticket-status')).toBe('customer-informed');
+  expect(await page.textContent('#ticket-history [data-history="ComplaintCallbackMade"]')).toBe('Call-back by you: the customer was told the result — Told them on this call; they accept the replacement.');
+  await page.click('#close-ticket');
+  await expect.poll(() => page.textContent('#ticket-status')).toBe('closed');
+  expect(await page.textContent('#ticket-history')).toContain('Closed by you');
+  expect(await page.isVisible('#close-ticket')).toBe(false);
+  // The caller's card no longer lists it.
+  await expect.poll(() => page.textContent('#customer-card [data-card="complaints"]')).toBe('No open complaint.');
+  // Gone from the tickets not closed; there under "Closed".
+  await expect.poll(() => page.locator('#tickets li').count()).toBe(0);
+  await page.selectOption('#ticket-filter', 'closed');
+  await expect.poll(() => page.locator(`#tickets [data-ticket-id="${ticketId}"]`).count()).toBe(1);
+  expect((await send('GET', `${customers.url}/complaints/${ticketId}`)).body).toMatchObject({ status: 'closed' });
+  await page.screenshot({ path: resolve(shots, 'complaint-desk-closed.png') });
+
+  // The customer search: by the start of a name, only the customers of her site and national ones; a result opens the card.
+  await page.fill('#search-q', 'shenzhen');
+  await page.click('#search-go');
+  await expect.poll(() => page.locator('#search-results li').allTextContents()).toEqual([
+    'Shenzhen Fast Freight · platinum · +8675588881111',
+    'Shenzhen Harbour Logistics · gold · +8675566661111',
+  ]);
+  await page.click('#search-results button:has-text("Shenzhen Harbour Logistics")');
+  await expect.poll(() => page.textContent('#found-card [data-card="name"]')).toBe('Shenzhen Harbour Logistics');
+  expect(await page.textContent('#found-card [data-card="tier"]')).toBe('gold · company · national');
+  expect(await page.locator('#found-card form, #found-card #open-complaint').count()).toBe(0);
+  // The caller's own card still shows the caller, the closed complaint gone from it once read again.
+  await page.click('#search-results button:has-text("Shenzhen Fast Freight")');
+  await expect.poll(() => page.textContent('#found-card [data-card="name"]')).toBe('Shenzhen Fast Freight');
+  expect(await page.textContent('#found-card [data-card="complaints"]')).toBe('No open complaint.');
+  expect(await page.textContent('#customer-card [data-card="name"]')).toBe('Shenzhen Fast Freight');
+  await page.screenshot({ path: resolve(shots, 'complaint-desk-search.png') });
+
+  expect(await page.textContent('#error')).toBe('');
+  expect(pageErrors).toEqual([]);
+}
