@@ -30,16 +30,26 @@ const timeOf = (at: Timestamp | undefined): number => (at === undefined ? Date.n
 const alreadyDone: ReadonlySet<AcdRejection['code']> = new Set(['duplicate-call', 'unknown-call']);
 
 export function telephonyCallsReactor(desk: SiteDesk, store: EventStore, logger: Logger): Projection {
-  const loadDirectory = async (): Promise<SiteDirectory> =>
-    (await store.load(SITE_DIRECTORY_STREAM)).reduce<SiteDirectory>((s, e) => siteDirectoryDecider.evolve(s, e.event), siteDirectoryDecider.initialState);
-  const loadPlan = async (nationalNumber: string): Promise<DialPlanState> =>
-    (await store.load(dialPlanStream(nationalNumber))).reduce<DialPlanState>((s, e) => dialPlanDecider.evolve(s, e.event), dialPlanDecider.initialState);
+  // The site directory and the dial plans, folded once and read again only when their stream has moved on
+  // (one small query per call instead of reading and decoding every configuration event).
+  const folded = new Map<string, { readonly version: number; readonly state: unknown }>();
+  async function foldedStream<S>(streamId: string, decider: { readonly initialState: S; evolve(state: S, event: DecodedEvent): S }): Promise<S> {
+    const version = await store.version(streamId);
+    const cached = folded.get(streamId);
+    if (cached !== undefined && cached.version === version) return cached.state as S;
+    const history = await store.load(streamId);
+    const state = history.reduce<S>((s, e) => decider.evolve(s, e.event), decider.initialState);
+    folded.set(streamId, { version: history.length, state });
+    return state;
+  }
+  const loadDirectory = (): Promise<SiteDirectory> => foldedStream(SITE_DIRECTORY_STREAM, siteDirectoryDecider);
+  const loadPlan = (nationalNumber: string): Promise<DialPlanState> => foldedStream(dialPlanStream(nationalNumber), dialPlanDecider);
 
   /** Live load of each configured site, from the ACD: the dial plan skips a site with nobody logged in or at capacity. */
   const conditionsOf = async (siteIds: readonly string[]): Promise<SiteConditions> => {
     const entries = await Promise.all(
       siteIds.map(async (siteId) => {
-        const condition = await desk.read(siteId, ({ state }) => {
+        const condition = await desk.peek(siteId, ({ state }) => {
           if (state.status !== 'registered') return { agentsLoggedIn: 0, activeCalls: 0 };
           let loggedIn = 0;
           for (const agent of state.agents.values()) if (agent.presence.status !== 'logged-out') loggedIn++;
