@@ -15,6 +15,8 @@ const CALLER = '+8675588881111';
 const ADMIN_PASSWORD = 'e2e-admin-password-0001';
 const AGENT_PASSWORD = 'li-na-desk-password-2026';
 const shots = resolve(import.meta.dirname, '../../.test-data');
+/** A page's round trip through the console to the customers service; slow on a busy machine. */
+const ROUND_TRIP = { timeout: 10_000 };
 
 const running: ServiceProcess[] = [];
 const desks = new Map<string, Page>();
@@ -86,14 +88,14 @@ async function aComplaintAroundTheLoop() {
   await page.fill('#password', AGENT_PASSWORD);
   await page.click('button[type=submit]');
   await page.waitForURL(/\/desk$/);
-  await expect.poll(() => page.textContent('#link')).toBe('live');
+  await expect.poll(() => page.textContent('#link'), ROUND_TRIP).toBe('live');
   // Her tickets hold only her sites' customers: Shanghai's complaint is not among them.
-  await expect.poll(() => page.isVisible('#tickets-empty')).toBe(true);
+  await expect.poll(() => page.isVisible('#tickets-empty'), ROUND_TRIP).toBe(true);
   expect(await page.locator('#tickets li').count()).toBe(0);
   await page.click('#log-in');
-  await expect.poll(() => page.textContent('#agent-state')).toBe('not-ready');
+  await expect.poll(() => page.textContent('#agent-state'), ROUND_TRIP).toBe('not-ready');
   await page.click('#ready');
-  await expect.poll(() => page.textContent('#agent-state')).toBe('ready');
+  await expect.poll(() => page.textContent('#agent-state'), ROUND_TRIP).toBe('ready');
 
   // The known caller rings; Li Na answers with the card on screen.
   expect((await report(telephony.url, { kind: 'call-arrived', switchCallRef: 'pbx-0101', callingNumber: CALLER, dialledNumber: NATIONAL, siteId: 'shenzhen' })).status).toBe(200);
@@ -118,7 +120,7 @@ async function aComplaintAroundTheLoop() {
   const ticketId = await page.getAttribute('[data-card="complaints"] [data-ticket-id]', 'data-ticket-id');
   expect(ticketId).toMatch(/^[0-9a-f-]{36}$/);
   const row = page.locator(`#tickets [data-ticket-id="${ticketId}"]`);
-  await expect.poll(() => row.textContent()).toContain('Shenzhen Fast Freight');
+  await expect.poll(() => row.textContent(), ROUND_TRIP).toContain('Shenzhen Fast Freight');
   expect(await row.textContent()).toContain('damaged-goods');
   expect(await page.locator('#tickets li').count()).toBe(1);
   // Linked to the customer and to the call, as the customers service has it.
@@ -127,59 +129,59 @@ async function aComplaintAroundTheLoop() {
 
   // From the tickets panel: the ticket with its history.
   await row.click();
-  await expect.poll(() => page.textContent('#ticket-head')).toBe('damaged-goods · Shenzhen Fast Freight');
+  await expect.poll(() => page.textContent('#ticket-head'), ROUND_TRIP).toBe('damaged-goods · Shenzhen Fast Freight');
   expect(await page.textContent('#ticket-status')).toBe('open');
   expect(await page.textContent('#ticket-description')).toContain('the pallet arrived crushed');
   expect(await page.textContent('#ticket-history')).toContain(`Opened by you: damaged-goods for claims during call ${callId}`);
 
   await page.fill('#ticket-note-text', 'Photos of the pallet received by WeChat.');
   await page.click('#add-note');
-  await expect.poll(() => page.textContent('#ticket-history [data-history="ComplaintNoteAdded"]')).toBe('Note by you: Photos of the pallet received by WeChat.');
+  await expect.poll(() => page.textContent('#ticket-history [data-history="ComplaintNoteAdded"]'), ROUND_TRIP).toBe('Note by you: Photos of the pallet received by WeChat.');
 
   // A close before the customer was told: the customers service refuses it, and the page says why.
   await page.click('#close-ticket');
-  await expect.poll(() => page.textContent('#ticket-error')).toContain('Closing the ticket: customers: the customer has not been told the result: claims must record a result');
+  await expect.poll(() => page.textContent('#ticket-error'), ROUND_TRIP).toContain('Closing the ticket: customers: the customer has not been told the result: claims must record a result');
   expect(await page.textContent('#ticket-status')).toBe('open');
   await page.screenshot({ path: resolve(shots, 'complaint-desk-close-refused.png') });
 
   // Claims' answer, then the call-back that tells the customer, then the close.
   await page.fill('#ticket-result-text', 'Claims replaces the goods; a new pallet ships tomorrow.');
   await page.click('#record-result');
-  await expect.poll(() => page.textContent('#ticket-status')).toBe('awaiting-callback');
+  await expect.poll(() => page.textContent('#ticket-status'), ROUND_TRIP).toBe('awaiting-callback');
   expect(await page.textContent('#ticket-error')).toBe('');
   expect(await page.isVisible('#ticket-result')).toBe(false);
   await page.selectOption('#callback-outcome', 'customer-informed');
   await page.fill('#callback-note', 'Told them on this call; they accept the replacement.');
   await page.click('#record-callback');
-  await expect.poll(() => page.textContent('#ticket-status')).toBe('customer-informed');
+  await expect.poll(() => page.textContent('#ticket-status'), ROUND_TRIP).toBe('customer-informed');
   expect(await page.textContent('#ticket-history [data-history="ComplaintCallbackMade"]')).toBe('Call-back by you: the customer was told the result — Told them on this call; they accept the replacement.');
   await page.click('#close-ticket');
-  await expect.poll(() => page.textContent('#ticket-status')).toBe('closed');
+  await expect.poll(() => page.textContent('#ticket-status'), ROUND_TRIP).toBe('closed');
   expect(await page.textContent('#ticket-history')).toContain('Closed by you');
   expect(await page.isVisible('#close-ticket')).toBe(false);
   // The caller's card no longer lists it.
-  await expect.poll(() => page.textContent('#customer-card [data-card="complaints"]')).toBe('No open complaint.');
+  await expect.poll(() => page.textContent('#customer-card [data-card="complaints"]'), ROUND_TRIP).toBe('No open complaint.');
   // Gone from the tickets not closed; there under "Closed".
-  await expect.poll(() => page.locator('#tickets li').count()).toBe(0);
+  await expect.poll(() => page.locator('#tickets li').count(), ROUND_TRIP).toBe(0);
   await page.selectOption('#ticket-filter', 'closed');
-  await expect.poll(() => page.locator(`#tickets [data-ticket-id="${ticketId}"]`).count()).toBe(1);
+  await expect.poll(() => page.locator(`#tickets [data-ticket-id="${ticketId}"]`).count(), ROUND_TRIP).toBe(1);
   expect((await send('GET', `${customers.url}/complaints/${ticketId}`)).body).toMatchObject({ status: 'closed' });
   await page.screenshot({ path: resolve(shots, 'complaint-desk-closed.png') });
 
   // The customer search: by the start of a name, only the customers of her site and national ones; a result opens the card.
   await page.fill('#search-q', 'shenzhen');
   await page.click('#search-go');
-  await expect.poll(() => page.locator('#search-results li').allTextContents()).toEqual([
+  await expect.poll(() => page.locator('#search-results li').allTextContents(), ROUND_TRIP).toEqual([
     'Shenzhen Fast Freight · platinum · +8675588881111',
     'Shenzhen Harbour Logistics · gold · +8675566661111',
   ]);
   await page.click('#search-results button:has-text("Shenzhen Harbour Logistics")');
-  await expect.poll(() => page.textContent('#found-card [data-card="name"]')).toBe('Shenzhen Harbour Logistics');
+  await expect.poll(() => page.textContent('#found-card [data-card="name"]'), ROUND_TRIP).toBe('Shenzhen Harbour Logistics');
   expect(await page.textContent('#found-card [data-card="tier"]')).toBe('gold · company · national');
   expect(await page.locator('#found-card form, #found-card #open-complaint').count()).toBe(0);
   // The caller's own card still shows the caller, the closed complaint gone from it once read again.
   await page.click('#search-results button:has-text("Shenzhen Fast Freight")');
-  await expect.poll(() => page.textContent('#found-card [data-card="name"]')).toBe('Shenzhen Fast Freight');
+  await expect.poll(() => page.textContent('#found-card [data-card="name"]'), ROUND_TRIP).toBe('Shenzhen Fast Freight');
   expect(await page.textContent('#found-card [data-card="complaints"]')).toBe('No open complaint.');
   expect(await page.textContent('#customer-card [data-card="name"]')).toBe('Shenzhen Fast Freight');
   await page.screenshot({ path: resolve(shots, 'complaint-desk-search.png') });
