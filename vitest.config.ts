@@ -9,5 +9,8 @@ export default defineConfig({
     maxWorkers: 2,
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    // A page or a read model catching up through several services takes seconds on a busy 2-core machine,
+    // not vitest's 1 s default; a test that names its own timeout keeps it.
+    expect: { poll: { timeout: 10_000 } },
   },
 });

@@ -148,7 +148,12 @@ export function agentDesk(options: DeskOptions) {
     async handovers(d: AtDesk, callId: string): Promise<{ readonly callId: string; readonly handovers: Handover[] }> {
       const handovers = handoversOf((await options.store.load(handoverStream(callId))).map((e) => e.event));
       const call = await deskCall(options.prisma, callId);
-      const mine = call?.agent_id === d.agentId || handovers.some((h) => h.fromAgentId === d.agentId);
+      // The desk's own row may lag the offer it was pushed (the push goes out as the offer is recorded), so
+      // routing's word that the call is offered to or held by this agent counts too.
+      const mine =
+        call?.agent_id === d.agentId ||
+        handovers.some((h) => h.fromAgentId === d.agentId) ||
+        (await routingAgent(d).then((a) => a.offer?.callId === callId || a.callId === callId, () => false));
       if (!mine) {
         throw new ProblemError({ status: 404, code: 'call-not-yours', title: 'Not your call', detail: `call ${callId} has not come to your desk (${d.agentId}); its handover is for the agent who takes it` });
       }
