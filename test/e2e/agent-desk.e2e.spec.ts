@@ -1,20 +1,17 @@
 // The agent desk, end to end in a real browser: an agent signs in, goes ready, a call to the national number is offered
 // on her page with why it came to her, she answers, ends it and wraps up with a disposition. Routing, telephony and the
 // console run as their own processes; this test plays the switch (signed webhooks in, signed call control out).
-import { createHmac, randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
-import { eventually, freePort, freshDatabase, jsonClient, startServiceProcess, type ServiceProcess } from '@switchboard/testing';
-import { asService, E2E_AUTH_SECRET } from './signed-in.ts';
+import { eventually, freePort, freshDatabase, startServiceProcess, type ServiceProcess } from '@switchboard/testing';
+import { report, send, startSwitch, SWITCH_SECRET, withDeskText, type FakeSwitch } from './desk-switch.ts';
+import { E2E_AUTH_SECRET } from './signed-in.ts';
 
 const NATIONAL = '+8695105555';
 const CALLER = '+8675588880000';
 const STRANGER = '+8675566660000';
-const SWITCH_SECRET = 'e2e-switch-secret-of-at-least-32-characters';
 const AUTH_SECRET = E2E_AUTH_SECRET;
 const ADMIN_PASSWORD = 'e2e-admin-password-0001';
 const AGENT_PASSWORD = 'li-na-desk-password-2026';
@@ -23,72 +20,25 @@ const shots = resolve(import.meta.dirname, '../../.test-data');
 const running: ServiceProcess[] = [];
 /** The desks open in the browser, by agent: a failure shows what each page said. */
 const desks = new Map<string, Page>();
-async function withDeskText(error: unknown): Promise<never> {
-  const said: string[] = [];
-  for (const [agent, page] of desks) {
-    const text = async (selector: string) => (await page.textContent(selector).catch(() => null))?.slice(0, 1500) ?? '';
-    said.push(`${agent}'s desk — error: "${await text('#error')}"; log (newest first): ${await text('#log')}`);
-  }
-  if (error instanceof Error) error.message += `\n${said.join('\n')}`;
-  throw error;
-}
 let browser: Browser | undefined;
-let fakeSwitch: Server | undefined;
+let fakeSwitch: FakeSwitch | undefined;
 afterAll(async () => {
   await browser?.close();
-  fakeSwitch?.closeAllConnections();
   fakeSwitch?.close();
   await Promise.all(running.map((p) => p.kill('SIGTERM')));
 });
 
-const send = (method: string, url: string, body?: unknown, headers: Record<string, string> = {}) => jsonClient(() => '', asService)(method, url, body, headers);
-const sign = (timestamp: string, raw: string) => `sha256=${createHmac('sha256', SWITCH_SECRET).update(`${timestamp}.`).update(raw).digest('hex')}`;
-
-/** The switch reports a call's step to telephony, signed. */
-async function report(telephonyUrl: string, body: Record<string, unknown>) {
-  const raw = JSON.stringify({ switchEventId: randomUUID(), at: new Date().toISOString(), ...body });
-  const timestamp = String(Math.floor(Date.now() / 1000));
-  return send('POST', `${telephonyUrl}/switch/events`, raw, { 'content-type': 'application/json', 'x-switchboard-signature': sign(timestamp, raw), 'x-switchboard-timestamp': timestamp });
-}
-
-/** A switch that carries out telephony's call control at once and reports back what happened, as a PBX would. */
-async function startSwitch(telephonyUrl: () => string, commands: string[]): Promise<string> {
-  fakeSwitch = createServer((request, response) => {
-    let raw = '';
-    request.on('data', (chunk: Buffer) => (raw += chunk.toString()));
-    request.on('end', () => {
-      const signature = sign(String(request.headers['x-switchboard-timestamp']), raw);
-      if (request.headers['x-switchboard-signature'] !== signature) return response.writeHead(401).end('{"reason":"unsigned"}');
-      const command = JSON.parse(raw) as { kind: string; ring?: boolean; callId: string; switchCallRef: string; agentId: string; target?: string };
-      commands.push(command.ring ? `${command.kind}:ring` : command.kind);
-      response.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
-      const base = { switchCallRef: command.switchCallRef };
-      const outcome: Record<string, Record<string, unknown> | undefined> = {
-        bridge: command.ring ? undefined : { kind: 'answered', agentId: command.agentId },
-        hold: { kind: 'held' },
-        resume: { kind: 'resumed' },
-        hangup: { kind: 'ended', by: 'agent' },
-        transfer: { kind: 'transferred', target: command.target },
-      };
-      const next = outcome[command.kind];
-      if (next !== undefined) setTimeout(() => void report(telephonyUrl(), { ...base, ...next }), 20);
-    });
-  });
-  await new Promise<void>((done) => fakeSwitch!.listen(0, '127.0.0.1', done));
-  return `http://127.0.0.1:${(fakeSwitch.address() as AddressInfo).port}/control`;
-}
-
 describe('the agent desk in a browser', () => {
   it('shows Li Na the offer with why it came to her; she answers, ends the call and wraps up; a transfer carries her notes and form to Wang Wei', async () => {
-    await aDayAtTheDesk().catch(withDeskText);
+    await aDayAtTheDesk().catch((error: unknown) => withDeskText(desks, error));
   }, 150_000);
 });
 
 async function aDayAtTheDesk() {
   const bus = await freshDatabase('bus');
-  const commands: string[] = [];
   const [routingPort, telephonyPort, consolePort, customersPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
-  const switchUrl = await startSwitch(() => `http://127.0.0.1:${telephonyPort}`, commands);
+  fakeSwitch = await startSwitch(() => `http://127.0.0.1:${telephonyPort}`);
+  const switchUrl = fakeSwitch.url;
   const start = async (name: string, port: number, extra: Record<string, string> = {}) => {
     const p = await startServiceProcess(name, { DATABASE_URL: await freshDatabase(name), EVENTBUS_DATABASE_URL: bus, AUTH_TOKEN_SECRET: AUTH_SECRET, ...extra }, port);
     running.push(p);
@@ -241,6 +191,6 @@ async function aDayAtTheDesk() {
   await page.click('#finish-wrap-up');
   await expect.poll(() => page.textContent('#log')).toContain('Wrap-up recorded: transferred');
 
-  expect(commands).toEqual(expect.arrayContaining(['bridge', 'hold', 'resume', 'hangup', 'transfer']));
+  expect(fakeSwitch.commands).toEqual(expect.arrayContaining(['bridge', 'hold', 'resume', 'hangup', 'transfer']));
   expect(pageErrors).toEqual([]);
 }

@@ -63,6 +63,7 @@ export function reportingService(config: ReportingConfig): EventSourcedServiceSp
       const ingestion = await startIngestion(context.bus, client, {
         flushIntervalMs: config.REPORTING_FLUSH_INTERVAL_MS,
         maxRows: config.REPORTING_MAX_BATCH_ROWS,
+        onWriting: () => board.writing(),
         onWritten: (events) => board.counted(events),
       });
       return [() => ingestion.close(), () => board.close(), () => client.close()];

@@ -72,13 +72,27 @@ export interface Ingestion {
 export async function startIngestion(
   bus: EventBus,
   clickhouse: ClickHouseClient,
-  options: { flushIntervalMs: number; maxRows: number; topics?: readonly string[]; onWritten?: (events: readonly IngestedEvent[]) => void },
+  options: {
+    flushIntervalMs: number;
+    maxRows: number;
+    topics?: readonly string[];
+    /** A batch is about to be written: its rows may become visible to queries from now on. */
+    onWriting?: () => void;
+    /** The batch's write ended: the events it wrote (none when it failed and will be delivered again). */
+    onWritten?: (events: readonly IngestedEvent[]) => void;
+  },
 ): Promise<Ingestion> {
   const sink = new BatchingSink<IngestedEvent>({
     ...options,
     write: async (events) => {
-      await writeIngested(clickhouse, events);
-      options.onWritten?.(events);
+      options.onWriting?.();
+      let written = false;
+      try {
+        await writeIngested(clickhouse, events);
+        written = true;
+      } finally {
+        options.onWritten?.(written ? events : []);
+      }
     },
   });
   const consumer = await bus.subscribe({

@@ -159,6 +159,9 @@ export class WallboardHub {
   private watermark: Watermark = { lastEventAt: null, lastEventId: null, eventsCounted: 0 };
   private readonly alertsOn = new Map<string, Alert>();
   private closed = false;
+  private writesStarted = 0;
+  private writesEnded = 0;
+  private readonly writeWaiters: (() => void)[] = [];
   private readonly client: ClickHouseClient;
   private readonly store: EventStore;
   private readonly logger: Logger;
@@ -179,8 +182,15 @@ export class WallboardHub {
     this.timer = setInterval(() => this.refresh(), this.options.refreshMs);
   }
 
-  /** Ingestion wrote these events: count them and rebuild. */
+  /** Ingestion starts writing a batch: until it says it is done, a rebuild could see rows the watermark does not count. */
+  writing(): void {
+    this.writesStarted++;
+  }
+
+  /** Ingestion's write ended (these events written; none when it failed): count them and rebuild. */
   counted(events: readonly { raw: { event_id: string; occurred_at: string } }[]): void {
+    this.writesEnded = Math.min(this.writesEnded + 1, this.writesStarted);
+    for (const resolve of this.writeWaiters.splice(0)) resolve();
     let { lastEventAt, lastEventId } = this.watermark;
     for (const e of events) {
       const at = new Date(`${e.raw.occurred_at.replace(' ', 'T')}Z`).toISOString();
@@ -223,8 +233,17 @@ export class WallboardHub {
 
   /** Rebuilds now and answers the new wallboard. */
   async rebuild(): Promise<Wallboard> {
-    const now = new Date();
-    const draft = await wallboardSnapshot(this.client, now, this.options.timezone, this.watermark, []);
+    // The figures and the watermark must describe the same events: a snapshot taken while a batch was being
+    // written may hold some of its rows without counting them, so it is taken again once the write has ended.
+    let now = new Date();
+    let draft: Wallboard;
+    for (let attempt = 1; ; attempt++) {
+      await this.noWriteInFlight();
+      const started = this.writesStarted;
+      now = new Date();
+      draft = await wallboardSnapshot(this.client, now, this.options.timezone, this.watermark, []);
+      if (this.writesStarted === started || attempt >= 3) break;
+    }
     const figures = queueFigures(draft);
     const changes = alertChanges(this.alertsOn, alertsFor(figures, this.options.thresholds), figures);
     await this.publish(changes.raised, changes.cleared, now);
@@ -232,6 +251,11 @@ export class WallboardHub {
     this.latest = wallboard;
     for (const listener of this.listeners) listener(wallboard);
     return wallboard;
+  }
+
+  private noWriteInFlight(): Promise<void> {
+    if (this.writesEnded >= this.writesStarted || this.closed) return Promise.resolve();
+    return new Promise((resolve) => this.writeWaiters.push(resolve));
   }
 
   private async publish(raised: readonly Alert[], cleared: readonly Alert[], now: Date): Promise<void> {
@@ -260,6 +284,7 @@ export class WallboardHub {
   async close(): Promise<void> {
     this.closed = true;
     if (this.timer) clearInterval(this.timer);
+    for (const resolve of this.writeWaiters.splice(0)) resolve();
     await this.building;
     this.listeners.clear();
   }
