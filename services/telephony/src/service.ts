@@ -79,7 +79,7 @@ export function telephonyService(config: TelephonyConfig, dependencies: Telephon
         requireSignIn(app, { tokens });
         await app.register(switchWebhookRoutes({ secret: config.SWITCH_WEBHOOK_SECRET, maxSkewSeconds: config.SWITCH_WEBHOOK_MAX_SKEW_SECONDS, handle, clock }));
         await app.register(ivrFlowRoutes(flows));
-        await app.register(callControlRoutes(controlCall));
+        await app.register(callControlRoutes(controlCall, (callId) => offerBook(context.prisma).siteOf(callId)));
       };
     },
     projections: (context) => [routingOffersReactor({ store: context.store, logger: context.logger, sendCommands: control !== undefined, wake })],

@@ -55,4 +55,18 @@ describe('who may call telephony', () => {
     // Past sign-in: this service has no switch to send the command to.
     expect(await call('POST', '/calls/c-1/hold', { agentId: 'li-na' }, liNa)).toMatchObject({ status: 503, body: { code: 'switch-control-not-configured' } });
   });
+
+  it('lets a supervisor control the calls of their own sites only; a call no site has offered is headquarters’', async () => {
+    // Routing offered c-sz at Shenzhen (telephony keeps the site from routing's offer).
+    await service.context.prisma.$executeRaw`insert into call_sites (call_id, site_id) values ('c-sz', 'shenzhen')`;
+    const beijing = await signedInAs('supervisor', ['beijing-hq']);
+    const shenzhen = await signedInAs('supervisor', ['shenzhen']);
+    const headquarters = await signedInAs('supervisor', ['*']);
+    expect(await call('POST', '/calls/c-sz/hangup', { agentId: 'li-na' }, beijing)).toMatchObject({ status: 403, body: { code: 'site-not-allowed' } });
+    expect(await call('POST', '/calls/c-sz/transfer', { agentId: 'li-na', target: 'queue:general' }, beijing)).toMatchObject({ status: 403, body: { code: 'site-not-allowed' } });
+    // Past the scope check: this service has no switch to send the command to.
+    expect(await call('POST', '/calls/c-sz/hangup', { agentId: 'li-na' }, shenzhen)).toMatchObject({ status: 503 });
+    expect(await call('POST', '/calls/c-new/hangup', { agentId: 'li-na' }, shenzhen)).toMatchObject({ status: 403, body: { code: 'site-not-allowed', detail: expect.stringContaining('only headquarters') } });
+    expect(await call('POST', '/calls/c-new/hangup', { agentId: 'li-na' }, headquarters)).toMatchObject({ status: 503 });
+  });
 });

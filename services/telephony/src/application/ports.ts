@@ -71,4 +71,6 @@ export interface SwitchCommandOutbox {
 /** Routing's latest offer of each call, as telephony follows routing.events. */
 export interface OfferBook {
   current(callId: string): Promise<CurrentOffer | undefined>;
+  /** The ACD site the call was last offered at; undefined for a call no site has offered yet. */
+  siteOf(callId: string): Promise<string | undefined>;
 }

@@ -58,6 +58,8 @@ export async function recordOffer(sql: Sql, callId: string, offer: CurrentOffer)
   await sql.$executeRaw`
     insert into call_offers (call_id, agent_id, site_id, queue_id) values (${callId}, ${offer.agentId}, ${offer.siteId}, ${offer.queueId})
     on conflict (call_id) do update set agent_id = excluded.agent_id, site_id = excluded.site_id, queue_id = excluded.queue_id, offered_at = now()`;
+  // Kept after the offer is over: the call is that site's while it lasts (a supervisor's scope).
+  await sql.$executeRaw`insert into call_sites (call_id, site_id) values (${callId}, ${offer.siteId}) on conflict (call_id) do update set site_id = excluded.site_id`;
 }
 
 /** The offer is over (answered, rang out, the caller left): `agentId` undefined clears whoever had it. */
@@ -72,6 +74,10 @@ export function offerBook(prisma: PrismaClient): OfferBook {
       const rows = await prisma.$queryRaw<{ agent_id: string; site_id: string; queue_id: string }[]>`select agent_id, site_id, queue_id from call_offers where call_id = ${callId}`;
       const row = rows[0];
       return row && { agentId: row.agent_id, siteId: row.site_id, queueId: row.queue_id };
+    },
+    async siteOf(callId) {
+      const rows = await prisma.$queryRaw<{ site_id: string }[]>`select site_id from call_sites where call_id = ${callId}`;
+      return rows[0]?.site_id;
     },
   };
 }

@@ -1,5 +1,5 @@
 // The agent desk's call control: answer, hold, resume, transfer, hang up; 202 with the command sent to the switch.
-import { ProblemDetailsSchema, ProblemError, requireOwnAgent, Type, type Access, type ServiceRoutes } from '@switchboard/service-kit';
+import { canSee, principalOf, ProblemDetailsSchema, ProblemError, requireOwnAgent, requireSite, Type, type Access, type ServiceRoutes } from '@switchboard/service-kit';
 import type { ControlOutcome, ControlRequest } from '../../application/call-control.ts';
 import type { ControlRefusal } from '../../domain/switch-control/agent-control.ts';
 import { TRANSFER_TARGET } from '../../domain/switch-control/agent-control.ts';
@@ -16,15 +16,28 @@ const Accepted = Type.Object({
   callId: Type.String(),
   action: Type.String(),
 });
-const response = { 202: Accepted, 400: ProblemDetailsSchema, 404: ProblemDetailsSchema, 409: ProblemDetailsSchema, 503: ProblemDetailsSchema };
+const response = { 202: Accepted, 400: ProblemDetailsSchema, 403: ProblemDetailsSchema, 404: ProblemDetailsSchema, 409: ProblemDetailsSchema, 503: ProblemDetailsSchema };
 
-// The desk's actions (docs/roles.md): the agent on the call themself, a supervisor or admin, or a service (the simulator).
-// A call carries no site in the request: the call's own check (not-your-call) keeps an agent to the calls offered to them.
+// An agent is kept to the calls offered to them by the call's own check (not-your-call); see mayControl for the rest.
 const DESK: { allow: readonly Access[] } = { allow: ['agent', 'supervisor', 'admin', 'service'] };
 
 const statusOf: Record<ControlRefusal['code'], number> = { 'unknown-call': 404, 'wrong-state': 409, 'not-your-call': 409 };
 
-export function callControlRoutes(control: ((callId: string, request: ControlRequest) => Promise<ControlOutcome>) | undefined): ServiceRoutes {
+/**
+ * The desk's actions (docs/roles.md): the agent on the call themself; a supervisor or admin for a call of one
+ * of their sites (the ACD site that offered it); a service. A call no site has offered yet is headquarters'.
+ */
+export function callControlRoutes(control: ((callId: string, request: ControlRequest) => Promise<ControlOutcome>) | undefined, siteOf: (callId: string) => Promise<string | undefined>): ServiceRoutes {
+  async function mayControl(request: Parameters<typeof principalOf>[0], callId: string, agentId: string): Promise<void> {
+    requireOwnAgent(request, agentId);
+    const p = principalOf(request);
+    if (p.kind === 'service' || p.role === 'agent') return;
+    const siteId = await siteOf(callId);
+    if (siteId !== undefined) return requireSite(request, siteId);
+    if (!canSee(request, '*')) {
+      throw new ProblemError({ status: 403, code: 'site-not-allowed', title: 'Not one of your sites', detail: `call ${callId} has not been offered at any site yet, so only headquarters may control it` });
+    }
+  }
   return async (app) => {
     const handle = async (callId: string, request: ControlRequest) => {
       if (control === undefined) {
@@ -39,13 +52,13 @@ export function callControlRoutes(control: ((callId: string, request: ControlReq
     };
     for (const action of ['answer', 'hold', 'resume', 'hangup'] as const) {
       app.post(`/calls/:callId/${action}`, { config: DESK, schema: { params: Params, body: AgentBody, response } }, async (request, reply) => {
-        requireOwnAgent(request, request.body.agentId);
+        await mayControl(request, request.params.callId, request.body.agentId);
         reply.code(202);
         return handle(request.params.callId, { action, agentId: request.body.agentId });
       });
     }
     app.post('/calls/:callId/transfer', { config: DESK, schema: { params: Params, body: TransferBody, response } }, async (request, reply) => {
-      requireOwnAgent(request, request.body.agentId);
+      await mayControl(request, request.params.callId, request.body.agentId);
       reply.code(202);
       return handle(request.params.callId, { action: 'transfer', agentId: request.body.agentId, target: request.body.target });
     });
