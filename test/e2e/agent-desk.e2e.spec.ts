@@ -5,27 +5,22 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
-import { eventually, freePort, freshDatabase, startServiceProcess, type ServiceProcess } from '@switchboard/testing';
-import { report, send, startSwitch, SWITCH_SECRET, withDeskText, type FakeSwitch } from './desk-switch.ts';
-import { E2E_AUTH_SECRET } from './signed-in.ts';
+import { eventually } from '@switchboard/testing';
+import { ADMIN_PASSWORD, report, send, startDeskServices, withDeskText, type DeskServices } from './desk-switch.ts';
 
 const NATIONAL = '+8695105555';
 const CALLER = '+8675588880000';
 const STRANGER = '+8675566660000';
-const AUTH_SECRET = E2E_AUTH_SECRET;
-const ADMIN_PASSWORD = 'e2e-admin-password-0001';
 const AGENT_PASSWORD = 'li-na-desk-password-2026';
 const shots = resolve(import.meta.dirname, '../../.test-data');
 
-const running: ServiceProcess[] = [];
 /** The desks open in the browser, by agent: a failure shows what each page said. */
 const desks = new Map<string, Page>();
 let browser: Browser | undefined;
-let fakeSwitch: FakeSwitch | undefined;
+let services: DeskServices | undefined;
 afterAll(async () => {
   await browser?.close();
-  fakeSwitch?.close();
-  await Promise.all(running.map((p) => p.kill('SIGTERM')));
+  await services?.stop();
 });
 
 describe('the agent desk in a browser', () => {
@@ -35,28 +30,8 @@ describe('the agent desk in a browser', () => {
 });
 
 async function aDayAtTheDesk() {
-  const bus = await freshDatabase('bus');
-  const [routingPort, telephonyPort, consolePort, customersPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
-  fakeSwitch = await startSwitch(() => `http://127.0.0.1:${telephonyPort}`);
-  const switchUrl = fakeSwitch.url;
-  const start = async (name: string, port: number, extra: Record<string, string> = {}) => {
-    const p = await startServiceProcess(name, { DATABASE_URL: await freshDatabase(name), EVENTBUS_DATABASE_URL: bus, AUTH_TOKEN_SECRET: AUTH_SECRET, ...extra }, port);
-    running.push(p);
-    return p;
-  };
-  const [routing, telephony, consoleApp, customers] = await Promise.all([
-    start('routing', routingPort),
-    start('telephony', telephonyPort, { SWITCH_WEBHOOK_SECRET: SWITCH_SECRET, SWITCH_CONTROL_URL: switchUrl }),
-    start('console', consolePort, {
-      AUTH_TOKEN_SECRET: AUTH_SECRET,
-      CONSOLE_ADMIN_LOGIN: 'admin',
-      CONSOLE_ADMIN_PASSWORD: ADMIN_PASSWORD,
-      ROUTING_URL: `http://127.0.0.1:${routingPort}`,
-      TELEPHONY_URL: `http://127.0.0.1:${telephonyPort}`,
-      CUSTOMERS_URL: `http://127.0.0.1:${customersPort}`,
-    }),
-    start('customers', customersPort),
-  ]);
+  services = await startDeskServices();
+  const { routing, telephony, console: consoleApp, customers, fakeSwitch } = services;
   // The caller is a known key account: the desk pops their card.
   expect((await send('POST', `${customers.url}/customers`, { name: 'Shenzhen Fast Freight', kind: 'key-account', tier: 'platinum', phoneNumbers: [CALLER] })).status).toBe(201);
 

@@ -6,26 +6,21 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
-import { freePort, freshDatabase, startServiceProcess, type ServiceProcess } from '@switchboard/testing';
-import { report, send, startSwitch, SWITCH_SECRET, withDeskText, type FakeSwitch } from './desk-switch.ts';
-import { E2E_AUTH_SECRET } from './signed-in.ts';
+import { ADMIN_PASSWORD, report, send, startDeskServices, withDeskText, type DeskServices } from './desk-switch.ts';
 
 const NATIONAL = '+8695105555';
 const CALLER = '+8675588881111';
-const ADMIN_PASSWORD = 'e2e-admin-password-0001';
 const AGENT_PASSWORD = 'li-na-desk-password-2026';
 const shots = resolve(import.meta.dirname, '../../.test-data');
 /** A page's round trip through the console to the customers service; slow on a busy machine. */
 const ROUND_TRIP = { timeout: 10_000 };
 
-const running: ServiceProcess[] = [];
 const desks = new Map<string, Page>();
 let browser: Browser | undefined;
-let fakeSwitch: FakeSwitch | undefined;
+let services: DeskServices | undefined;
 afterAll(async () => {
   await browser?.close();
-  fakeSwitch?.close();
-  await Promise.all(running.map((p) => p.kill('SIGTERM')));
+  await services?.stop();
 });
 
 describe('complaints on the agent desk', () => {
@@ -35,26 +30,8 @@ describe('complaints on the agent desk', () => {
 });
 
 async function aComplaintAroundTheLoop() {
-  const bus = await freshDatabase('bus');
-  const [routingPort, telephonyPort, consolePort, customersPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
-  fakeSwitch = await startSwitch(() => `http://127.0.0.1:${telephonyPort}`);
-  const start = async (name: string, port: number, extra: Record<string, string> = {}) => {
-    const p = await startServiceProcess(name, { DATABASE_URL: await freshDatabase(name), EVENTBUS_DATABASE_URL: bus, AUTH_TOKEN_SECRET: E2E_AUTH_SECRET, ...extra }, port);
-    running.push(p);
-    return p;
-  };
-  const [routing, telephony, consoleApp, customers] = await Promise.all([
-    start('routing', routingPort),
-    start('telephony', telephonyPort, { SWITCH_WEBHOOK_SECRET: SWITCH_SECRET, SWITCH_CONTROL_URL: fakeSwitch.url }),
-    start('console', consolePort, {
-      CONSOLE_ADMIN_LOGIN: 'admin',
-      CONSOLE_ADMIN_PASSWORD: ADMIN_PASSWORD,
-      ROUTING_URL: `http://127.0.0.1:${routingPort}`,
-      TELEPHONY_URL: `http://127.0.0.1:${telephonyPort}`,
-      CUSTOMERS_URL: `http://127.0.0.1:${customersPort}`,
-    }),
-    start('customers', customersPort),
-  ]);
+  services = await startDeskServices();
+  const { routing, telephony, console: consoleApp, customers } = services;
 
   // Shenzhen's customers: the caller (a key account of the site) and a national one; and a customer of Shanghai with an
   // open complaint, whom Li Na (Shenzhen only) must find neither in her search nor in her tickets.

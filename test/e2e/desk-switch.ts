@@ -4,8 +4,8 @@ import { createHmac, randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Page } from 'playwright-core';
-import { jsonClient } from '@switchboard/testing';
-import { asService } from './signed-in.ts';
+import { freePort, freshDatabase, jsonClient, startServiceProcess, type ServiceProcess } from '@switchboard/testing';
+import { asService, E2E_AUTH_SECRET } from './signed-in.ts';
 
 /** SWITCH_WEBHOOK_SECRET of the telephony an e2e test starts. */
 export const SWITCH_SECRET = 'e2e-switch-secret-of-at-least-32-characters';
@@ -72,4 +72,52 @@ export async function withDeskText(desks: Map<string, Page>, error: unknown): Pr
   }
   if (error instanceof Error) error.message += `\n${said.join('\n')}`;
   throw error;
+}
+
+/** The console's first admin in a desk e2e test. */
+export const ADMIN_PASSWORD = 'e2e-admin-password-0001';
+
+export interface DeskServices {
+  readonly routing: ServiceProcess;
+  readonly telephony: ServiceProcess;
+  readonly console: ServiceProcess;
+  readonly customers: ServiceProcess;
+  readonly fakeSwitch: FakeSwitch;
+  /** Stops every process and the switch. */
+  stop(): Promise<void>;
+}
+
+/** What an agent's desk needs, each as its own process on one local log: routing, telephony (with a switch), the console, customers. */
+export async function startDeskServices(): Promise<DeskServices> {
+  const bus = await freshDatabase('bus');
+  const [routingPort, telephonyPort, consolePort, customersPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
+  const fakeSwitch = await startSwitch(() => `http://127.0.0.1:${telephonyPort}`);
+  const running: ServiceProcess[] = [];
+  const start = async (name: string, port: number, extra: Record<string, string> = {}) => {
+    const p = await startServiceProcess(name, { DATABASE_URL: await freshDatabase(name), EVENTBUS_DATABASE_URL: bus, AUTH_TOKEN_SECRET: E2E_AUTH_SECRET, ...extra }, port);
+    running.push(p);
+    return p;
+  };
+  const stop = async () => {
+    fakeSwitch.close();
+    await Promise.all(running.map((p) => p.kill('SIGTERM')));
+  };
+  try {
+    const [routing, telephony, console, customers] = await Promise.all([
+      start('routing', routingPort),
+      start('telephony', telephonyPort, { SWITCH_WEBHOOK_SECRET: SWITCH_SECRET, SWITCH_CONTROL_URL: fakeSwitch.url }),
+      start('console', consolePort, {
+        CONSOLE_ADMIN_LOGIN: 'admin',
+        CONSOLE_ADMIN_PASSWORD: ADMIN_PASSWORD,
+        ROUTING_URL: `http://127.0.0.1:${routingPort}`,
+        TELEPHONY_URL: `http://127.0.0.1:${telephonyPort}`,
+        CUSTOMERS_URL: `http://127.0.0.1:${customersPort}`,
+      }),
+      start('customers', customersPort),
+    ]);
+    return { routing, telephony, console, customers, fakeSwitch, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
 }
