@@ -24,7 +24,7 @@ afterAll(async () => {
 });
 
 describe('complaints on the agent desk', () => {
-  it('Li Na opens a complaint from the caller’s card, works it through the tickets panel to closed, and finds a customer by name', async () => {
+  it('Li Na opens a complaint from the caller’s card, works it through the tickets panel to closed, finds a customer by name, and opens one for another site's caller on her desk', async () => {
     await aComplaintAroundTheLoop().catch((error: unknown) => withDeskText(desks, error));
   }, 90_000);
 });
@@ -162,6 +162,33 @@ async function aComplaintAroundTheLoop() {
   expect(await page.textContent('#found-card [data-card="complaints"]')).toBe('No open complaint.');
   expect(await page.textContent('#customer-card [data-card="name"]')).toBe('Shenzhen Fast Freight');
   await page.screenshot({ path: resolve(shots, 'complaint-desk-search.png') });
+
+  // A caller of another site's region reaches Li Na (as an overflowed call would): the card of the call on her desk
+  // pops, and her complaint for that caller is opened in her name although the customer is Shanghai's.
+  await page.click('#hangup');
+  await expect.poll(() => page.isVisible('#wrap-up'), ROUND_TRIP).toBe(true);
+  await page.selectOption('#disposition', 'complaint-opened');
+  await page.click('#finish-wrap-up');
+  await expect.poll(() => page.textContent('#agent-state'), ROUND_TRIP).toBe('ready');
+  expect((await report(telephony.url, { kind: 'call-arrived', switchCallRef: 'pbx-0102', callingNumber: '+862155550000', dialledNumber: NATIONAL, siteId: 'shenzhen' })).status).toBe(200);
+  await expect.poll(() => page.textContent('#customer-card [data-card="name"]'), { timeout: 15_000 }).toBe('Shenzhen Road Shanghai Office');
+  expect(await page.textContent('#customer-card [data-card="tier"]')).toContain('site shanghai');
+  const otherCallId = /^Call (\S+)/.exec((await page.textContent('#call-meta')) ?? '')?.[1];
+  await page.click('#answer');
+  await expect.poll(() => page.textContent('#call-state'), ROUND_TRIP).toBe('connected');
+  await page.click('#open-complaint');
+  await page.selectOption('#complaint-category', 'delivery-delay');
+  await page.fill('#complaint-description', 'Shipment to the Pudong office two days late.');
+  await page.click('#submit-complaint');
+  await expect.poll(() => page.textContent('#customer-card [data-card="complaints"]'), ROUND_TRIP).toContain('delivery-delay · open');
+  const shanghaiTickets = await send('GET', `${customers.url}/complaints?customerId=${registered[2]!.body['customerId'] as string}`);
+  expect(shanghaiTickets.body['tickets']).toEqual(
+    expect.arrayContaining([expect.objectContaining({ category: 'delivery-delay', callId: otherCallId, openedBy: expect.stringMatching(/^(?!service:)/) })]),
+  );
+  // Still not hers to list: the ticket belongs to Shanghai.
+  await page.selectOption('#ticket-filter', 'active');
+  await expect.poll(() => page.isVisible('#tickets-empty'), ROUND_TRIP).toBe(true);
+  expect(await page.locator('#tickets li').count()).toBe(0);
 
   expect(await page.textContent('#error')).toBe('');
   expect(pageErrors).toEqual([]);

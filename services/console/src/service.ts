@@ -51,7 +51,7 @@ export function consoleService(config: ConsoleConfig, sockets: DeskSockets = des
         await app.register(deskRoutes(desk, sockets));
         const customers = serviceClient('customers', config.CUSTOMERS_URL);
         await app.register(customerCardRoutes(customers, context.prisma, tokens));
-        await app.register(customerWorkRoutes(customers));
+        await app.register(customerWorkRoutes(customers, context.prisma, tokens));
       };
     },
   };

@@ -11,14 +11,19 @@ import { tokenOf } from './session.ts';
 
 const Number = Type.String({ pattern: '^\\+[1-9][0-9]{4,14}$', description: "the caller's number in E.164, e.g. +8613800000001" });
 
+/** The caller's number of `callId` when that call is on the asking agent's own desk; undefined otherwise. */
+export async function callerOnMyDesk(prisma: PrismaClient, request: FastifyRequest, callId: string): Promise<string | undefined> {
+  const p = principalOf(request);
+  if (p.kind !== 'person' || p.agentId === undefined) return undefined;
+  const call = await deskCall(prisma, callId);
+  return call !== undefined && call.agent_id === p.agentId && call.calling_number !== '' ? call.calling_number : undefined;
+}
+
 export function customerCardRoutes(customers: ServiceClient, prisma: PrismaClient, tokens: AccessTokens): ServiceRoutes {
   const deskPeople = { allow: ['agent', 'supervisor'] } as const;
   /** The console's own token when `number` is the caller of `callId` and that call is on the asking agent's desk. */
   async function tokenFor(request: FastifyRequest, number: string, callId: string | undefined): Promise<string> {
-    const p = principalOf(request);
-    if (callId === undefined || p.kind !== 'person' || p.agentId === undefined) return tokenOf(request);
-    const call = await deskCall(prisma, callId);
-    if (call === undefined || call.agent_id !== p.agentId || call.calling_number !== number) return tokenOf(request);
+    if (callId === undefined || (await callerOnMyDesk(prisma, request, callId)) !== number) return tokenOf(request);
     return tokens.issueService('console', 60);
   }
   return async (app) => {

@@ -2,9 +2,11 @@
 // with its history, notes, the department's result, the call-back that tells the customer, close) and the customer
 // search. Every route passes the person's own token to the customers service, so customers applies its role and site
 // checks (docs/roles.md) and its refusals (a close before the customer was told: 409) come back with its message.
-import { ProblemDetailsSchema, ProblemError, Type, type ServiceRoutes } from '@switchboard/service-kit';
+import type { PrismaClient } from '@switchboard/event-store';
+import { principalOf, ProblemDetailsSchema, ProblemError, Type, type AccessTokens, type ServiceRoutes } from '@switchboard/service-kit';
 import type { FastifyRequest } from 'fastify';
 import type { ServiceClient } from '../services/service-client.ts';
+import { callerOnMyDesk } from './customer-card.ts';
 import { tokenOf } from './session.ts';
 
 const Text = (max: number, description?: string) => Type.String({ minLength: 1, maxLength: max, ...(description ? { description } : {}) });
@@ -56,7 +58,7 @@ const query = (params: Record<string, string | number | boolean | undefined>): s
   return pairs.length === 0 ? '' : `?${new URLSearchParams(pairs.map(([k, v]): [string, string] => [k, String(v)])).toString()}`;
 };
 
-export function customerWorkRoutes(customers: ServiceClient): ServiceRoutes {
+export function customerWorkRoutes(customers: ServiceClient, prisma: PrismaClient, tokens: AccessTokens): ServiceRoutes {
   const deskPeople = { allow: ['agent', 'supervisor'] } as const;
   const asPerson = <T = Record<string, unknown>>(request: FastifyRequest, method: 'GET' | 'POST', path: string, body?: unknown) =>
     customers<T>({ method, path, token: tokenOf(request), ...(body === undefined ? {} : { body }) });
@@ -82,9 +84,19 @@ export function customerWorkRoutes(customers: ServiceClient): ServiceRoutes {
     app.get('/desk/api/complaint-categories', { config: deskPeople, schema: { response: { 200: Passed, ...problems } } }, async (request) => asPerson(request, 'GET', '/complaint-categories'));
 
     app.post('/desk/api/complaints', { config: deskPeople, schema: { body: OpenBody, response: { 201: Passed, ...problems } } }, async (request, reply) => {
-      const ticket = await asPerson(request, 'POST', '/complaints', request.body);
       reply.code(201);
-      return ticket;
+      // The caller on the agent's own desk may be another site's customer (an overflowed call): their complaint is
+      // opened with the console's token, in the agent's name, once the console has checked the call and the caller.
+      const callerNumber = request.body.callId === undefined ? undefined : await callerOnMyDesk(prisma, request, request.body.callId);
+      if (callerNumber !== undefined) {
+        const service = await tokens.issueService('console', 60);
+        const caller = await customers<{ customerId?: string }>({ method: 'GET', path: `/customers/by-number/${encodeURIComponent(callerNumber)}`, token: service }).catch(() => undefined);
+        if (caller?.customerId === request.body.customerId) {
+          const p = principalOf(request);
+          return customers({ method: 'POST', path: '/complaints', token: service, body: { ...request.body, openedBy: p.kind === 'person' ? p.personId : p.service } });
+        }
+      }
+      return asPerson(request, 'POST', '/complaints', request.body);
     });
 
     app.get('/desk/api/complaints', { config: deskPeople, schema: { querystring: ListQuery, response: { 200: Passed, ...problems } } }, async (request) => {
