@@ -24,7 +24,7 @@ afterAll(async () => {
 });
 
 describe('complaints on the agent desk', () => {
-  it('Li Na opens a complaint from the caller’s card, works it through the tickets panel to closed, finds a customer by name, and opens one for another site's caller on her desk', async () => {
+  it('Li Na opens a complaint from the caller’s card, works it through the tickets panel to closed, finds a customer by name, and opens one for another site’s caller on her desk', async () => {
     await aComplaintAroundTheLoop().catch((error: unknown) => withDeskText(desks, error));
   }, 90_000);
 });
