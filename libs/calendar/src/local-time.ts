@@ -84,3 +84,23 @@ export function weekdayOf(date: string): Weekday {
   // getUTCDay counts from Sunday; our week starts on Monday.
   return weekdays[(new Date(Date.UTC(y ?? 1970, (m ?? 1) - 1, d ?? 1)).getUTCDay() + 6) % 7] ?? 'mon';
 }
+
+/**
+ * The UTC instant of 00:00 local on `date`: the first instant of that local day (a site's "today" starts here).
+ * Where midnight itself is skipped (DST at 00:00), the day starts at the first local instant on `date`.
+ */
+export function localMidnight(date: string, timezone: string): Date {
+  const utcMidnight = Date.parse(`${date}T00:00:00Z`);
+  // Two corrections settle the offset, also when the guess falls on the other side of a DST change.
+  let guess = utcMidnight;
+  for (let i = 0; i < 2; i++) guess = utcMidnight - offsetMinutes(new Date(guess), timezone) * 60_000;
+  while (localClock(new Date(guess), timezone).date < date) guess += 15 * 60_000;
+  return new Date(guess);
+}
+
+/** How far local wall-clock time in `timezone` is ahead of UTC at `instant`, in minutes. */
+function offsetMinutes(instant: Date, timezone: string): number {
+  const local = localClock(instant, timezone);
+  const asUtc = Date.parse(`${local.date}T00:00:00Z`) + local.minute * 60_000;
+  return Math.round((asUtc - Math.floor(instant.getTime() / 60_000) * 60_000) / 60_000);
+}

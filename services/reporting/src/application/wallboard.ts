@@ -3,6 +3,7 @@
 import { create } from '@bufbuild/protobuf';
 import { timestampFromMs } from '@bufbuild/protobuf/wkt';
 import { AlertKind, WallboardAlertClearedSchema, WallboardAlertRaisedSchema } from '@switchboard/contracts';
+import { localClock, localMidnight } from '@switchboard/calendar';
 import type { EventStore } from '@switchboard/event-store';
 import type { Logger } from '@switchboard/service-kit';
 import type { ClickHouseClient } from '../adapters/clickhouse/client.ts';
@@ -51,14 +52,7 @@ export interface Wallboard {
 
 /** The UTC instant of local midnight of `now`'s day in `timezone`. */
 export function startOfLocalDay(now: Date, timezone: string): Date {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-CA', { timeZone: timezone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' })
-      .formatToParts(now)
-      .map((p) => [p.type, Number(p.value)]),
-  ) as Record<string, number>;
-  const localAsUtc = Date.UTC(parts['year']!, parts['month']! - 1, parts['day']!, parts['hour']!, parts['minute']!, parts['second']!);
-  const offset = localAsUtc - Math.floor(now.getTime() / 1000) * 1000;
-  return new Date(Date.UTC(parts['year']!, parts['month']! - 1, parts['day']!) - offset);
+  return localMidnight(localClock(now, timezone).date, timezone);
 }
 
 const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
