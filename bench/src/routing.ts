@@ -3,7 +3,8 @@ import { asDecodedEvent } from '@switchboard/contracts';
 import type { AcdCommand } from '../../services/routing/src/domain/acd/commands.ts';
 import { decide } from '../../services/routing/src/domain/acd/decide.ts';
 import { evolve } from '../../services/routing/src/domain/acd/evolve.ts';
-import { seededRandom, siteSetup, siteTraffic, type Traffic } from '../../services/routing/src/domain/acd/simulated-traffic.ts';
+import { seededRandom } from '../../libs/simulator/src/index.ts';
+import { siteSetup, siteTraffic, type Traffic } from '../../services/routing/src/domain/acd/simulated-traffic.ts';
 import { skillScore } from '../../services/routing/src/domain/acd/skills.ts';
 import { initialState, type RegisteredSite, type SiteRouting } from '../../services/routing/src/domain/acd/state.ts';
 import { percentile, type Figure } from './harness.ts';
@@ -55,7 +56,7 @@ export async function routing(): Promise<Figure[]> {
 }
 
 function run(load: string, arrivals: number): Figure[] {
-  const random = seededRandom(20_250_106);
+  const random = seededRandom(20_250_106).next;
   const start = Date.UTC(2025, 0, 6, 1);
   const sites: Site[] = [];
   for (let s = 0; s < SITES; s++) {

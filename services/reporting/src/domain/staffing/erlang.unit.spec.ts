@@ -1,5 +1,6 @@
 // Erlang C and Erlang A against published figures, limits the models must meet, and a simulation.
 import { describe, expect, it } from 'vitest';
+import { seededRandom } from '@switchboard/simulator';
 import { agentsNeeded, agentsToSchedule, erlangB, erlangC, queueFigures, type QueueLoad } from './erlang.ts';
 
 /** Call Centre Helper, "Erlang C Formula – Made Simple With an Easy Worked Example": 100 calls per 30 minutes, AHT 180 s, 80 % in 20 s. */
@@ -145,7 +146,7 @@ function normalCdf(x: number): number {
  * patience lasts that long; an abandoning caller takes no agent. Seeded, so the test is repeatable.
  */
 function simulate(load: QueueLoad, agents: number, calls: number, seed: number) {
-  const random = mulberry32(seed);
+  const random = seededRandom(seed).next;
   const exponential = (mean: number) => -mean * Math.log(1 - random());
   const free = new Array<number>(agents).fill(0);
   let t = 0;
@@ -171,15 +172,4 @@ function simulate(load: QueueLoad, agents: number, calls: number, seed: number) 
     }
   }
   return { serviceLevel: within / counted, abandonRate: abandoned / counted, asaSeconds: answeredWait / (counted - abandoned) };
-}
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

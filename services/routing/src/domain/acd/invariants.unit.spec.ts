@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { AgentState, asDecodedEvent, type EventMessage } from '@switchboard/contracts';
 import { decide } from './decide.ts';
 import { evolve } from './evolve.ts';
-import { seededRandom, siteSetup, siteTraffic, type SiteShape } from './simulated-traffic.ts';
+import { seededRandom } from '@switchboard/simulator';
+import { siteSetup, siteTraffic, type SiteShape } from './simulated-traffic.ts';
 import { initialState, type AgentStatus, type RegisteredSite, type SiteRouting } from './state.ts';
 import { isAhead } from './waiting-line.ts';
 
@@ -51,7 +52,7 @@ function checkSite(site: RegisteredSite): void {
 }
 
 function longRun(seed: number, steps: number) {
-  const random = seededRandom(seed);
+  const random = seededRandom(seed).next;
   const shape: SiteShape = { siteId: 'sz', queues: 5, agents: 30, skills: 4, start: Date.UTC(2025, 0, 6) };
   let state: SiteRouting = initialState;
   const log: EventMessage[] = [];

@@ -3,18 +3,6 @@ import { CustomerTier, type EventMessage } from '@switchboard/contracts';
 import type { AcdCommand } from './commands.ts';
 import type { RegisteredSite } from './state.ts';
 
-/** mulberry32: a tiny seeded generator, so a failing run can be replayed from its seed. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** A set with a uniformly random pick, both O(1). */
 class Bag {
   readonly items: string[] = [];
