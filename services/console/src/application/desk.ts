@@ -54,6 +54,8 @@ export function agentDesk(options: DeskOptions) {
   const clock = options.clock ?? (() => new Date());
   const agentPath = (d: AtDesk) => `/acd/sites/${enc(d.siteId)}/agents/${enc(d.agentId)}`;
   const routingAgent = (d: AtDesk) => routing<RoutingAgent>({ method: 'GET', path: agentPath(d), token: d.token });
+  /** Every transfer of the call so far, from its handover stream. */
+  const handoversOfCall = async (callId: string) => handoversOf((await options.store.load(handoverStream(callId))).map((e) => e.event));
 
   /**
    * Asks the switch to bridge the call. Routing's offer reaches the desk and telephony by two paths; an agent who
@@ -146,7 +148,7 @@ export function agentDesk(options: DeskOptions) {
      * is on it now, and for an agent who handed it over.
      */
     async handovers(d: AtDesk, callId: string): Promise<{ readonly callId: string; readonly handovers: Handover[] }> {
-      const handovers = handoversOf((await options.store.load(handoverStream(callId))).map((e) => e.event));
+      const handovers = await handoversOfCall(callId);
       const call = await deskCall(options.prisma, callId);
       // The desk's own row may lag the offer it was pushed (the push goes out as the offer is recorded), so
       // routing's word that the call is offered to or held by this agent counts too.
@@ -164,7 +166,7 @@ export function agentDesk(options: DeskOptions) {
     async wrapUp(d: AtDesk, callId: string, disposition: string, notes: string) {
       const call = await deskCall(options.prisma, callId);
       // A call the agent transferred has moved on to the next desk; its wrap-up is still the first agent's.
-      const handedOver = async () => handoversOf((await options.store.load(handoverStream(callId))).map((e) => e.event)).some((h) => h.fromAgentId === d.agentId);
+      const handedOver = async () => (await handoversOfCall(callId)).some((h) => h.fromAgentId === d.agentId);
       if (call === undefined || (call.agent_id !== d.agentId && !(await handedOver()))) {
         throw new ProblemError({ status: 404, code: 'call-not-yours', title: 'Not your call', detail: `call ${callId} was not offered to you (${d.agentId}); wrap up the call you had` });
       }
