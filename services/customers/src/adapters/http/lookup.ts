@@ -3,22 +3,13 @@
 import { ProblemError, Type, type ServiceContext, type ServiceRoutes } from '@switchboard/service-kit';
 import { cardByNumber, customerByNumber, directoryStanding, searchCustomers, timelinePage, type CustomerRow } from '../../application/customer-reads.ts';
 import { READ, requireCustomerSite, visibleSites } from './access.ts';
-import { CustomerId, Kind, MergedCustomer, PhoneNumber, sendMerged, Tier } from './schemas.ts';
+import { Customer, CustomerId, MergedCustomer, PhoneNumber, sendMerged } from './schemas.ts';
 
 const ByNumber = Type.Object({ number: PhoneNumber });
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 
-const Found = Type.Object({
-  customerId: Type.String(),
-  name: Type.String(),
-  kind: Kind,
-  tier: Tier,
-  phoneNumbers: Type.Array(Type.String()),
-  region: Type.String(),
-  segment: Type.String(),
-  preferredAgentId: Nullable(Type.String()),
-  siteId: Nullable(Type.String({ description: 'the site whose agents look after this customer; null: national' })),
-});
+/** A customer as the lookups answer it: the record without its stream version. */
+const Found = Type.Omit(Customer, ['version']);
 
 const Card = Type.Object({
   ...Found.properties,
