@@ -1,5 +1,5 @@
 // The agent desk's call control: answer, hold, resume, transfer, hang up; 202 with the command sent to the switch.
-import { canSee, principalOf, ProblemDetailsSchema, ProblemError, requireOwnAgent, requireSite, Type, type Access, type ServiceRoutes } from '@switchboard/service-kit';
+import { ALL_SITES, canSee, principalOf, ProblemDetailsSchema, ProblemError, requireOwnAgent, requireSite, Type, type Access, type ServiceRoutes } from '@switchboard/service-kit';
 import type { ControlOutcome, ControlRequest } from '../../application/call-control.ts';
 import type { ControlRefusal } from '../../domain/switch-control/agent-control.ts';
 import { TRANSFER_TARGET } from '../../domain/switch-control/agent-control.ts';
@@ -34,7 +34,7 @@ export function callControlRoutes(control: ((callId: string, request: ControlReq
     if (p.kind === 'service' || p.role === 'agent') return;
     const siteId = await siteOf(callId);
     if (siteId !== undefined) return requireSite(request, siteId);
-    if (!canSee(request, '*')) {
+    if (!canSee(request, ALL_SITES)) {
       throw new ProblemError({ status: 403, code: 'site-not-allowed', title: 'Not one of your sites', detail: `call ${callId} has not been offered at any site yet, so only headquarters may control it` });
     }
   }
