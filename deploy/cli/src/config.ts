@@ -3,6 +3,12 @@ import { resolve } from 'node:path';
 import { fields, z } from '@switchboard/config';
 import { envPrefix, services } from './services.ts';
 
+/**
+ * The traffic simulator's switch port. Not 4190 (its first default): that is one of the fetch standard's "bad
+ * ports" (ManageSieve), and telephony's fetch refused every command sent there, so no simulated call was answered.
+ */
+export const DEFAULT_SIMULATOR_PORT = 4107;
+
 const servicePorts = Object.fromEntries(services.map((s) => [`${envPrefix(s.name)}_PORT`, fields.port(s.defaultPort)]));
 const serviceDatabases = Object.fromEntries(services.map((s) => [`${envPrefix(s.name)}_DATABASE_URL`, fields.postgresUrl().optional()]));
 
@@ -23,7 +29,7 @@ export const launcherConfig = z
     /** Where telephony sends call control; by default the traffic simulator's switch endpoint on this machine. */
     SWITCH_CONTROL_URL: fields.httpUrl().optional(),
     /** The port the traffic simulator's switch listens on (./switchboard simulate, start --simulate). */
-    SWITCHBOARD_SIMULATOR_PORT: fields.port(4190),
+    SWITCHBOARD_SIMULATOR_PORT: fields.port(DEFAULT_SIMULATOR_PORT),
     KAFKA_BROKERS: fields.list().optional(),
     EVENTBUS_DATABASE_URL: fields.postgresUrl().optional(),
     ...servicePorts,

@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { loadConfigOrExit } from '@switchboard/config';
 import { formatProgress, formatSummary, startSimulation, type Simulation } from '@switchboard/simulator';
 import { accessTokens } from '@switchboard/service-kit';
-import { launcherConfig, portOf, type LauncherConfig } from '../config.ts';
+import { DEFAULT_SIMULATOR_PORT, launcherConfig, portOf, type LauncherConfig } from '../config.ts';
 import type { CliCommand } from './types.ts';
 
 export interface SimulateOptions {
@@ -85,7 +85,7 @@ export async function simulate(options: SimulateOptions, print: (line: string) =
 
 const USAGE = `usage: ./switchboard simulate [--rate 2] [--minutes 5] [--seed 1] [--sites 4] [--agents <per site>] [--speed 1]
        [--telephony-url http://127.0.0.1:4101] [--routing-url http://127.0.0.1:4102] [--customers-url http://127.0.0.1:4103 | --no-customers]
-The services must be running (./switchboard start), with telephony's SWITCH_CONTROL_URL at this simulator (the launcher sets it to port ${4190}).`;
+The services must be running (./switchboard start), with telephony's SWITCH_CONTROL_URL at this simulator (the launcher sets it to port ${DEFAULT_SIMULATOR_PORT}).`;
 
 export const command: CliCommand = {
   summary: 'play call traffic (the switch and the agents) against the running services: --rate, --minutes, --seed, --sites, --agents',
