@@ -116,6 +116,12 @@ describe('the live wallboard', () => {
     const report = (await (await fetch(`${reporting.url}/reports/queues?interval=all&timezone=${encodeURIComponent(timezone)}&from=${from}&to=${new Date(Date.now() + 1000).toISOString()}`, { headers: await signedInAs('analyst') })).json()) as { rows: Record<string, number | string | null>[] };
     const row = report.rows.find((r) => r.site_id === 'hz' && r.queue_id === 'general')!;
     expect([row.offered, row.answered, row.abandoned, row.service_level, row.answer_rate]).toEqual([queue.offered, queue.answered, queue.abandoned, queue.serviceLevel, queue.answerRate]);
+    // The same report per site: one row for the site, as the wallboard's site tile.
+    const bySite = (await (await fetch(`${reporting.url}/reports/queues?interval=all&groupBy=site&timezone=${encodeURIComponent(timezone)}&from=${from}&to=${new Date(Date.now() + 1000).toISOString()}`, { headers: await signedInAs('analyst') })).json()) as { rows: Record<string, number | string | null>[] };
+    const hz = bySite.rows.filter((r) => r.site_id === 'hz');
+    expect(hz.map((r) => r.queue_id)).toEqual(['']);
+    const tile = latest().sites.find((s) => s.siteId === 'hz')!;
+    expect([hz[0]!.offered, hz[0]!.answered, hz[0]!.abandoned]).toEqual([tile.offered, tile.answered, tile.abandoned]);
   }, 60_000);
 
   it('shows the API’s numbers on the page in a real browser', async () => {

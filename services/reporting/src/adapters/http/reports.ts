@@ -24,7 +24,12 @@ const ReportQuery = Type.Object(
 );
 type ReportQuery = Static<typeof ReportQuery>;
 
-const QueueReportQuery = Type.Intersect([ReportQuery, Type.Object({ groupBy: Type.Union([Type.Literal('queue'), Type.Literal('site')], { default: 'queue' }) })]);
+// One object, not an intersection: with additionalProperties false on one half, the validator stripped `groupBy`
+// as an unknown parameter, and a per-site report came back per queue.
+const QueueReportQuery = Type.Object(
+  { ...ReportQuery.properties, groupBy: Type.Union([Type.Literal('queue'), Type.Literal('site')], { default: 'queue' }) },
+  { additionalProperties: false },
+);
 
 /** The question as the SQL takes it; a 400 naming the parameter when it can't be answered. */
 export function reportRange(query: ReportQuery): ReportRange {
