@@ -3,4 +3,4 @@ export { migrateEventStore, connectPrisma, type PrismaClient, type Prisma } from
 export { EventStore, StreamVersionConflict, type StoredEvent, type AppendOptions, type EventStoreOptions } from './store.ts';
 export { startOutboxRelay, type OutboxRelay, type OutboxRelayOptions } from './relay.ts';
 export { handleCommand, type Decider, type CommandResult } from './command.ts';
-export { runProjection, rebuildProjection, applyToProjection, type Projection, type ProjectionTx, type AroundMessage } from './projection.ts';
+export { runProjection, rebuildProjection, applyToProjection, applyBatchToProjection, type Projection, type ProjectionTx, type AroundMessage } from './projection.ts';

@@ -1,4 +1,5 @@
 // Follows routing.events and telephony.calls: keeps what the desk knows of each call, and pushes each agent's news to that agent's pages.
+import type { DecodedEvent } from '@switchboard/contracts';
 import type { Projection, ProjectionTx } from '@switchboard/event-store';
 import type { DeskSockets } from '../adapters/ws/desk-sockets.ts';
 import { deskNews } from '../domain/desk/desk-news.ts';
@@ -17,14 +18,24 @@ export async function deskCall(tx: Pick<ProjectionTx, '$queryRaw'>, callId: stri
   return (await tx.$queryRaw<DeskCallRow[]>`select call_id, calling_number, agent_id, site_id, queue_id, state, detail from desk_calls where call_id = ${callId}`)[0];
 }
 
-export function deskFeed(sockets: DeskSockets): Projection {
+export function deskFeed(deskSockets: DeskSockets): Projection {
+  // News goes to the pages only once its rows are committed: a page that acts on an offer at once (the card's
+  // caller check reads desk_calls) must find the call there. The batch's events come back to `committed`.
+  const held = new WeakMap<DecodedEvent, Array<Parameters<DeskSockets['push']>>>();
   return {
     name: 'console.desk-feed',
     topics: ['routing.events', 'telephony.calls'],
     handles: (event) => deskNews(event) !== undefined,
+    committed(event) {
+      for (const [agentId, message] of held.get(event) ?? []) deskSockets.push(agentId, message);
+      held.delete(event);
+    },
     async apply(tx, event) {
       const news = deskNews(event);
       if (news === undefined) return;
+      const pushes: Array<Parameters<DeskSockets['push']>> = [];
+      held.set(event, pushes);
+      const sockets = { push: (...args: Parameters<DeskSockets['push']>) => pushes.push(args) };
       switch (news.kind) {
         case 'call-arrived':
           await tx.$executeRaw`insert into desk_calls (call_id, calling_number) values (${news.callId}, ${news.callingNumber})

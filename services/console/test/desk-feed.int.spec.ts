@@ -1,0 +1,53 @@
+// The desk's news reaches the page only once the console can answer questions about it: a page that asks for
+// the caller's card the moment an offer arrives must find the call on the agent's desk.
+import { randomUUID } from 'node:crypto';
+import { timestampFromMs } from '@bufbuild/protobuf/wkt';
+import { CallArrivedSchema, CallOfferedSchema, encodeEvent } from '@switchboard/contracts';
+import { applyBatchToProjection } from '@switchboard/event-store';
+import { startEventSourcedService } from '@switchboard/service-kit';
+import { freshDatabase } from '@switchboard/testing';
+import { parseConfig } from '@switchboard/config';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deskCall, deskFeed } from '../src/application/desk-feed.ts';
+import type { DeskSockets } from '../src/adapters/ws/desk-sockets.ts';
+import { consoleConfigSchema } from '../src/config.ts';
+import { consoleService } from '../src/service.ts';
+
+type Running = Awaited<ReturnType<typeof startEventSourcedService>>;
+type BusMessage = Parameters<typeof applyBatchToProjection>[2][number];
+
+function message(topic: string, offset: number, value: Uint8Array): BusMessage {
+  return { topic, partition: 0, offset: String(offset), key: 'c-41', value, headers: {}, timestamp: new Date() };
+}
+
+describe('the desk feed', () => {
+  let service: Running;
+
+  beforeAll(async () => {
+    const env = { PORT: '0', LOG_LEVEL: 'silent', DATABASE_URL: await freshDatabase('console'), EVENTBUS_DATABASE_URL: await freshDatabase('bus'), AUTH_TOKEN_SECRET: 'console-feed-test-secret-long-enough', CONSOLE_ADMIN_LOGIN: 'admin', CONSOLE_ADMIN_PASSWORD: 'first-admin-password-0001' };
+    service = await startEventSourcedService(consoleService(parseConfig(consoleConfigSchema, env)), { env, handleSignals: false });
+  });
+  afterAll(() => service?.close());
+
+  it('pushes the caller and the offer to the agent only after the call is readable outside the batch', async () => {
+    const prisma = service.context.prisma;
+    const seen: Array<{ type: string; agentId: string; readable: boolean }> = [];
+    const pending: Promise<void>[] = [];
+    const sockets: DeskSockets = {
+      push(agentId, news) {
+        // What the card's caller check would read at this moment, on another connection.
+        pending.push(deskCall(prisma, 'c-41').then((row) => void seen.push({ type: (news as { type: string }).type, agentId, readable: row?.agent_id === agentId })));
+        return 1;
+      },
+    } as DeskSockets;
+    const feed = deskFeed(sockets);
+    const offered = encodeEvent(CallOfferedSchema, { siteId: 'shanghai', callId: 'c-41', queueId: 'general', agentId: 'li-na', offeredAt: timestampFromMs(Date.now()) }, { eventId: randomUUID(), streamId: 'acd-shanghai', streamVersion: 7, occurredAt: new Date(), siteId: 'shanghai' });
+    const arrived = encodeEvent(CallArrivedSchema, { callId: 'c-41', callingNumber: '+862155550000', dialledNumber: '+864008001234' }, { eventId: randomUUID(), streamId: 'call-c-41', streamVersion: 1, occurredAt: new Date() });
+    await applyBatchToProjection(prisma, feed, [message('routing.events', 0, offered), message('telephony.calls', 0, arrived)]);
+    await Promise.all(pending);
+    expect(seen).toEqual([
+      { type: 'offer', agentId: 'li-na', readable: true },
+      { type: 'caller', agentId: 'li-na', readable: true },
+    ]);
+  });
+});
