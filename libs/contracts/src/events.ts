@@ -38,6 +38,9 @@ import {
   IvrStepEnteredSchema,
   RecordingReadySchema,
   SelfServiceCompletedSchema,
+  SurveyAnsweredSchema,
+  SurveyNotAnsweredSchema,
+  SurveyOfferedSchema,
   SwitchCommandRefusedSchema,
 } from './generated/switchboard/telephony/v1/events_pb.ts';
 // routing: dial plan
@@ -105,6 +108,9 @@ export const eventSchemas = [
   RecordingReadySchema,
   CallNotAnsweredByAgentSchema,
   SwitchCommandRefusedSchema,
+  SurveyOfferedSchema,
+  SurveyAnsweredSchema,
+  SurveyNotAnsweredSchema,
   SiteRegisteredSchema,
   AgentStateChangedSchema,
   // routing: dial plan

@@ -14,7 +14,7 @@ import type { Message, UnknownEnum } from "@bufbuild/protobuf";
  * Describes the file switchboard/telephony/v1/events.proto.
  */
 export const file_switchboard_telephony_v1_events: GenFile = /*@__PURE__*/
-  fileDesc("CiVzd2l0Y2hib2FyZC90ZWxlcGhvbnkvdjEvZXZlbnRzLnByb3RvEhhzd2l0Y2hib2FyZC50ZWxlcGhvbnkudjEiqAEKC0NhbGxBcnJpdmVkEg8KB2NhbGxfaWQYASABKAkSFgoOY2FsbGluZ19udW1iZXIYAiABKAkSFgoOZGlhbGxlZF9udW1iZXIYAyABKAkSLgoKYXJyaXZlZF9hdBgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASFwoPc3dpdGNoX2NhbGxfcmVmGAUgASgJEg8KB3NpdGVfaWQYBiABKAkiwAEKDkl2clN0ZXBFbnRlcmVkEg8KB2NhbGxfaWQYASABKAkSDwoHbm9kZV9pZBgCIAEoCRIRCglub2RlX2tpbmQYAyABKAkSMwoGYnJhbmNoGAQgASgOMiMuc3dpdGNoYm9hcmQudGVsZXBob255LnYxLkl2ckJyYW5jaBIUCgxmbG93X3ZlcnNpb24YBSABKA0SLgoKZW50ZXJlZF9hdBgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAimQEKD0RpZ2l0c0NvbGxlY3RlZBIPCgdjYWxsX2lkGAEgASgJEg8KB25vZGVfaWQYAiABKAkSDgoGZGlnaXRzGAMgASgJEhAKCGFjY2VwdGVkGAQgASgIEhAKCHZhcmlhYmxlGAUgASgJEjAKDGNvbGxlY3RlZF9hdBgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAi4gIKFFNlbGZTZXJ2aWNlQ29tcGxldGVkEg8KB2NhbGxfaWQYASABKAkSDwoHbm9kZV9pZBgCIAEoCRIPCgdzZXJ2aWNlGAMgASgJEj0KB291dGNvbWUYBCABKA4yLC5zd2l0Y2hib2FyZC50ZWxlcGhvbnkudjEuU2VsZlNlcnZpY2VPdXRjb21lEhMKC3Nwb2tlbl90ZXh0GAUgASgJEkoKBmZpZWxkcxgGIAMoCzI6LnN3aXRjaGJvYXJkLnRlbGVwaG9ueS52MS5TZWxmU2VydmljZUNvbXBsZXRlZC5GaWVsZHNFbnRyeRIWCg5mYWlsdXJlX3JlYXNvbhgHIAEoCRIwCgxjb21wbGV0ZWRfYXQYCCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wGi0KC0ZpZWxkc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEinAEKDkFnZW50UmVxdWVzdGVkEg8KB2NhbGxfaWQYASABKAkSDwoHbm9kZV9pZBgCIAEoCRINCgVxdWV1ZRgDIAEoCRIVCg1idXNpbmVzc190eXBlGAQgASgJEhAKCGxhbmd1YWdlGAUgASgJEjAKDHJlcXVlc3RlZF9hdBgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiuAEKEUNhbGxiYWNrUmVxdWVzdGVkEg8KB2NhbGxfaWQYASABKAkSDwoHbm9kZV9pZBgCIAEoCRINCgVxdWV1ZRgDIAEoCRIVCg1idXNpbmVzc190eXBlGAQgASgJEhAKCGxhbmd1YWdlGAUgASgJEhcKD2NhbGxiYWNrX251bWJlchgGIAEoCRIwCgxyZXF1ZXN0ZWRfYXQYByABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wImkKE0NhbGxBbnN3ZXJlZEJ5QWdlbnQSDwoHY2FsbF9pZBgBIAEoCRIQCghhZ2VudF9pZBgCIAEoCRIvCgthbnN3ZXJlZF9hdBgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiSAoIQ2FsbEhlbGQSDwoHY2FsbF9pZBgBIAEoCRIrCgdoZWxkX2F0GAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCJOCgtDYWxsUmVzdW1lZBIPCgdjYWxsX2lkGAEgASgJEi4KCnJlc3VtZWRfYXQYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIn0KD0NhbGxUcmFuc2ZlcnJlZBIPCgdjYWxsX2lkGAEgASgJEhUKDWZyb21fYWdlbnRfaWQYAiABKAkSDgoGdGFyZ2V0GAMgASgJEjIKDnRyYW5zZmVycmVkX2F0GAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCKDAQoJQ2FsbEVuZGVkEg8KB2NhbGxfaWQYASABKAkSNwoIZW5kZWRfYnkYAiABKA4yJS5zd2l0Y2hib2FyZC50ZWxlcGhvbnkudjEuQ2FsbEVuZGVkQnkSLAoIZW5kZWRfYXQYAyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wInYKDlJlY29yZGluZ1JlYWR5Eg8KB2NhbGxfaWQYASABKAkSCwoDdXJsGAIgASgJEhgKEGR1cmF0aW9uX3NlY29uZHMYAyABKA0SLAoIcmVhZHlfYXQYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wImwKFkNhbGxOb3RBbnN3ZXJlZEJ5QWdlbnQSDwoHY2FsbF9pZBgBIAEoCRIQCghhZ2VudF9pZBgCIAEoCRIvCgtyYW5nX291dF9hdBgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAirgEKFFN3aXRjaENvbW1hbmRSZWZ1c2VkEg8KB2NhbGxfaWQYASABKAkSEgoKY29tbWFuZF9pZBgCIAEoCRIPCgdjb21tYW5kGAMgASgJEhAKCGFnZW50X2lkGAQgASgJEg4KBnN0YXR1cxgFIAEoDRIOCgZyZWFzb24YBiABKAkSLgoKcmVmdXNlZF9hdBgHIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAqeQoLQ2FsbEVuZGVkQnkSHQoZQ0FMTF9FTkRFRF9CWV9VTlNQRUNJRklFRBAAEhgKFENBTExfRU5ERURfQllfQ0FMTEVSEAESFwoTQ0FMTF9FTkRFRF9CWV9BR0VOVBACEhgKFENBTExfRU5ERURfQllfU1lTVEVNEAMqUwoJSXZyQnJhbmNoEhoKFklWUl9CUkFOQ0hfVU5TUEVDSUZJRUQQABITCg9JVlJfQlJBTkNIX09QRU4QARIVChFJVlJfQlJBTkNIX0NMT1NFRBACKn4KElNlbGZTZXJ2aWNlT3V0Y29tZRIkCiBTRUxGX1NFUlZJQ0VfT1VUQ09NRV9VTlNQRUNJRklFRBAAEiEKHVNFTEZfU0VSVklDRV9PVVRDT01FX0FOU1dFUkVEEAESHwobU0VMRl9TRVJWSUNFX09VVENPTUVfRkFJTEVEEAJiBnByb3RvMw", [file_google_protobuf_timestamp]);
+  fileDesc("CiVzd2l0Y2hib2FyZC90ZWxlcGhvbnkvdjEvZXZlbnRzLnByb3RvEhhzd2l0Y2hib2FyZC50ZWxlcGhvbnkudjEiqAEKC0NhbGxBcnJpdmVkEg8KB2NhbGxfaWQYASABKAkSFgoOY2FsbGluZ19udW1iZXIYAiABKAkSFgoOZGlhbGxlZF9udW1iZXIYAyABKAkSLgoKYXJyaXZlZF9hdBgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASFwoPc3dpdGNoX2NhbGxfcmVmGAUgASgJEg8KB3NpdGVfaWQYBiABKAkiwAEKDkl2clN0ZXBFbnRlcmVkEg8KB2NhbGxfaWQYASABKAkSDwoHbm9kZV9pZBgCIAEoCRIRCglub2RlX2tpbmQYAyABKAkSMwoGYnJhbmNoGAQgASgOMiMuc3dpdGNoYm9hcmQudGVsZXBob255LnYxLkl2ckJyYW5jaBIUCgxmbG93X3ZlcnNpb24YBSABKA0SLgoKZW50ZXJlZF9hdBgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAimQEKD0RpZ2l0c0NvbGxlY3RlZBIPCgdjYWxsX2lkGAEgASgJEg8KB25vZGVfaWQYAiABKAkSDgoGZGlnaXRzGAMgASgJEhAKCGFjY2VwdGVkGAQgASgIEhAKCHZhcmlhYmxlGAUgASgJEjAKDGNvbGxlY3RlZF9hdBgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAi4gIKFFNlbGZTZXJ2aWNlQ29tcGxldGVkEg8KB2NhbGxfaWQYASABKAkSDwoHbm9kZV9pZBgCIAEoCRIPCgdzZXJ2aWNlGAMgASgJEj0KB291dGNvbWUYBCABKA4yLC5zd2l0Y2hib2FyZC50ZWxlcGhvbnkudjEuU2VsZlNlcnZpY2VPdXRjb21lEhMKC3Nwb2tlbl90ZXh0GAUgASgJEkoKBmZpZWxkcxgGIAMoCzI6LnN3aXRjaGJvYXJkLnRlbGVwaG9ueS52MS5TZWxmU2VydmljZUNvbXBsZXRlZC5GaWVsZHNFbnRyeRIWCg5mYWlsdXJlX3JlYXNvbhgHIAEoCRIwCgxjb21wbGV0ZWRfYXQYCCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wGi0KC0ZpZWxkc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEinAEKDkFnZW50UmVxdWVzdGVkEg8KB2NhbGxfaWQYASABKAkSDwoHbm9kZV9pZBgCIAEoCRINCgVxdWV1ZRgDIAEoCRIVCg1idXNpbmVzc190eXBlGAQgASgJEhAKCGxhbmd1YWdlGAUgASgJEjAKDHJlcXVlc3RlZF9hdBgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiuAEKEUNhbGxiYWNrUmVxdWVzdGVkEg8KB2NhbGxfaWQYASABKAkSDwoHbm9kZV9pZBgCIAEoCRINCgVxdWV1ZRgDIAEoCRIVCg1idXNpbmVzc190eXBlGAQgASgJEhAKCGxhbmd1YWdlGAUgASgJEhcKD2NhbGxiYWNrX251bWJlchgGIAEoCRIwCgxyZXF1ZXN0ZWRfYXQYByABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wImkKE0NhbGxBbnN3ZXJlZEJ5QWdlbnQSDwoHY2FsbF9pZBgBIAEoCRIQCghhZ2VudF9pZBgCIAEoCRIvCgthbnN3ZXJlZF9hdBgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiSAoIQ2FsbEhlbGQSDwoHY2FsbF9pZBgBIAEoCRIrCgdoZWxkX2F0GAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCJOCgtDYWxsUmVzdW1lZBIPCgdjYWxsX2lkGAEgASgJEi4KCnJlc3VtZWRfYXQYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIn0KD0NhbGxUcmFuc2ZlcnJlZBIPCgdjYWxsX2lkGAEgASgJEhUKDWZyb21fYWdlbnRfaWQYAiABKAkSDgoGdGFyZ2V0GAMgASgJEjIKDnRyYW5zZmVycmVkX2F0GAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCKDAQoJQ2FsbEVuZGVkEg8KB2NhbGxfaWQYASABKAkSNwoIZW5kZWRfYnkYAiABKA4yJS5zd2l0Y2hib2FyZC50ZWxlcGhvbnkudjEuQ2FsbEVuZGVkQnkSLAoIZW5kZWRfYXQYAyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wInYKDlJlY29yZGluZ1JlYWR5Eg8KB2NhbGxfaWQYASABKAkSCwoDdXJsGAIgASgJEhgKEGR1cmF0aW9uX3NlY29uZHMYAyABKA0SLAoIcmVhZHlfYXQYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wImwKFkNhbGxOb3RBbnN3ZXJlZEJ5QWdlbnQSDwoHY2FsbF9pZBgBIAEoCRIQCghhZ2VudF9pZBgCIAEoCRIvCgtyYW5nX291dF9hdBgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAirgEKFFN3aXRjaENvbW1hbmRSZWZ1c2VkEg8KB2NhbGxfaWQYASABKAkSEgoKY29tbWFuZF9pZBgCIAEoCRIPCgdjb21tYW5kGAMgASgJEhAKCGFnZW50X2lkGAQgASgJEg4KBnN0YXR1cxgFIAEoDRIOCgZyZWFzb24YBiABKAkSLgoKcmVmdXNlZF9hdBgHIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiYgoNU3VydmV5T2ZmZXJlZBIPCgdjYWxsX2lkGAEgASgJEhAKCGFnZW50X2lkGAIgASgJEi4KCm9mZmVyZWRfYXQYAyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIooBCg5TdXJ2ZXlBbnN3ZXJlZBIPCgdjYWxsX2lkGAEgASgJEjYKBnJhdGluZxgCIAEoDjImLnN3aXRjaGJvYXJkLnRlbGVwaG9ueS52MS5TdXJ2ZXlSYXRpbmcSLwoLYW5zd2VyZWRfYXQYAyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIlIKEVN1cnZleU5vdEFuc3dlcmVkEg8KB2NhbGxfaWQYASABKAkSLAoIZW5kZWRfYXQYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wKnkKC0NhbGxFbmRlZEJ5Eh0KGUNBTExfRU5ERURfQllfVU5TUEVDSUZJRUQQABIYChRDQUxMX0VOREVEX0JZX0NBTExFUhABEhcKE0NBTExfRU5ERURfQllfQUdFTlQQAhIYChRDQUxMX0VOREVEX0JZX1NZU1RFTRADKlMKCUl2ckJyYW5jaBIaChZJVlJfQlJBTkNIX1VOU1BFQ0lGSUVEEAASEwoPSVZSX0JSQU5DSF9PUEVOEAESFQoRSVZSX0JSQU5DSF9DTE9TRUQQAip+ChJTZWxmU2VydmljZU91dGNvbWUSJAogU0VMRl9TRVJWSUNFX09VVENPTUVfVU5TUEVDSUZJRUQQABIhCh1TRUxGX1NFUlZJQ0VfT1VUQ09NRV9BTlNXRVJFRBABEh8KG1NFTEZfU0VSVklDRV9PVVRDT01FX0ZBSUxFRBACKoUBCgxTdXJ2ZXlSYXRpbmcSHQoZU1VSVkVZX1JBVElOR19VTlNQRUNJRklFRBAAEhsKF1NVUlZFWV9SQVRJTkdfU0FUSVNGSUVEEAESGQoVU1VSVkVZX1JBVElOR19ORVVUUkFMEAISHgoaU1VSVkVZX1JBVElOR19ESVNTQVRJU0ZJRUQQA2IGcHJvdG8z", [file_google_protobuf_timestamp]);
 
 /**
  * A call reached the platform.
@@ -596,6 +596,90 @@ export const SwitchCommandRefusedSchema: GenMessage<SwitchCommandRefused> = /*@_
   messageDesc(file_switchboard_telephony_v1_events, 13);
 
 /**
+ * After an answered call ended, the switch offered the caller its post-call survey.
+ *
+ * @generated from message switchboard.telephony.v1.SurveyOffered
+ */
+export type SurveyOffered = Message<"switchboard.telephony.v1.SurveyOffered"> & {
+  /**
+   * @generated from field: string call_id = 1;
+   */
+  callId: string;
+
+  /**
+   * The agent who last answered the call: the one the survey is about.
+   *
+   * @generated from field: string agent_id = 2;
+   */
+  agentId: string;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp offered_at = 3;
+   */
+  offeredAt?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message switchboard.telephony.v1.SurveyOffered.
+ * Use `create(SurveyOfferedSchema)` to create a new message.
+ */
+export const SurveyOfferedSchema: GenMessage<SurveyOffered> = /*@__PURE__*/
+  messageDesc(file_switchboard_telephony_v1_events, 14);
+
+/**
+ * The caller answered the post-call survey.
+ *
+ * @generated from message switchboard.telephony.v1.SurveyAnswered
+ */
+export type SurveyAnswered = Message<"switchboard.telephony.v1.SurveyAnswered"> & {
+  /**
+   * @generated from field: string call_id = 1;
+   */
+  callId: string;
+
+  /**
+   * @generated from field: switchboard.telephony.v1.SurveyRating rating = 2;
+   */
+  rating: SurveyRating;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp answered_at = 3;
+   */
+  answeredAt?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message switchboard.telephony.v1.SurveyAnswered.
+ * Use `create(SurveyAnsweredSchema)` to create a new message.
+ */
+export const SurveyAnsweredSchema: GenMessage<SurveyAnswered> = /*@__PURE__*/
+  messageDesc(file_switchboard_telephony_v1_events, 15);
+
+/**
+ * The caller left the post-call survey unanswered (hung up, or pressed no valid key before the switch gave up).
+ *
+ * @generated from message switchboard.telephony.v1.SurveyNotAnswered
+ */
+export type SurveyNotAnswered = Message<"switchboard.telephony.v1.SurveyNotAnswered"> & {
+  /**
+   * @generated from field: string call_id = 1;
+   */
+  callId: string;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp ended_at = 2;
+   */
+  endedAt?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message switchboard.telephony.v1.SurveyNotAnswered.
+ * Use `create(SurveyNotAnsweredSchema)` to create a new message.
+ */
+export const SurveyNotAnsweredSchema: GenMessage<SurveyNotAnswered> = /*@__PURE__*/
+  messageDesc(file_switchboard_telephony_v1_events, 16);
+
+/**
  * Who ended a call.
  *
  * @generated from enum switchboard.telephony.v1.CallEndedBy
@@ -706,4 +790,44 @@ export type SelfServiceOutcome = (typeof SelfServiceOutcome)[keyof typeof SelfSe
  */
 export const SelfServiceOutcomeSchema: GenEnum<SelfServiceOutcome> = /*@__PURE__*/
   enumDesc(file_switchboard_telephony_v1_events, 2);
+
+/**
+ * The caller's answer to the post-call survey, by the key they pressed (1, 2 or 3).
+ *
+ * @generated from enum switchboard.telephony.v1.SurveyRating
+ */
+export const SurveyRating = {
+  /**
+   * @generated from enum value: SURVEY_RATING_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED: 0,
+
+  /**
+   * @generated from enum value: SURVEY_RATING_SATISFIED = 1;
+   */
+  SATISFIED: 1,
+
+  /**
+   * @generated from enum value: SURVEY_RATING_NEUTRAL = 2;
+   */
+  NEUTRAL: 2,
+
+  /**
+   * @generated from enum value: SURVEY_RATING_DISSATISFIED = 3;
+   */
+  DISSATISFIED: 3,
+} as const;
+
+/**
+ * The caller's answer to the post-call survey, by the key they pressed (1, 2 or 3).
+ *
+ * @generated from enum switchboard.telephony.v1.SurveyRating
+ */
+export type SurveyRating = (typeof SurveyRating)[keyof typeof SurveyRating] | UnknownEnum;
+
+/**
+ * Describes the enum switchboard.telephony.v1.SurveyRating.
+ */
+export const SurveyRatingSchema: GenEnum<SurveyRating> = /*@__PURE__*/
+  enumDesc(file_switchboard_telephony_v1_events, 3);
 
