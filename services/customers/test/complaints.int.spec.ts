@@ -4,7 +4,7 @@ import { startEventSourcedService } from '@switchboard/service-kit';
 import { eventually, freshDatabase, jsonClient, type Json } from '@switchboard/testing';
 import { defaultComplaintPolicy } from '../src/domain/complaint/policy.ts';
 import { createCustomersService } from '../src/service.ts';
-import { asService, authConfig } from './fixtures/people.ts';
+import { asService, authConfig, signedInAs } from './fixtures/people.ts';
 
 // The tests' own calls are another service's: the roles and sites have their own test (auth.int.spec.ts).
 const serviceHeaders = await asService();
@@ -67,6 +67,35 @@ describe('complaint tickets', () => {
     await eventually('the loop is on the customer’s timeline', async () => {
       const entries = ((await call('GET', `/customers/${customerId}/timeline`)).body['entries'] as Json[]).map((e) => e['kind']);
       return ['complaint-opened', 'complaint-reassigned', 'complaint-resolved', 'complaint-callback', 'complaint-closed'].every((k) => entries.includes(k));
+    });
+  });
+
+  it('moves a ticket to another department with who, when, from, to and why, keeping its due time; a wrong move changes nothing', async () => {
+    const supervisor = await signedInAs('supervisor', ['shenzhen'], 'claims-wu');
+    const customerId = (await call('POST', '/customers', { name: 'Zhou Min', phoneNumbers: ['+8613300000002'] })).body['customerId'] as string;
+    const opened = await call('POST', '/complaints', { customerId, category: 'damaged-goods', description: 'The lid was torn off' }, supervisor);
+    const ticketId = opened.body['ticketId'] as string;
+    const reassign = (body: Json, headers = supervisor) => call('POST', `/complaints/${ticketId}/reassign`, body, headers);
+
+    expect(await call('GET', '/complaint-categories')).toMatchObject({ body: { departments: ['operations', 'claims', 'dispatch', 'quality', 'finance', 'customer-service'] } });
+    const unknown = await reassign({ department: 'legal', reason: 'a lawyer wrote to us' });
+    expect(unknown).toMatchObject({ status: 400, body: { errors: [{ path: 'body/department', message: expect.stringContaining('operations') }] } });
+    expect(await reassign({ department: 'operations' })).toMatchObject({ status: 400, body: { errors: [{ path: 'body/reason' }] } });
+    expect(await reassign({ department: 'operations', reason: '   ' })).toMatchObject({ status: 422, body: { detail: expect.stringContaining('say why the ticket moves') } });
+    const analyst = await reassign({ department: 'operations', reason: 'I think so' }, await signedInAs('analyst', ['*'], 'analyst-qian'));
+    expect(analyst).toMatchObject({ status: 403, body: { code: 'role-not-allowed' } });
+    expect(await call('GET', `/complaints/${ticketId}`)).toMatchObject({ body: { department: 'claims', history: [{ type: 'ComplaintOpened' }] } });
+    expect(await historyOf(ticketId)).toHaveLength(1);
+
+    const moved = await reassign({ department: 'operations', reason: 'the driver dropped it: operations answers', by: 'someone-else' });
+    expect(moved).toMatchObject({ status: 200, body: { department: 'operations', dueAt: opened.body['dueAt'] } });
+    const [, move] = moved.body['history'] as Json[];
+    expect(move).toMatchObject({ type: 'ComplaintReassigned', data: { fromDepartment: 'claims', toDepartment: 'operations', reassignedBy: 'claims-wu', reason: 'the driver dropped it: operations answers' } });
+    expect(Date.parse(move!['at'] as string)).toBeGreaterThanOrEqual(Date.parse(opened.body['openedAt'] as string));
+    expect((await call('GET', `/complaints?department=operations&customerId=${customerId}`)).body['tickets']).toContainEqual(expect.objectContaining({ ticketId, dueAt: opened.body['dueAt'] }));
+    await eventually('the move is on the customer’s timeline', async () => {
+      const entries = (await call('GET', `/customers/${customerId}/timeline`)).body['entries'] as Json[];
+      return entries.some((e) => e['ticketId'] === ticketId && e['kind'] === 'complaint-reassigned' && String(e['summary']).includes('from claims to operations by claims-wu'));
     });
   });
 

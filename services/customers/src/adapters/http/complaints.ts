@@ -6,7 +6,7 @@ import { ComplaintCallbackOutcome, eventRegistry, eventTypeInfo } from '@switchb
 import { toJson } from '@bufbuild/protobuf';
 import { ProblemError, Type, type ServiceContext, type ServiceRoutes } from '@switchboard/service-kit';
 import type { ComplaintCommand, ComplaintRejection } from '../../domain/complaint/commands.ts';
-import type { ComplaintPolicy } from '../../domain/complaint/policy.ts';
+import { departmentsOf, type ComplaintPolicy } from '../../domain/complaint/policy.ts';
 import type { ComplaintDesk } from '../../application/complaint-desk.ts';
 import type { CustomerRecords } from '../../application/customer-records.ts';
 import { listTickets, ticketSummary } from '../../application/customer-reads.ts';
@@ -47,6 +47,7 @@ function rejection(rejected: ComplaintRejection): never {
 
 export function complaintRoutes(context: ServiceContext, desk: ComplaintDesk, records: CustomerRecords, policy: ComplaintPolicy): ServiceRoutes {
   const categories = Object.keys(policy);
+  const Department = Type.String({ enum: [...departmentsOf(policy)], description: 'one of the departments of GET /complaint-categories' });
 
   async function ticketView(ticketId: string) {
     const { events } = await desk.history(ticketId);
@@ -97,6 +98,7 @@ export function complaintRoutes(context: ServiceContext, desk: ComplaintDesk, re
 
     app.get('/complaint-categories', { config: READ }, async () => ({
       categories: Object.entries(policy).map(([category, rule]) => ({ category, department: rule.department, slaSeconds: rule.slaSeconds })),
+      departments: departmentsOf(policy),
     }));
 
     app.post(
@@ -109,7 +111,7 @@ export function complaintRoutes(context: ServiceContext, desk: ComplaintDesk, re
               callId: Type.Optional(Text(100)),
               category: Type.String({ enum: categories, description: 'one of GET /complaint-categories' }),
               description: Text(4000),
-              department: Type.Optional(Text(100)),
+              department: Type.Optional(Department),
               openedBy: Type.Optional(PersonId),
             },
             { additionalProperties: false },
@@ -183,7 +185,14 @@ export function complaintRoutes(context: ServiceContext, desk: ComplaintDesk, re
 
     app.post(
       '/complaints/:ticketId/reassign',
-      { schema: { params: TicketId, body: Type.Object({ department: Text(100), reason: Text(1000), by: Type.Optional(PersonId) }, { additionalProperties: false }), response: { 200: TicketWithHistory } } },
+      {
+        schema: {
+          params: TicketId,
+          // The due time stays the one the ticket was opened with: a move between desks does not buy the customer a new wait.
+          body: Type.Object({ department: Department, reason: Text(1000), by: Type.Optional(PersonId) }, { additionalProperties: false }),
+          response: { 200: TicketWithHistory },
+        },
+      },
       async (request) => {
         await requireTicketSite(request, request.params.ticketId);
         return act(request.params.ticketId, { type: 'ReassignComplaint', department: request.body.department, reason: request.body.reason, by: actorOf(request, request.body.by), at: Date.now() });

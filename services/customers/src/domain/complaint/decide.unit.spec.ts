@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { asDecodedEvent, ComplaintCallbackOutcome, type EventMessage } from '@switchboard/contracts';
 import type { ComplaintCommand } from './commands.ts';
 import { complaintDecider } from './decide.ts';
+import { defaultComplaintPolicy, departmentsOf } from './policy.ts';
 
 const T0 = Date.parse('2026-11-24T09:00:00Z');
 const HOUR = 3_600_000;
@@ -60,6 +61,19 @@ describe('a complaint ticket', () => {
     const { events } = run(open, move('the driver broke it: operations pays'));
     expect(events[1]).toMatchObject({ fromDepartment: 'claims', toDepartment: 'operations', reassignedBy: 'claims-wu', reason: 'the driver broke it: operations pays' });
     expect(run(open, move('again'), move('and again')).rejected).toMatchObject({ message: 'the ticket is already with operations' });
+  });
+
+  it('keeps its original due time when it changes department: the new department escalates at the same hour', () => {
+    const move: ComplaintCommand = { type: 'ReassignComplaint', department: 'operations', reason: 'the driver broke it', by: 'claims-wu', at: T0 + 40 * HOUR };
+    const tick: ComplaintCommand = { type: 'Escalate', at: T0 + 48 * HOUR };
+    const { events } = run(open, move, tick);
+    expect(events[2]).toMatchObject({ level: 1, department: 'operations', dueAt: { seconds: BigInt((T0 + 48 * HOUR) / 1000) } });
+    const state = events.map(asDecodedEvent).reduce(complaintDecider.evolve, complaintDecider.initialState);
+    expect(state).toMatchObject({ department: 'operations', dueAtMs: T0 + 48 * HOUR });
+  });
+
+  it('can be with any department that answers some category, each named once', () => {
+    expect(departmentsOf(defaultComplaintPolicy)).toEqual(['operations', 'claims', 'dispatch', 'quality', 'finance', 'customer-service']);
   });
 
   it('escalates once per level when overdue, and not at all once the customer was told', () => {

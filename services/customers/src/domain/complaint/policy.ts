@@ -21,5 +21,8 @@ export const defaultComplaintPolicy: ComplaintPolicy = {
   other: { department: 'customer-service', slaSeconds: 72 * HOUR },
 };
 
+/** The departments a ticket can be with: those answering some category, each once, in the table's order. */
+export const departmentsOf = (policy: ComplaintPolicy): readonly string[] => [...new Set(Object.values(policy).map((rule) => rule.department))];
+
 /** Who an overdue ticket goes to at each escalation level (level 1 first). */
 export const escalationLadder = ['department-lead', 'service-manager', 'head-of-customer-service'] as const;
