@@ -1,7 +1,8 @@
 // The desk's customer work, end to end in a real browser: during a known caller's call the agent opens a complaint
 // from the card, finds it in the tickets panel, adds a note, is refused a close before the customer was told (the
-// customers service's message on the page), records the result and the call-back, closes it; then she searches a
-// customer by name and opens their card. Routing, telephony, customers and the console run as their own processes.
+// customers service's message on the page), moves it to another department with a reason, records the result and
+// the call-back, closes it; then she searches a customer by name and opens their card. Routing, telephony, customers
+// and the console run as their own processes.
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -24,7 +25,7 @@ afterAll(async () => {
 });
 
 describe('complaints on the agent desk', () => {
-  it('Li Na opens a complaint from the caller’s card, works it through the tickets panel to closed, finds a customer by name, and opens one for another site’s caller on her desk', async () => {
+  it('Li Na opens a complaint from the caller’s card, works it through the tickets panel (moved to operations on the way) to closed, finds a customer by name, and opens one for another site’s caller on her desk', async () => {
     await aComplaintAroundTheLoop().catch((error: unknown) => withDeskText(desks, error));
   }, 90_000);
 });
@@ -120,6 +121,21 @@ async function aComplaintAroundTheLoop() {
   await expect.poll(() => page.textContent('#ticket-error'), ROUND_TRIP).toContain('Closing the ticket: customers: the customer has not been told the result: claims must record a result');
   expect(await page.textContent('#ticket-status')).toBe('open');
   await page.screenshot({ path: resolve(shots, 'complaint-desk-close-refused.png') });
+
+  // The driver broke it: Li Na moves the ticket to operations, saying why; it keeps the due time claims had.
+  await page.click('#ticket-reassign-box summary');
+  expect(await page.locator('#reassign-department option').allTextContents()).toEqual(['Choose a department', 'operations', 'dispatch', 'quality', 'finance', 'customer-service']);
+  await page.selectOption('#reassign-department', 'operations');
+  await page.fill('#reassign-reason', 'The driver dropped the pallet while loading: operations answers for it.');
+  await page.screenshot({ path: resolve(shots, 'complaint-desk-reassigning.png') });
+  await page.click('#reassign');
+  await expect.poll(() => page.textContent('#ticket-history [data-history="ComplaintReassigned"]'), ROUND_TRIP).toBe(
+    'Moved from claims to operations by you: The driver dropped the pallet while loading: operations answers for it.',
+  );
+  expect(await page.textContent('#ticket-meta')).toMatch(/^operations answers · /);
+  await expect.poll(() => row.textContent(), ROUND_TRIP).toContain('operations · due');
+  expect(await page.isVisible('#reassign-reason')).toBe(false);
+  expect((await send('GET', `${customers.url}/complaints/${ticketId}`)).body).toMatchObject({ department: 'operations', dueAt: stored.body['dueAt'] });
 
   // Claims' answer, then the call-back that tells the customer, then the close.
   await page.fill('#ticket-result-text', 'Claims replaces the goods; a new pallet ships tomorrow.');

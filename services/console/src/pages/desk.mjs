@@ -1,6 +1,6 @@
 // The agent desk: state at routing, the offer pushed over /ws/desk with why it came, call controls, and the wrap-up.
 const $ = (selector) => document.querySelector(selector);
-const desk = { me: undefined, siteId: undefined, state: 'logged-out', reason: null, call: undefined, wrapUpPending: false, handover: undefined, customerId: '', categories: [], ticket: undefined };
+const desk = { me: undefined, siteId: undefined, state: 'logged-out', reason: null, call: undefined, wrapUpPending: false, handover: undefined, customerId: '', categories: [], departments: [], ticket: undefined };
 
 function log(text) {
   const item = document.createElement('li');
@@ -222,7 +222,9 @@ async function start() {
   for (const d of desk.me.dispositions) $('#disposition').append(new Option(d.label, d.code));
   render();
   connect();
-  desk.categories = (await api('GET', '/desk/api/complaint-categories')).categories;
+  const complaintKinds = await api('GET', '/desk/api/complaint-categories');
+  desk.categories = complaintKinds.categories;
+  desk.departments = complaintKinds.departments;
   await loadTickets();
 }
 
@@ -466,6 +468,10 @@ function showTicket(t) {
   $('#ticket-description').textContent = t.description;
   const closed = t.status === 'closed';
   $('#ticket-note').hidden = closed;
+  $('#ticket-reassign-box').hidden = closed;
+  // The departments it can move to: any but the one that has it.
+  const others = desk.departments.filter((d) => d !== t.department).map((d) => new Option(d, d));
+  $('#reassign-department').replaceChildren(new Option('Choose a department', ''), ...others);
   $('#ticket-result').hidden = t.status !== 'open';
   $('#ticket-callback').hidden = t.status !== 'awaiting-callback';
   $('#close-ticket').parentElement.hidden = closed;
@@ -506,6 +512,10 @@ submitted('#ticket-callback', () => ticketAction('Recording the call-back', 'cal
   // Told during the customer's own call on this desk: that call is the call-back.
   ...(desk.call?.callId && desk.customerId === desk.ticket.customerId ? { callId: desk.call.callId } : {}),
 }), () => ($('#callback-note').value = '')));
+submitted('#ticket-reassign', () => ticketAction('Reassigning the ticket', 'reassign', () => ({ department: $('#reassign-department').value, reason: $('#reassign-reason').value }), () => {
+  $('#reassign-reason').value = '';
+  $('#ticket-reassign-box').open = false;
+}));
 $('#close-ticket').addEventListener('click', () => ticketAction('Closing the ticket', 'close', () => ({})));
 $('#ticket-filter').addEventListener('change', () => act('Loading the tickets', loadTickets));
 $('#tickets-refresh').addEventListener('click', () => act('Loading the tickets', loadTickets));

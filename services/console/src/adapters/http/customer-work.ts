@@ -1,7 +1,8 @@
 // The desk's customer work beyond the screen pop: complaint tickets (open one during a call, the ticket list, a ticket
-// with its history, notes, the department's result, the call-back that tells the customer, close) and the customer
-// search. Every route passes the person's own token to the customers service, so customers applies its role and site
-// checks (docs/roles.md) and its refusals (a close before the customer was told: 409) come back with its message.
+// with its history, notes, a move to another department with its reason, the department's result, the call-back that
+// tells the customer, close) and the customer search. Every route passes the person's own token to the customers
+// service, so customers applies its role and site checks (docs/roles.md) and its refusals (a close before the
+// customer was told: 409) come back with its message.
 import type { PrismaClient } from '@switchboard/event-store';
 import { principalOf, ProblemDetailsSchema, ProblemError, Type, type AccessTokens, type ServiceRoutes } from '@switchboard/service-kit';
 import type { FastifyRequest } from 'fastify';
@@ -35,6 +36,13 @@ const SearchQuery = Type.Object(
   { additionalProperties: false },
 );
 const NoteBody = Type.Object({ text: Text(4000) }, { additionalProperties: false });
+const ReassignBody = Type.Object(
+  {
+    department: Type.String({ pattern: '^[a-z][a-z0-9-]{0,49}$', description: 'one of the departments of GET /desk/api/complaint-categories' }),
+    reason: Text(1000, 'why the ticket moves: kept in its history'),
+  },
+  { additionalProperties: false },
+);
 const ResultBody = Type.Object({ result: Text(4000, "the department's answer to the complaint") }, { additionalProperties: false });
 const CallbackBody = Type.Object(
   {
@@ -113,6 +121,10 @@ export function customerWorkRoutes(customers: ServiceClient, prisma: PrismaClien
 
     app.post('/desk/api/complaints/:ticketId/notes', { config: deskPeople, schema: { params: TicketParams, body: NoteBody, response: { 200: Passed, ...problems } } }, async (request) =>
       asPerson(request, 'POST', `${ticketPath(request.params.ticketId)}/notes`, request.body),
+    );
+
+    app.post('/desk/api/complaints/:ticketId/reassign', { config: deskPeople, schema: { params: TicketParams, body: ReassignBody, response: { 200: Passed, ...problems } } }, async (request) =>
+      asPerson(request, 'POST', `${ticketPath(request.params.ticketId)}/reassign`, request.body),
     );
 
     app.post('/desk/api/complaints/:ticketId/result', { config: deskPeople, schema: { params: TicketParams, body: ResultBody, response: { 200: Passed, ...problems } } }, async (request) =>
