@@ -211,4 +211,42 @@ describe('the switch webhook', () => {
     expect(afterEnd.body).toMatchObject({ status: 409, code: 'call-call-ended' });
     expect((await recorded(call)).slice(-6)).toEqual(['AgentRequested', 'CallAnsweredByAgent', 'CallHeld', 'CallResumed', 'CallEnded', 'RecordingReady']);
   });
+
+  it('takes the post-call survey after an answered call, refusing a bad key with 400 and a survey of an unanswered call with 409', async () => {
+    const at = OPEN_HOURS;
+    const survey = (call: string, body: Record<string, unknown>) => report({ ...body, switchEventId: eventId(), switchCallRef: call, at });
+    const call = newCall();
+    await report(arrival(call));
+    await report(digits(call, '0'));
+    await report(digits(call, ''));
+    await survey(call, { kind: 'answered', agentId: 'agent-7' });
+    const tooEarly = await survey(call, { kind: 'survey-offered' });
+    expect(tooEarly.body).toMatchObject({ status: 409, code: 'call-out-of-order', detail: 'survey offered: the call is with agent' });
+    await survey(call, { kind: 'ended', by: 'agent' });
+    expect((await survey(call, { kind: 'survey-offered' })).status).toBe(200);
+
+    const badKey = await survey(call, { kind: 'survey-answered', key: '7' });
+    expect(badKey.status).toBe(400);
+    expect(badKey.body['errors']).toEqual([{ path: 'body/key', message: 'must be equal to one of the allowed values (1, 2, 3)' }]);
+    const noKey = await survey(call, { kind: 'survey-answered' });
+    expect(noKey.body['errors']).toEqual([{ path: 'body/key', message: "must have required property 'key'" }]);
+    expect((await recorded(call)).at(-1)).toBe('SurveyOffered');
+
+    const answered = await survey(call, { kind: 'survey-answered', key: '3' });
+    expect(answered.status).toBe(200);
+    expect(answered.body['instructions']).toEqual([]);
+    const events = await service.context.store.load(`call-${callIdOf(call)}`);
+    expect(events.slice(-2).map((e) => e.event.message)).toMatchObject([
+      { $typeName: 'switchboard.telephony.v1.SurveyOffered', agentId: 'agent-7' },
+      { $typeName: 'switchboard.telephony.v1.SurveyAnswered', rating: 3 },
+    ]);
+    expect((await survey(call, { kind: 'survey-no-answer' })).body).toMatchObject({ status: 409, detail: 'survey not answered: the survey was already answered' });
+
+    const unanswered = newCall();
+    await report(arrival(unanswered));
+    await survey(unanswered, { kind: 'ended', by: 'caller' });
+    const refused = await survey(unanswered, { kind: 'survey-offered' });
+    expect(refused.body).toMatchObject({ status: 409, code: 'call-never-answered', detail: 'survey offered: no agent answered the call' });
+    expect(await recorded(unanswered)).not.toContain('SurveyOffered');
+  });
 });

@@ -113,6 +113,12 @@ export function switchEventHandler(deps: SwitchEventDeps): (report: SwitchReport
         return run(callId, { type: 'End', by: endedBy[report.by], at }, callDecider.initialState);
       case 'recording-ready':
         return run(callId, { type: 'ReportRecording', url: report.url, durationSeconds: report.durationSeconds, at }, callDecider.initialState);
+      case 'survey-offered':
+        return run(callId, { type: 'ReportSurveyOffer', at }, callDecider.initialState);
+      case 'survey-answered':
+        return run(callId, { type: 'ReportSurveyAnswer', rating: report.rating, at }, callDecider.initialState);
+      case 'survey-no-answer':
+        return run(callId, { type: 'ReportSurveyNoAnswer', at }, callDecider.initialState);
       default: {
         const never: never = report;
         throw new Error(`unknown switch report ${JSON.stringify(never)}`);

@@ -1,4 +1,5 @@
 // What a switch reports, vendor-neutral: the adapters turn a PBX's or a CPaaS's webhook into one of these.
+import type { SurveyAnswer } from '../domain/call/commands.ts';
 
 export type CallEnder = 'caller' | 'agent' | 'system';
 
@@ -21,6 +22,9 @@ export type SwitchReport = Report &
     | { readonly kind: 'transferred'; readonly target: string }
     | { readonly kind: 'ended'; readonly by: CallEnder }
     | { readonly kind: 'recording-ready'; readonly url: string; readonly durationSeconds: number }
+    | { readonly kind: 'survey-offered' }
+    | { readonly kind: 'survey-answered'; readonly rating: SurveyAnswer }
+    | { readonly kind: 'survey-no-answer' }
   );
 
 export type SwitchReportKind = SwitchReport['kind'];

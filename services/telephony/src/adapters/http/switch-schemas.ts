@@ -24,6 +24,10 @@ export const SwitchEventBody = Type.Union([
     url: Type.String({ format: 'uri', maxLength: 2000 }),
     durationSeconds: Type.Integer({ minimum: 0, maximum: 86_400 }),
   }),
+  // The post-call survey, run by the switch after an answered call ended.
+  Type.Object({ kind: Type.Literal('survey-offered'), ...common }),
+  Type.Object({ kind: Type.Literal('survey-answered'), ...common, key: Type.Enum(['1', '2', '3'], { description: 'the key the caller pressed: 1 satisfied, 2 neutral, 3 dissatisfied' }) }),
+  Type.Object({ kind: Type.Literal('survey-no-answer'), ...common }),
 ]);
 export type SwitchEventBody = Static<typeof SwitchEventBody>;
 

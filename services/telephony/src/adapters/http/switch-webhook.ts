@@ -2,6 +2,7 @@
 import { ProblemError, ProblemDetailsSchema, type ServiceRoutes } from '@switchboard/service-kit';
 import type { SwitchOutcome } from '../../application/switch-events.ts';
 import type { SwitchReport } from '../../application/switch-reports.ts';
+import type { SurveyAnswer } from '../../domain/call/commands.ts';
 import { fieldProblems } from './field-problems.ts';
 import { signatureProblem } from './signature.ts';
 import { SwitchAnswerBody, SwitchEventBody } from './switch-schemas.ts';
@@ -12,6 +13,8 @@ export interface SwitchWebhookOptions {
   readonly handle: (report: SwitchReport) => Promise<SwitchOutcome>;
   readonly clock: () => Date;
 }
+
+const surveyKeys: Record<'1' | '2' | '3', SurveyAnswer> = { '1': 'satisfied', '2': 'neutral', '3': 'dissatisfied' };
 
 /** The body as the switch sent it: the signature covers these bytes, not a re-serialised object. */
 const rawBodies = new WeakMap<object, Buffer>();
@@ -29,7 +32,13 @@ function toReport(body: SwitchEventBody): SwitchReport {
     case 'transferred':
     case 'ended':
     case 'recording-ready':
+    case 'survey-offered':
+    case 'survey-no-answer':
       return { ...body, at };
+    case 'survey-answered': {
+      const { key, ...rest } = body;
+      return { ...rest, at, rating: surveyKeys[key] };
+    }
     default: {
       const never: never = body;
       throw new Error(`unknown switch event ${JSON.stringify(never)}`);

@@ -3,6 +3,9 @@ import type { CallEndedBy } from '@switchboard/contracts';
 import type { IvrBranchName, SavedIvrFlow } from '../ivr/flow.ts';
 import type { SelfServiceAnswer } from '../ivr/interpret.ts';
 
+/** The caller's answer to the post-call survey (keys 1, 2, 3 on the phone). */
+export type SurveyAnswer = 'satisfied' | 'neutral' | 'dissatisfied';
+
 export type CallCommand =
   | {
       readonly type: 'ReportArrival';
@@ -35,12 +38,17 @@ export type CallCommand =
   | { readonly type: 'Resume'; readonly at: Date }
   | { readonly type: 'Transfer'; readonly target: string; readonly at: Date }
   | { readonly type: 'End'; readonly by: CallEndedBy; readonly at: Date }
-  | { readonly type: 'ReportRecording'; readonly url: string; readonly durationSeconds: number; readonly at: Date };
+  | { readonly type: 'ReportRecording'; readonly url: string; readonly durationSeconds: number; readonly at: Date }
+  /** The switch runs the post-call survey itself, after the end: it offered it, then heard a key or none. */
+  | { readonly type: 'ReportSurveyOffer'; readonly at: Date }
+  | { readonly type: 'ReportSurveyAnswer'; readonly rating: SurveyAnswer; readonly at: Date }
+  | { readonly type: 'ReportSurveyNoAnswer'; readonly at: Date };
 
 export type CallCommandType = CallCommand['type'];
 
 /** Why a report does not fit the call's life: the switch sent it out of order. */
 export interface CallRejection {
-  readonly code: 'not-arrived' | 'already-arrived' | 'call-ended' | 'out-of-order';
+  /** `never-answered`: a survey reported for a call no agent answered (there is nobody to rate). */
+  readonly code: 'not-arrived' | 'already-arrived' | 'call-ended' | 'out-of-order' | 'never-answered';
   readonly message: string;
 }

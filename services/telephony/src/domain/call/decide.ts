@@ -10,13 +10,17 @@ import {
   CallResumedSchema,
   CallTransferredSchema,
   RecordingReadySchema,
+  SurveyAnsweredSchema,
+  SurveyNotAnsweredSchema,
+  SurveyOfferedSchema,
+  SurveyRating,
   SwitchCommandRefusedSchema,
   type EventMessage,
 } from '@switchboard/contracts';
 import { advanceIvr, type IvrInput } from '../ivr/interpret.ts';
 import type { SavedIvrFlow } from '../ivr/flow.ts';
-import type { CallCommand, CallRejection } from './commands.ts';
-import { evolve, initialState, type CallState, type CallStatus } from './state.ts';
+import type { CallCommand, CallRejection, SurveyAnswer } from './commands.ts';
+import { evolve, initialState, type CallState, type CallStatus, type SurveyStage } from './state.ts';
 
 type Decision = readonly EventMessage[] | { readonly rejected: CallRejection };
 
@@ -28,6 +32,23 @@ function outOfOrder(state: CallState, what: string, allowed: readonly CallStatus
   if (state.status === 'none') return reject('not-arrived', `${what}: the call has not arrived`);
   if (state.status === 'ended') return reject('call-ended', `${what}: the call has already ended`);
   return reject('out-of-order', `${what}: the call is ${state.status.replace(/-/g, ' ')}`);
+}
+
+const ratings: Record<SurveyAnswer, SurveyRating> = { satisfied: SurveyRating.SATISFIED, neutral: SurveyRating.NEUTRAL, dissatisfied: SurveyRating.DISSATISFIED };
+
+const surveyStages: Record<SurveyStage, string> = {
+  'not-offered': 'no survey was offered',
+  offered: 'the survey was already offered',
+  answered: 'the survey was already answered',
+  'not-answered': 'the survey already ended unanswered',
+};
+
+/** The rejection when a survey report does not fit: a survey follows the end of a call an agent answered, one step at a time. */
+function surveyOutOfOrder(state: CallState, what: string, expected: SurveyStage): Decision | undefined {
+  if (state.status !== 'ended') return outOfOrder(state, what, ['ended']);
+  if (state.call.lastAgentId === '') return reject('never-answered', `${what}: no agent answered the call`);
+  if (state.survey !== expected) return reject('out-of-order', `${what}: ${surveyStages[state.survey]}`);
+  return undefined;
 }
 
 function ivrStep(state: CallState, flow: SavedIvrFlow, input: IvrInput, at: Date, what: string): Decision {
@@ -105,6 +126,21 @@ export function decide(command: CallCommand, state: CallState): Decision {
       if (state.status === 'none') return reject('not-arrived', 'recording ready: the call has not arrived');
       if (state.call.recordings.includes(command.url)) return [];
       return [create(RecordingReadySchema, { callId: state.call.callId, url: command.url, durationSeconds: command.durationSeconds, readyAt: at(command.at) })];
+    }
+    case 'ReportSurveyOffer': {
+      const refused = surveyOutOfOrder(state, 'survey offered', 'not-offered');
+      if (refused !== undefined || state.status !== 'ended') return refused ?? [];
+      return [create(SurveyOfferedSchema, { callId: state.call.callId, agentId: state.call.lastAgentId, offeredAt: at(command.at) })];
+    }
+    case 'ReportSurveyAnswer': {
+      const refused = surveyOutOfOrder(state, 'survey answered', 'offered');
+      if (refused !== undefined || state.status !== 'ended') return refused ?? [];
+      return [create(SurveyAnsweredSchema, { callId: state.call.callId, rating: ratings[command.rating], answeredAt: at(command.at) })];
+    }
+    case 'ReportSurveyNoAnswer': {
+      const refused = surveyOutOfOrder(state, 'survey not answered', 'offered');
+      if (refused !== undefined || state.status !== 'ended') return refused ?? [];
+      return [create(SurveyNotAnsweredSchema, { callId: state.call.callId, endedAt: at(command.at) })];
     }
     default: {
       const never: never = command;

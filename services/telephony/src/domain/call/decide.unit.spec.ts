@@ -1,6 +1,6 @@
 // The call aggregate: given these events, when the switch reports this, then these events or this rejection.
 import { describe, expect, it } from 'vitest';
-import { asDecodedEvent, CallEndedBy, type EventMessage } from '@switchboard/contracts';
+import { asDecodedEvent, CallEndedBy, SurveyRating, type EventMessage } from '@switchboard/contracts';
 import { NATIONAL_NUMBER, savedExpressFlow } from '../../../test/fixtures/flows.ts';
 import type { CallCommand } from './commands.ts';
 import { callDecider } from './decide.ts';
@@ -84,5 +84,44 @@ describe('a call', () => {
 
   it('refuses keys once the caller waits for an agent', () => {
     expect(given(queued(), digits('1'))).toEqual({ rejected: { code: 'out-of-order', message: 'digits entered: the call is waiting for agent' } });
+  });
+});
+
+describe('its post-call survey', () => {
+  const answeredBy = (agentId: string): CallCommand => ({ type: 'AnswerByAgent', agentId, at });
+  const end: CallCommand = { type: 'End', by: CallEndedBy.AGENT, at };
+  const offer: CallCommand = { type: 'ReportSurveyOffer', at };
+  const satisfied: CallCommand = { type: 'ReportSurveyAnswer', rating: 'satisfied', at };
+  // Answered by a-1, transferred to complaints, answered there by a-3: the survey is about a-3.
+  const talkedThenEnded = () =>
+    history(arrive, digits('0'), digits(''), answeredBy('a-1'), { type: 'Transfer', target: 'queue:complaints', at }, answeredBy('a-3'), end);
+
+  it('is offered after an answered call ended, about the agent who answered last, and takes one answer', () => {
+    const ended = talkedThenEnded();
+    expect(given(ended, offer)).toMatchObject([{ $typeName: 'switchboard.telephony.v1.SurveyOffered', callId: 'call-1', agentId: 'a-3' }]);
+    const offered = history(...[arrive, digits('0'), digits(''), answeredBy('a-1'), end], offer);
+    expect(given(offered, { type: 'ReportSurveyAnswer', rating: 'dissatisfied', at })).toMatchObject([
+      { $typeName: 'switchboard.telephony.v1.SurveyAnswered', rating: SurveyRating.DISSATISFIED },
+    ]);
+    expect(given(offered, { type: 'ReportSurveyNoAnswer', at })).toMatchObject([{ $typeName: 'switchboard.telephony.v1.SurveyNotAnswered' }]);
+  });
+
+  it('is refused while the caller still talks, and for a call no agent answered', () => {
+    const talking = history(arrive, digits('0'), digits(''), answeredBy('a-1'));
+    expect(given(talking, offer)).toEqual({ rejected: { code: 'out-of-order', message: 'survey offered: the call is with agent' } });
+    const abandoned = history(arrive, digits('0'), digits(''), { type: 'End', by: CallEndedBy.CALLER, at });
+    expect(given(abandoned, offer)).toEqual({ rejected: { code: 'never-answered', message: 'survey offered: no agent answered the call' } });
+    expect(given([], offer)).toMatchObject({ rejected: { code: 'not-arrived' } });
+  });
+
+  it('takes an answer only after the offer, and each step once', () => {
+    const ended = talkedThenEnded();
+    expect(given(ended, satisfied)).toEqual({ rejected: { code: 'out-of-order', message: 'survey answered: no survey was offered' } });
+    const offered = [...ended, ...(given(ended, offer) as EventMessage[])];
+    expect(given(offered, offer)).toEqual({ rejected: { code: 'out-of-order', message: 'survey offered: the survey was already offered' } });
+    const answered = [...offered, ...(given(offered, satisfied) as EventMessage[])];
+    expect(given(answered, { type: 'ReportSurveyNoAnswer', at })).toEqual({ rejected: { code: 'out-of-order', message: 'survey not answered: the survey was already answered' } });
+    // The recording may still come after the survey.
+    expect(given(answered, { type: 'ReportRecording', url: 'https://recordings.test/r2.wav', durationSeconds: 30, at })).toMatchObject([{ $typeName: 'switchboard.telephony.v1.RecordingReady' }]);
   });
 });

@@ -11,7 +11,12 @@ export interface CallFacts {
   readonly dialledNumber: string;
   readonly siteId: string;
   readonly recordings: readonly string[];
+  /** The agent who last answered the call; '' while none has. */
+  readonly lastAgentId: string;
 }
+
+/** Where the post-call survey stands once the call has ended. */
+export type SurveyStage = 'not-offered' | 'offered' | 'answered' | 'not-answered';
 
 /** Where the caller is in the IVR: the flow version, the node, what was typed so far. */
 export interface IvrSession {
@@ -32,7 +37,7 @@ export type CallState =
   | { readonly status: 'with-agent'; readonly call: CallFacts; readonly agentId: string; readonly onHold: boolean }
   /** The IVR told the switch to hang up or send the call elsewhere; the switch will report the end. */
   | { readonly status: 'releasing'; readonly call: CallFacts }
-  | { readonly status: 'ended'; readonly call: CallFacts; readonly endedBy: CallEndedBy };
+  | { readonly status: 'ended'; readonly call: CallFacts; readonly endedBy: CallEndedBy; readonly survey: SurveyStage };
 
 export type CallStatus = CallState['status'];
 
@@ -44,7 +49,7 @@ export function evolve(state: CallState, event: DecodedEvent): CallState {
   switch (event.type) {
     case 'CallArrived': {
       const m = event.message;
-      return { status: 'arrived', call: { callId: m.callId, switchCallRef: m.switchCallRef, callingNumber: m.callingNumber, dialledNumber: m.dialledNumber, siteId: m.siteId, recordings: [] } };
+      return { status: 'arrived', call: { callId: m.callId, switchCallRef: m.switchCallRef, callingNumber: m.callingNumber, dialledNumber: m.dialledNumber, siteId: m.siteId, recordings: [], lastAgentId: '' } };
     }
     case 'IvrStepEntered': {
       if (state.status === 'none' || state.status === 'ended') return state;
@@ -64,8 +69,11 @@ export function evolve(state: CallState, event: DecodedEvent): CallState {
       return state.status === 'none' || state.status === 'ended' ? state : { status: 'waiting-for-agent', call: state.call, target: `queue:${event.message.queue}` };
     case 'CallbackRequested':
       return state.status === 'none' || state.status === 'ended' ? state : { status: 'releasing', call: state.call };
-    case 'CallAnsweredByAgent':
-      return state.status === 'none' || state.status === 'ended' ? state : { status: 'with-agent', call: state.call, agentId: event.message.agentId, onHold: false };
+    case 'CallAnsweredByAgent': {
+      if (state.status === 'none' || state.status === 'ended') return state;
+      const agentId = event.message.agentId;
+      return { status: 'with-agent', call: { ...state.call, lastAgentId: agentId }, agentId, onHold: false };
+    }
     case 'CallHeld':
       return state.status === 'with-agent' ? { ...state, onHold: true } : state;
     case 'CallResumed':
@@ -77,9 +85,15 @@ export function evolve(state: CallState, event: DecodedEvent): CallState {
       return /^(queue|agent):/.test(target) ? { status: 'waiting-for-agent', call: state.call, target } : { status: 'releasing', call: state.call };
     }
     case 'CallEnded':
-      return state.status === 'none' ? state : { status: 'ended', call: state.call, endedBy: event.message.endedBy };
+      return state.status === 'none' ? state : { status: 'ended', call: state.call, endedBy: event.message.endedBy, survey: 'not-offered' };
     case 'RecordingReady':
       return state.status === 'none' ? state : ({ ...state, call: { ...state.call, recordings: [...state.call.recordings, event.message.url] } } as CallState);
+    case 'SurveyOffered':
+      return state.status === 'ended' ? { ...state, survey: 'offered' } : state;
+    case 'SurveyAnswered':
+      return state.status === 'ended' ? { ...state, survey: 'answered' } : state;
+    case 'SurveyNotAnswered':
+      return state.status === 'ended' ? { ...state, survey: 'not-answered' } : state;
     case 'SelfServiceCompleted':
       // Where the IVR goes next is its own IvrStepEntered.
       return state;

@@ -4,7 +4,7 @@ import { CallEndedBy } from '@switchboard/contracts';
 import type { CallFacts, CallState } from '../call/state.ts';
 import { refusalOf, TRANSFER_TARGET } from './agent-control.ts';
 
-const call: CallFacts = { callId: 'c-1', switchCallRef: 'pbx-1', callingNumber: '+8675512345678', dialledNumber: '+8695105555', siteId: '', recordings: [] };
+const call: CallFacts = { callId: 'c-1', switchCallRef: 'pbx-1', callingNumber: '+8675512345678', dialledNumber: '+8695105555', siteId: '', recordings: [], lastAgentId: '' };
 const waiting: CallState = { status: 'waiting-for-agent', call, target: 'queue:general' };
 const talking: CallState = { status: 'with-agent', call, agentId: 'li-na', onHold: false };
 const held: CallState = { status: 'with-agent', call, agentId: 'li-na', onHold: true };
@@ -32,7 +32,7 @@ describe('what an agent may do with a call', () => {
 
   it('knows no call the switch never reported, and does nothing to an ended one', () => {
     expect(refusalOf({ status: 'none' }, undefined, 'li-na', 'hangup')).toMatchObject({ code: 'unknown-call' });
-    expect(refusalOf({ status: 'ended', call, endedBy: CallEndedBy.CALLER }, undefined, 'li-na', 'hangup')?.message).toContain('it is ended');
+    expect(refusalOf({ status: 'ended', call, endedBy: CallEndedBy.CALLER, survey: 'not-offered' }, undefined, 'li-na', 'hangup')?.message).toContain('it is ended');
   });
 
   it('transfers to a queue or an agent only', () => {
