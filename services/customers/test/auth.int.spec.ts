@@ -152,6 +152,44 @@ describe('who may call customers, and whose customers they see', () => {
     expect((await call('GET', `/customers/${id}`, undefined, as.liNa)).status).toBe(200);
   });
 
+  it('names the owner of a taken number only to someone who may open their record', async () => {
+    const taken = { status: 409, body: { code: 'phone-number-taken' } };
+    const registering = (who: Caller, phoneNumber: string, siteId?: string) =>
+      call('POST', '/customers', { name: 'Second Owner', phoneNumbers: [phoneNumber], ...(siteId ? { siteId } : {}) }, as[who]);
+    const hidden = await registering('liNa', number.shanghai);
+    expect(hidden).toMatchObject({ ...taken, body: { detail: expect.stringContaining('belongs to a customer of site shanghai, which is not one of yours: ask a supervisor of shanghai') } });
+    expect(JSON.stringify(hidden.body)).not.toContain(customer.shanghai);
+    const added = await call('POST', `/customers/${customer.shenzhen}/phone-numbers`, { phoneNumber: number.shanghai }, as.liNa);
+    expect(added).toMatchObject(taken);
+    expect(JSON.stringify(added.body)).not.toContain(customer.shanghai);
+
+    // Headquarters, the owner's own site and anyone for a national customer may open the owner: they get the id.
+    expect(await registering('hq', number.shanghai)).toMatchObject({ ...taken, body: { detail: expect.stringContaining(`belongs to customer ${customer.shanghai}`) } });
+    expect(await registering('shanghaiAgent', number.shanghai)).toMatchObject({ body: { detail: expect.stringContaining(`belongs to customer ${customer.shanghai}`) } });
+    expect(await registering('liNa', number.national)).toMatchObject({ body: { detail: expect.stringContaining(`belongs to customer ${customer.national}`) } });
+    // An admin of shenzhen only cannot open a shanghai customer, so is not told who it is either.
+    const shenzhenAdmin = await call('POST', '/customers', { name: 'Second Owner', phoneNumbers: [number.shanghai] }, await signedInAs('admin', ['shenzhen'], 'sz-admin'));
+    expect(shenzhenAdmin).toMatchObject(taken);
+    expect(JSON.stringify(shenzhenAdmin.body)).not.toContain(customer.shanghai);
+
+    // An imported list: the same rule for a row refused for its number.
+    const csv = ['name,phone_numbers,site', `Copy of Shanghai,${number.shanghai},shenzhen`, `Copy of National,${number.national},shenzhen`].join('\n');
+    const imported = await call('POST', '/customers/import', csv, { ...as.shenzhenSupervisor, 'content-type': 'text/csv' });
+    expect(imported).toMatchObject({
+      status: 200,
+      body: {
+        imported: 0,
+        refused: [
+          { row: 2, column: 'phone_numbers', reason: expect.stringMatching(/^duplicate number \+8602100000001: it belongs to a customer of site shanghai, which is not one of yours/) },
+          { row: 3, column: 'phone_numbers', reason: `duplicate number ${number.national}: it belongs to customer ${customer.national}: remove it there first, or merge the two records` },
+        ],
+      },
+    });
+    expect(JSON.stringify(imported.body)).not.toContain(customer.shanghai);
+    const byBoth = await call('POST', '/customers/import', csv.replaceAll(',shenzhen', ',shanghai'), { ...as.twoSites, 'content-type': 'text/csv' });
+    expect((byBoth.body['refused'] as Json[])[0]).toMatchObject({ reason: expect.stringContaining(`belongs to customer ${customer.shanghai}`) });
+  });
+
   it('lets headquarters see every site’s customers', async () => {
     for (const site of ['shanghai', 'shenzhen', 'national'] as const) {
       expect((await call('GET', `/customers/${customer[site]}`, undefined, as.hq)).status).toBe(200);

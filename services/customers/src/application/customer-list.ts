@@ -4,7 +4,7 @@ import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import type { PrismaClient } from '@switchboard/event-store';
 import { csvColumns, readRow, requiredColumns } from '../domain/customer/import-row.ts';
-import type { CustomerRecords } from './customer-records.ts';
+import { numberTakenReason, type CustomerRecords, type MayOpenSite } from './customer-records.ts';
 import type { VisibleSites } from './customer-reads.ts';
 
 /** The home site of an imported row from its `site` cell ('' when it names none), or why the importer may not put a customer there. */
@@ -20,7 +20,8 @@ export interface ImportReport {
 /** The whole file is refused (nothing imported) only when it cannot be read as the documented columns. */
 export class UnreadableList extends Error {}
 
-export async function importCustomerList(records: CustomerRecords, csv: string, siteOfRow: SiteOfRow): Promise<ImportReport> {
+/** `mayOpen`: whose records the importer may open, so a row refused for a taken number names the owner only to them. */
+export async function importCustomerList(records: CustomerRecords, csv: string, siteOfRow: SiteOfRow, mayOpen: MayOpenSite): Promise<ImportReport> {
   let parsed: { record: Record<string, string>; info: { lines: number } }[];
   try {
     parsed = parse(csv, { columns: (header: string[]) => header.map((h) => h.trim().toLowerCase()), skip_empty_lines: true, relax_column_count: true, trim: true, bom: true, info: true });
@@ -56,7 +57,7 @@ export async function importCustomerList(records: CustomerRecords, csv: string, 
     const customerId = randomUUID();
     const result = await records.execute(customerId, { type: 'RegisterCustomer', customerId, ...verdict.customer, siteId: site.siteId });
     if (!result.ok) {
-      const reason = result.rejected.code === 'number-taken' ? `duplicate number ${result.rejected.phoneNumber}: it belongs to customer ${result.rejected.ownerId}` : result.rejected.message;
+      const reason = result.rejected.code === 'number-taken' ? `duplicate number ${result.rejected.phoneNumber}: ${numberTakenReason(result.rejected, mayOpen)}` : result.rejected.message;
       refused.push({ row, column: result.rejected.code === 'number-taken' ? 'phone_numbers' : '', reason });
       continue;
     }

@@ -18,9 +18,24 @@ export type RecordOutcome =
 /** The number is another customer's: remove it there first (or merge the two records). */
 export interface NumberTaken {
   readonly code: 'number-taken';
-  readonly message: string;
   readonly phoneNumber: string;
   readonly ownerId: string;
+  /** The owner's home site ('' national); undefined when their record cannot be found. */
+  readonly ownerSiteId: string | undefined;
+}
+
+/** Whether whoever asks may open a customer of this home site ('' national). */
+export type MayOpenSite = (siteId: string) => boolean;
+
+/**
+ * Who has the number and what to do, for whoever asked: the owner's id only to someone who may open their record;
+ * anyone else learns it is another site's customer and whom to ask, not who the customer is.
+ */
+export function numberTakenReason(taken: NumberTaken, mayOpen: MayOpenSite): string {
+  const site = taken.ownerSiteId;
+  if (site !== undefined && mayOpen(site)) return `it belongs to customer ${taken.ownerId}: remove it there first, or merge the two records`;
+  if (site === undefined || site === '') return 'it belongs to a customer whose record you cannot open: ask headquarters to remove it there, or to merge the two records';
+  return `it belongs to a customer of site ${site}, which is not one of yours: ask a supervisor of ${site} (or headquarters) to remove it there, or to merge the two records`;
 }
 
 export interface CustomerRecords {
@@ -77,6 +92,18 @@ function customerRecords(context: ServiceContext): CustomerRecords {
     return { state: history.reduce((s, e) => customerDecider.evolve(s, e.event), customerDecider.initialState), version: history.length };
   };
 
+  const homeSite = async (customerId: string) => {
+    let id = customerId;
+    // A chain of merges (A into B, then B into C) ends at the record standing on its own; the bound guards against a bad history.
+    for (let hops = 0; hops < 10; hops++) {
+      const { state } = await load(id);
+      if (state.status === 'unknown') return undefined;
+      if (state.status === 'registered') return state.siteId;
+      id = state.survivorId;
+    }
+    return undefined;
+  };
+
   const decideAndAppend = async (customerId: string, command: CustomerCommand): Promise<RecordOutcome> => {
     const result = await handleCommand(context.store, customerDecider, customerStream(customerId), command, context.commandOptions());
     if (!result.ok) return result;
@@ -90,17 +117,7 @@ function customerRecords(context: ServiceContext): CustomerRecords {
       await guard?.$disconnect();
     },
     load,
-    async homeSite(customerId) {
-      let id = customerId;
-      // A chain of merges (A into B, then B into C) ends at the record standing on its own; the bound guards against a bad history.
-      for (let hops = 0; hops < 10; hops++) {
-        const { state } = await load(id);
-        if (state.status === 'unknown') return undefined;
-        if (state.status === 'registered') return state.siteId;
-        id = state.survivorId;
-      }
-      return undefined;
-    },
+    homeSite,
     async execute(customerId, command) {
       const numbers = [...new Set(numbersClaimed(command))].sort();
       if (numbers.length === 0) return decideAndAppend(customerId, command);
@@ -111,10 +128,7 @@ function customerRecords(context: ServiceContext): CustomerRecords {
           const taken = [...(await owners(numbers))].find(([, owner]) => owner !== customerId && !(command.type === 'TakeOverNumbers'));
           if (taken) {
             const [phoneNumber, ownerId] = taken;
-            return {
-              ok: false as const,
-              rejected: { code: 'number-taken' as const, phoneNumber, ownerId, message: `phone number ${phoneNumber} already belongs to customer ${ownerId}: remove it there first, or merge the two records` },
-            };
+            return { ok: false as const, rejected: { code: 'number-taken' as const, phoneNumber, ownerId, ownerSiteId: await homeSite(ownerId) } };
           }
           return decideAndAppend(customerId, command);
         },

@@ -3,6 +3,7 @@
 import { ALL_SITES, canSee, principalOf, ProblemError, requireSite, type Access } from '@switchboard/service-kit';
 import type { VisibleSites } from '../../application/customer-reads.ts';
 import type { SiteOfRow } from '../../application/customer-list.ts';
+import type { MayOpenSite } from '../../application/customer-records.ts';
 
 /** A request behind requireSignIn (the fastify request type, without a dependency on fastify here). */
 type FastifyRequest = Parameters<typeof principalOf>[0];
@@ -26,6 +27,11 @@ export function visibleSites(request: FastifyRequest): VisibleSites {
 /** 403 `site-not-allowed` unless the caller may see a customer of `siteId` ('' is national: everyone may). */
 export function requireCustomerSite(request: FastifyRequest, siteId: string): void {
   if (siteId !== '') requireSite(request, siteId);
+}
+
+/** The same rule as a question, for telling a caller only of customers they may open. */
+export function mayOpenCustomerOf(request: FastifyRequest): MayOpenSite {
+  return (siteId) => siteId === '' || canSee(request, siteId);
 }
 
 /** Who does it: the signed-in person (their personId), whatever the body says; a service names them in the body, else it is the service. */

@@ -2,7 +2,7 @@
 import { ProblemError, Type, type ServiceContext, type ServiceRoutes } from '@switchboard/service-kit';
 import { exportCustomerList, importCustomerList, UnreadableList } from '../../application/customer-list.ts';
 import type { CustomerRecords } from '../../application/customer-records.ts';
-import { EXPORT, IMPORT, siteOfImportedRow, visibleSites } from './access.ts';
+import { EXPORT, IMPORT, mayOpenCustomerOf, siteOfImportedRow, visibleSites } from './access.ts';
 
 const MAX_CSV_BYTES = 20 * 1024 * 1024;
 
@@ -28,7 +28,7 @@ export function customerListRoutes(context: ServiceContext, records: CustomerRec
       },
       async (request) => {
         try {
-          return await importCustomerList(records, request.body, siteOfImportedRow(request));
+          return await importCustomerList(records, request.body, siteOfImportedRow(request), mayOpenCustomerOf(request));
         } catch (error) {
           if (error instanceof UnreadableList) throw new ProblemError({ status: 400, code: 'customer-list-unreadable', title: 'The customer list cannot be read', detail: error.message });
           throw error;

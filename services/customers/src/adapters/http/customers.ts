@@ -5,15 +5,15 @@ import { ProblemError, Type, type ServiceRoutes } from '@switchboard/service-kit
 import type { CustomerCommand } from '../../domain/customer/commands.ts';
 import { kinds, tiers } from '../../domain/customer/names.ts';
 import type { CustomerRecords } from '../../application/customer-records.ts';
-import { actorOf, READ, requireCustomerSite, requireSiteMove, siteOfNewCustomer } from './access.ts';
+import { actorOf, mayOpenCustomerOf, READ, requireCustomerSite, requireSiteMove, siteOfNewCustomer } from './access.ts';
 import { Customer, CustomerId, customerRejection, customerView, Kind, MergedCustomer, PersonId, PhoneNumber, sendMerged, SiteId, Tier } from './schemas.ts';
 
 type Request = Parameters<typeof actorOf>[0];
 
 export function customerRoutes(records: CustomerRecords): ServiceRoutes {
-  const run = async (customerId: string, command: CustomerCommand) => {
+  const run = async (request: Request, customerId: string, command: CustomerCommand) => {
     const result = await records.execute(customerId, command);
-    if (!result.ok) return customerRejection(result.rejected);
+    if (!result.ok) return customerRejection(result.rejected, mayOpenCustomerOf(request));
     return customerView(result.state, result.version);
   };
   /** The record as its events leave it, once the caller may see it: 403 for another site's customer (a merged one's too, before its 410). */
@@ -68,7 +68,7 @@ export function customerRoutes(records: CustomerRecords): ServiceRoutes {
         }
         const siteId = siteOfNewCustomer(request, body.siteId);
         const customerId = randomUUID();
-        const customer = await run(customerId, {
+        const customer = await run(request, customerId, {
           type: 'RegisterCustomer',
           customerId,
           name: body.name,
@@ -118,7 +118,7 @@ export function customerRoutes(records: CustomerRecords): ServiceRoutes {
         let view = customerView(current, 0);
         if (siteId !== undefined && current.status === 'registered') requireSiteMove(request, current.siteId, siteId ?? '');
         if (name !== undefined || kind !== undefined || segment !== undefined || region !== undefined || siteId !== undefined) {
-          view = await run(id, {
+          view = await run(request, id, {
             type: 'ChangeProfile',
             ...(name !== undefined ? { name } : {}),
             ...(kind !== undefined ? { kind: kinds[kind] } : {}),
@@ -127,8 +127,8 @@ export function customerRoutes(records: CustomerRecords): ServiceRoutes {
             ...(siteId !== undefined ? { siteId: siteId ?? '' } : {}),
           });
         }
-        if (tier !== undefined) view = await run(id, { type: 'ChangeTier', tier: tiers[tier] });
-        if (preferredAgentId !== undefined) view = await run(id, { type: 'ChangePreferredAgent', agentId: preferredAgentId ?? '' });
+        if (tier !== undefined) view = await run(request, id, { type: 'ChangeTier', tier: tiers[tier] });
+        if (preferredAgentId !== undefined) view = await run(request, id, { type: 'ChangePreferredAgent', agentId: preferredAgentId ?? '' });
         const { state, version } = await records.load(id);
         return view.version === version ? view : customerView(state, version);
       },
@@ -139,7 +139,7 @@ export function customerRoutes(records: CustomerRecords): ServiceRoutes {
       { schema: { params: CustomerId, body: Type.Object({ tier: Tier }, { additionalProperties: false }), response: { 200: Customer } } },
       async (request) => {
         await visible(request, request.params.customerId);
-        return run(request.params.customerId, { type: 'ChangeTier', tier: tiers[request.body.tier] });
+        return run(request, request.params.customerId, { type: 'ChangeTier', tier: tiers[request.body.tier] });
       },
     );
 
@@ -148,7 +148,7 @@ export function customerRoutes(records: CustomerRecords): ServiceRoutes {
       { schema: { params: CustomerId, body: Type.Object({ phoneNumber: PhoneNumber }, { additionalProperties: false }), response: { 200: Customer } } },
       async (request) => {
         await visible(request, request.params.customerId);
-        return run(request.params.customerId, { type: 'AddPhoneNumber', phoneNumber: request.body.phoneNumber });
+        return run(request, request.params.customerId, { type: 'AddPhoneNumber', phoneNumber: request.body.phoneNumber });
       },
     );
 
@@ -157,7 +157,7 @@ export function customerRoutes(records: CustomerRecords): ServiceRoutes {
       { schema: { params: Type.Object({ customerId: Type.String({ format: 'uuid' }), phoneNumber: PhoneNumber }), response: { 200: Customer } } },
       async (request) => {
         await visible(request, request.params.customerId);
-        return run(request.params.customerId, { type: 'RemovePhoneNumber', phoneNumber: request.params.phoneNumber });
+        return run(request, request.params.customerId, { type: 'RemovePhoneNumber', phoneNumber: request.params.phoneNumber });
       },
     );
 
@@ -172,7 +172,7 @@ export function customerRoutes(records: CustomerRecords): ServiceRoutes {
       },
       async (request) => {
         await visible(request, request.params.customerId);
-        return run(request.params.customerId, { type: 'LinkCall', callId: request.body.callId, callingNumber: request.body.callingNumber ?? '', by: actorOf(request, request.body.linkedBy) });
+        return run(request, request.params.customerId, { type: 'LinkCall', callId: request.body.callId, callingNumber: request.body.callingNumber ?? '', by: actorOf(request, request.body.linkedBy) });
       },
     );
 
@@ -198,10 +198,10 @@ export function customerRoutes(records: CustomerRecords): ServiceRoutes {
           if (merged.rejected.code === 'merged') {
             throw new ProblemError({ status: 409, code: 'customer-already-merged', title: 'Customer change refused', detail: `customer ${from} was already merged into customer ${merged.rejected.survivorId}` });
           }
-          return customerRejection(merged.rejected);
+          return customerRejection(merged.rejected, mayOpenCustomerOf(request));
         }
         const handedOver = merged.events.flatMap((e) => (e.$typeName === 'switchboard.customers.v1.CustomerMerged' ? e.phoneNumbers : []));
-        return run(survivorId, { type: 'TakeOverNumbers', phoneNumbers: handedOver });
+        return run(request, survivorId, { type: 'TakeOverNumbers', phoneNumbers: handedOver });
       },
     );
   };

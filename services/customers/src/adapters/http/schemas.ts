@@ -4,7 +4,7 @@ import type { CustomerRejection } from '../../domain/customer/commands.ts';
 import { kindName, tierName } from '../../domain/customer/names.ts';
 import { SITE_ID } from '../../domain/customer/site.ts';
 import type { CustomerState } from '../../domain/customer/state.ts';
-import type { NumberTaken } from '../../application/customer-records.ts';
+import { numberTakenReason, type MayOpenSite, type NumberTaken } from '../../application/customer-records.ts';
 
 export const PhoneNumber = Type.String({ pattern: '^\\+[1-9][0-9]{6,14}$', description: 'E.164, like +8613812345678' });
 // Enums rather than unions of literals: a wrong value is answered with the allowed ones.
@@ -77,9 +77,13 @@ export function sendMerged<R extends Reply<R>>(reply: R, request: { readonly url
     .send({ ...problemDetails(init, request.url.split('?')[0] ?? '/'), survivorId: merged.survivorId });
 }
 
-export function customerRejection(rejected: CustomerRejection | NumberTaken): never {
+/** A refusal as a problem; `mayOpen` says whose records the caller may open, so a taken number names its owner only to them. */
+export function customerRejection(rejected: CustomerRejection | NumberTaken, mayOpen: MayOpenSite): never {
   if (rejected.code === 'merged') throw new MergedCustomer('', rejected.survivorId);
-  const status = { 'already-registered': 409, 'not-found': 404, invalid: 422, conflict: 409, 'number-taken': 409 }[rejected.code];
-  const code = rejected.code === 'number-taken' ? 'phone-number-taken' : `customer-${rejected.code}`;
-  throw new ProblemError({ status, code, title: 'Customer change refused', detail: rejected.message });
+  if (rejected.code === 'number-taken') {
+    const detail = `phone number ${rejected.phoneNumber} is taken: ${numberTakenReason(rejected, mayOpen)}`;
+    throw new ProblemError({ status: 409, code: 'phone-number-taken', title: 'Customer change refused', detail });
+  }
+  const status = { 'already-registered': 409, 'not-found': 404, invalid: 422, conflict: 409 }[rejected.code];
+  throw new ProblemError({ status, code: `customer-${rejected.code}`, title: 'Customer change refused', detail: rejected.message });
 }
