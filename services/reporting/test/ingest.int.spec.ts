@@ -4,13 +4,13 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '@switchboard/config';
 import { CallArrivedSchema, CustomerRegisteredSchema, CustomerTier, encodeEvent } from '@switchboard/contracts';
 import { createLocalEventBus, deadLetterTopic, type BusMessage, type EventBus } from '@switchboard/eventbus';
 import { startEventSourcedService } from '@switchboard/service-kit';
 import { eventually, freshDatabase } from '@switchboard/testing';
+import { ingestBacklog } from './fixtures/ingest-backlog.ts';
 import { signedInAs, TEST_AUTH_SECRET } from './fixtures/people.ts';
 import { reportingConfig } from '../src/config.ts';
 import { INGEST_GROUP, ingestedTopics } from '../src/application/ingest.ts';
@@ -78,21 +78,9 @@ describe('ingestion into ClickHouse', () => {
     await reporting.close();
     for (const topic of ingestedTopics) await bus.resetToEarliest(INGEST_GROUP, topic);
     reporting = await start();
-    const db = new pg.Client({ connectionString: busUrl });
-    await db.connect();
-    const behind = async () =>
-      Number(
-        (
-          await db.query(
-            `select coalesce(sum(p.next_offset - coalesce(o.next_offset, 0)), 0) as behind from eventbus.partitions p
-             left join eventbus.group_offsets o on o.group_id = $1 and o.topic = p.topic and o.partition = p.partition
-             where p.topic = any($2)`,
-            [INGEST_GROUP, [...ingestedTopics]],
-          )
-        ).rows[0].behind,
-      );
-    await eventually('the replay read the whole log again', async () => (await behind()) === 0, 20_000);
-    await db.end();
+    const backlog = await ingestBacklog(busUrl);
+    await eventually('the replay read the whole log again', async () => (await backlog.behind()) === 0, 20_000);
+    await backlog.close();
     expect((await summary(reporting.url)).types).toEqual(expected);
     await reporting.close();
   }, 90_000);

@@ -64,6 +64,11 @@ describe('the interval report (docs/metrics.md, worked example)', () => {
       sum_handle_ms: 790_000,
       agent_offers: 6,
       agent_no_answers: 1,
+      surveys_offered: 3,
+      surveys_answered: 2,
+      satisfied: 1,
+      neutral: 0,
+      dissatisfied: 1,
     });
     // Identity: offered = answered + abandoned + overflowed_out + callbacks_scheduled + system_exits + in_queue.
     expect(row.offered).toBe(4 + 3 + 1 + 1 + 0 + 0);
@@ -90,6 +95,12 @@ describe('the interval report (docs/metrics.md, worked example)', () => {
     expect(site!.asa_ms).toBe(19_600);
     expect(Math.round(Number(site!.aht_ms) / 100) / 10).toBe(186.7);
     expect(Math.round(Number(site!.answer_rate) * 1000) / 10).toBe(66.7);
+    // Surveys: C1 satisfied and C2 dissatisfied in general, C8's neutral in complaints (its last segment), C9 unanswered.
+    expect(complaints).toMatchObject({ surveys_offered: 1, surveys_answered: 1, neutral: 1, neutral_share: 1 });
+    expect(site).toMatchObject({ surveys_offered: 4, surveys_answered: 3, satisfied: 1, neutral: 1, dissatisfied: 1 });
+    const pct = (v: unknown) => Math.round(Number(v) * 1000) / 10;
+    expect([pct(site!.satisfied_share), pct(site!.neutral_share), pct(site!.dissatisfied_share), pct(site!.survey_response_rate)]).toEqual([33.3, 33.3, 33.3, 75]);
+    expect(hq).toMatchObject({ surveys_offered: 0, satisfied_share: null, survey_response_rate: null });
   });
 
   it('splits agent A1’s state time across I and computes occupancy and utilisation', async () => {
@@ -98,6 +109,9 @@ describe('the interval report (docs/metrics.md, worked example)', () => {
     expect(a1).toMatchObject({ ready_ms: 110_000, reserved_ms: 18_000, on_call_ms: 245_000, wrap_up_ms: 35_000, not_ready_ms: 492_000, logged_in_ms: 900_000 });
     expect(Math.round(Number(a1.occupancy) * 1000) / 10).toBe(68.6);
     expect(Math.round(Number(a1.utilisation) * 1000) / 10).toBe(31.1);
+    // A1's surveys count with the visits queued in I: C1's (satisfied) and C9's (unanswered).
+    expect(a1).toMatchObject({ surveys_offered: 2, surveys_answered: 1, satisfied: 1, satisfied_share: 1, survey_response_rate: 0.5 });
+    expect(rows.find((r) => r.agent_id === 'A3')).toMatchObject({ surveys_offered: 1, neutral: 1 });
   });
 
   it('counts self-service by arrival: containment and queries by voice', async () => {

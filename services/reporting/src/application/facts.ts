@@ -28,8 +28,12 @@ export async function rebuildCallFacts(client: ClickHouseClient, callIds: Iterab
     }
     const stamp = nextBuildStamp();
     await insertCallFacts(client, facts, stamp);
-    // The 15-minute buckets these calls' visits count in, rolled up again from the facts.
-    const buckets = facts.flatMap((f) => f.visits.map((v) => ({ site_id: v.site_id, queue_id: v.queue_id, bucket: Math.floor(v.queued_at / 900_000) * 900_000 })));
+    // The 15-minute buckets these calls' visits and surveys count in, rolled up again from the facts.
+    const bucketOf = (site_id: string, queue_id: string, at: number) => ({ site_id, queue_id, bucket: Math.floor(at / 900_000) * 900_000 });
+    const buckets = facts.flatMap((f) => [
+      ...f.visits.map((v) => bucketOf(v.site_id, v.queue_id, v.queued_at)),
+      ...(f.survey === undefined ? [] : [bucketOf(f.survey.site_id, f.survey.queue_id, f.survey.visit_queued_at)]),
+    ]);
     await rebuildQueueRollup(client, buckets, stamp);
     built += facts.length;
   }

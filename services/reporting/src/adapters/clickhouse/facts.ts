@@ -1,5 +1,5 @@
 // Writing and reading the facts tables (call_milestones_v1, agent_states_v1, queue_visits_v1,
-// call_segments_v1, calls_v1): the named functions reporting uses, nothing else touches these tables.
+// call_segments_v1, calls_v1, call_surveys_v1): the named functions reporting uses, nothing else touches these tables.
 import { createHash } from 'node:crypto';
 import type { AgentStateChange, CallMilestone } from '../../domain/facts/call-milestones.ts';
 import { clickHouseTime } from '../../domain/facts/milestones-of-event.ts';
@@ -68,9 +68,15 @@ export async function insertCallFacts(client: ClickHouseClient, facts: readonly 
     f.segments.map((s) => ({ ...s, visit_queued_at: time(s.visit_queued_at), answered_at: time(s.answered_at), ended_at: time(s.ended_at), built_at: builtAt })),
   );
   const calls = facts.map((f) => ({ ...f.call, self_served: [...f.call.self_served], arrived_at: time(f.call.arrived_at), ended_at: time(f.call.ended_at), built_at: builtAt }));
+  const surveys = facts.flatMap((f) =>
+    f.survey === undefined
+      ? []
+      : [{ ...f.survey, visit_queued_at: time(f.survey.visit_queued_at), offered_at: time(f.survey.offered_at), answered_at: time(f.survey.answered_at), built_at: builtAt }],
+  );
   await Promise.all([
     visits.length > 0 ? client.insert({ table: 'queue_visits_v1', values: visits, format: 'JSONEachRow' }) : undefined,
     segments.length > 0 ? client.insert({ table: 'call_segments_v1', values: segments, format: 'JSONEachRow' }) : undefined,
+    surveys.length > 0 ? client.insert({ table: 'call_surveys_v1', values: surveys, format: 'JSONEachRow' }) : undefined,
     client.insert({ table: 'calls_v1', values: calls, format: 'JSONEachRow' }),
   ]);
 }

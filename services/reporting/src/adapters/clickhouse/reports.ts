@@ -83,6 +83,24 @@ const SEGMENT_SUMS = `
 
 const SEGMENT_COLUMNS = 'segments.handled as handled, segments.sum_talk_ms as sum_talk_ms, segments.sum_hold_ms as sum_hold_ms, segments.sum_acw_ms as sum_acw_ms, segments.sum_handle_ms as sum_handle_ms';
 
+/** Sums of call_surveys_v1 (docs/metrics.md, "Satisfaction shares"): every offered survey, and the answered ones by answer. */
+const SURVEY_SUMS = `
+  count() as surveys_offered,
+  countIf(answer in ('satisfied', 'neutral', 'dissatisfied')) as surveys_answered,
+  countIf(answer = 'satisfied') as satisfied,
+  countIf(answer = 'neutral') as neutral,
+  countIf(answer = 'dissatisfied') as dissatisfied`;
+
+const surveyColumns = (from: string) =>
+  ['surveys_offered', 'surveys_answered', 'satisfied', 'neutral', 'dissatisfied'].map((c) => `${from}.${c} as ${c}`).join(', ');
+
+/** The satisfaction shares and the response rate, over columns named as SURVEY_SUMS names them. */
+const SATISFACTION_METRICS = `
+  satisfied / nullIf(surveys_answered, 0) as satisfied_share,
+  neutral / nullIf(surveys_answered, 0) as neutral_share,
+  dissatisfied / nullIf(surveys_answered, 0) as dissatisfied_share,
+  surveys_answered / nullIf(surveys_offered, 0) as survey_response_rate`;
+
 /** The ratios, each once (docs/metrics.md); an empty denominator gives null. */
 const QUEUE_METRICS = `
   answered_within_sl / nullIf(answered + abandoned - short_abandoned + system_exits, 0) as service_level,
@@ -100,7 +118,7 @@ const QUEUE_METRICS = `
   overflowed_out / nullIf(offered, 0) as overflow_rate,
   callbacks_scheduled / nullIf(offered, 0) as callback_rate,
   callbacks_reached / nullIf(callbacks_reached + callbacks_not_reached, 0) as callback_reach_rate,
-  1 - agent_no_answers / nullIf(agent_offers, 0) as agent_answer_rate`;
+  1 - agent_no_answers / nullIf(agent_offers, 0) as agent_answer_rate,${SATISFACTION_METRICS}`;
 
 export interface QueueReportRow {
   readonly site_id: string;
@@ -145,9 +163,14 @@ const ROLLUP_SUMS = `
   sum(sum_talk_ms) as sum_talk_ms,
   sum(sum_hold_ms) as sum_hold_ms,
   sum(sum_acw_ms) as sum_acw_ms,
-  sum(sum_handle_ms) as sum_handle_ms`;
+  sum(sum_handle_ms) as sum_handle_ms,
+  sum(surveys_offered) as surveys_offered,
+  sum(surveys_answered) as surveys_answered,
+  sum(satisfied) as satisfied,
+  sum(neutral) as neutral,
+  sum(dissatisfied) as dissatisfied`;
 
-/** The rollup rows of the visits and segments `where` selects (a condition on `$bucket`, site_id and queue_id). */
+/** The rollup rows of the visits, segments and surveys `where` selects (a condition on `$bucket`, site_id and queue_id). */
 const rollupInsert = (where: string) => `
   insert into queue_rollup_15m_v1
   with
@@ -162,9 +185,15 @@ const rollupInsert = (where: string) => `
     from call_segments_v1 final
     where visit_queued_at >= {from: DateTime64(3, 'UTC')} and visit_queued_at < {to: DateTime64(3, 'UTC')} and ${where.replaceAll('$bucket', 'toStartOfFifteenMinutes(visit_queued_at)')}
     group by site_id, queue_id, bucket
+  ),
+  surveys as (
+    select site_id, queue_id, toStartOfFifteenMinutes(visit_queued_at) as bucket, ${SURVEY_SUMS}
+    from call_surveys_v1 final
+    where visit_queued_at >= {from: DateTime64(3, 'UTC')} and visit_queued_at < {to: DateTime64(3, 'UTC')} and ${where.replaceAll('$bucket', 'toStartOfFifteenMinutes(visit_queued_at)')}
+    group by site_id, queue_id, bucket
   )
-  select visits.*, ${SEGMENT_COLUMNS}, {built: UInt64} as built_at
-  from visits left join segments using (site_id, queue_id, bucket)`;
+  select visits.*, ${SEGMENT_COLUMNS}, ${surveyColumns('surveys')}, {built: UInt64} as built_at
+  from visits left join segments using (site_id, queue_id, bucket) left join surveys using (site_id, queue_id, bucket)`;
 
 /**
  * Rebuilds the 15-minute rollup of these (site, queue, bucket)s from the visits and segments: after
@@ -265,8 +294,8 @@ export interface AgentReportRow {
 }
 
 /**
- * Agent performance per agent and interval: answered, handled and handle time by the interval of the
- * visit; offers and no-answers when they rang; state time split across the intervals it covers.
+ * Agent performance per agent and interval: answered, handled, handle time and the surveys of their calls
+ * by the interval of the visit; offers and no-answers when they rang; state time split across the intervals it covers.
  */
 export async function agentIntervalReport(client: ClickHouseClient, range: ReportRange): Promise<AgentReportRow[]> {
   const result = await client.query({
@@ -316,11 +345,18 @@ export async function agentIntervalReport(client: ClickHouseClient, range: Repor
         where at >= {from: DateTime64(3, 'UTC')} and at < {to: DateTime64(3, 'UTC')} and kind in ('offered', 'no_answer') and agent_id != '' and ${scope('site_id', "''")}
         group by site_id, agent_id, interval_start
       ),
+      surveys as (
+        select site_id, agent_id, ${bucket('visit_queued_at', range.interval)} as interval_start, ${SURVEY_SUMS}
+        from call_surveys_v1 final
+        where visit_queued_at >= {from: DateTime64(3, 'UTC')} and visit_queued_at < {to: DateTime64(3, 'UTC')} and ${scope('site_id', "''")}
+        group by site_id, agent_id, interval_start
+      ),
       keys as (
         select site_id, agent_id, interval_start from state_time
         union distinct select site_id, agent_id, interval_start from work
         union distinct select site_id, agent_id, interval_start from answers
         union distinct select site_id, agent_id, interval_start from rings
+        union distinct select site_id, agent_id, interval_start from surveys
       )
       select k.site_id as site_id, k.agent_id as agent_id, k.interval_start as interval_start,
         answers.answered as answered, work.handled as handled, work.sum_talk_ms as sum_talk_ms, work.sum_hold_ms as sum_hold_ms,
@@ -328,15 +364,17 @@ export async function agentIntervalReport(client: ClickHouseClient, range: Repor
         rings.agent_offers as agent_offers, rings.agent_no_answers as agent_no_answers,
         state_time.logged_in_ms as logged_in_ms, state_time.ready_ms as ready_ms, state_time.reserved_ms as reserved_ms,
         state_time.on_call_ms as on_call_ms, state_time.wrap_up_ms as wrap_up_ms, state_time.not_ready_ms as not_ready_ms,
+        ${surveyColumns('surveys')},
         work.sum_handle_ms / nullIf(work.handled, 0) as aht_ms,
         1 - rings.agent_no_answers / nullIf(rings.agent_offers, 0) as agent_answer_rate,
         (state_time.on_call_ms + state_time.wrap_up_ms) / nullIf(state_time.ready_ms + state_time.reserved_ms + state_time.on_call_ms + state_time.wrap_up_ms, 0) as occupancy,
-        (state_time.on_call_ms + state_time.wrap_up_ms) / nullIf(state_time.logged_in_ms, 0) as utilisation
+        (state_time.on_call_ms + state_time.wrap_up_ms) / nullIf(state_time.logged_in_ms, 0) as utilisation,${SATISFACTION_METRICS}
       from keys as k
       left join state_time using (site_id, agent_id, interval_start)
       left join work using (site_id, agent_id, interval_start)
       left join answers using (site_id, agent_id, interval_start)
       left join rings using (site_id, agent_id, interval_start)
+      left join surveys using (site_id, agent_id, interval_start)
       order by site_id, agent_id, interval_start`,
     query_params: params(range),
     format: 'JSONEachRow',

@@ -191,6 +191,37 @@ const steps: readonly SchemaStep[] = [
     partition by toYYYYMM(bucket)
     order by (site_id, queue_id, bucket)`,
   },
+  {
+    // One post-call survey per call, attributed to the call's last segment (docs/metrics.md, "Satisfaction
+    // shares"). Keyed by call id alone: a segment learnt late moves the survey to another queue or agent,
+    // and the newest build must replace the old one wherever it was.
+    name: '008_call_surveys_v1',
+    sql: `create table if not exists call_surveys_v1 (
+      call_id String,
+      site_id LowCardinality(String),
+      queue_id LowCardinality(String),
+      agent_id String,
+      segment_seq UInt16,
+      visit_queued_at DateTime64(3, 'UTC'),
+      offered_at DateTime64(3, 'UTC'),
+      answered_at Nullable(DateTime64(3, 'UTC')),
+      answer LowCardinality(String),
+      source LowCardinality(String),
+      built_at UInt64
+    ) engine = ReplacingMergeTree(built_at)
+    order by call_id`,
+  },
+  {
+    // The satisfaction columns, before built_at: the rollup is written by position (reports.ts, rollupInsert).
+    // Rows rolled up before this step hold no survey: 0 is their true count.
+    name: '009_queue_rollup_15m_v1_satisfaction',
+    sql: `alter table queue_rollup_15m_v1
+      add column if not exists surveys_offered UInt32 default 0 after sum_handle_ms,
+      add column if not exists surveys_answered UInt32 default 0 after surveys_offered,
+      add column if not exists satisfied UInt32 default 0 after surveys_answered,
+      add column if not exists neutral UInt32 default 0 after satisfied,
+      add column if not exists dissatisfied UInt32 default 0 after neutral`,
+  },
 ];
 
 export async function applyClickHouseSchema(client: ClickHouseClient): Promise<string[]> {

@@ -12,7 +12,7 @@ export interface SqlLimits {
 export const defaultSqlLimits: SqlLimits = { maxExecutionSeconds: 10, maxRows: 10_000, maxMemoryBytes: 1_000_000_000 };
 
 /** The tables analysts read, documented in docs/reporting-schema.md. */
-export const analystTables = ['events_raw_v1', 'call_milestones_v1', 'agent_states_v1', 'queue_visits_v1', 'call_segments_v1', 'calls_v1'] as const;
+export const analystTables = ['events_raw_v1', 'call_milestones_v1', 'agent_states_v1', 'queue_visits_v1', 'call_segments_v1', 'calls_v1', 'call_surveys_v1'] as const;
 
 const mask = (value: unknown): unknown => {
   if (typeof value === 'string') return maskPhoneNumbers(value);

@@ -3,6 +3,7 @@
 // with the wrap-up after it). Pure: the same milestones, in any order and however often delivered, give
 // the same rows, so a replay or a second import changes no figure.
 import type { CallMilestone, MilestoneKind, MilestoneSource } from './call-milestones.ts';
+import { surveyFact, type SurveyFact } from './survey-fact.ts';
 
 export type VisitOutcome = 'answered' | 'abandoned' | 'overflowed' | 'callback' | 'system_exit' | 'waiting';
 export type VisitVia = 'ivr' | 'transfer' | 'overflow';
@@ -89,6 +90,8 @@ export interface CallFacts {
   readonly call: CallFact;
   readonly visits: readonly VisitFact[];
   readonly segments: readonly SegmentFact[];
+  /** The post-call survey, once offered and once a segment is known to attribute it to. */
+  readonly survey: SurveyFact | undefined;
 }
 
 /** Ties at the same millisecond are taken in the order a call lives them. */
@@ -113,6 +116,9 @@ const kindOrder: Record<MilestoneKind, number> = {
   completed: 11,
   ended: 12,
   wrap_up_ended: 13,
+  survey_offered: 14,
+  survey_answered: 15,
+  survey_no_answer: 15,
 };
 
 export const msOf = (clickHouseTime: string) => Date.parse(`${clickHouseTime.replace(' ', 'T')}Z`);
@@ -413,5 +419,6 @@ export function callFacts(milestones: readonly CallMilestone[], thresholds: (sit
     },
     visits: visitRows,
     segments: segmentRows,
+    survey: surveyFact(sorted, segmentRows.at(-1)),
   };
 }

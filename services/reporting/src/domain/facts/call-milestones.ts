@@ -42,6 +42,12 @@ export const milestoneKinds = [
   'wrap_up_ended',
   /** The call ended (telephony's CallEnded): detail = who ended it (caller, agent, system). */
   'ended',
+  /** After the end, the switch offered the caller its post-call survey (SurveyOffered): agent_id = the agent it is about. */
+  'survey_offered',
+  /** The caller answered the survey (SurveyAnswered): detail = satisfied, neutral or dissatisfied. */
+  'survey_answered',
+  /** The caller left the survey unanswered (SurveyNotAnswered). */
+  'survey_no_answer',
 ] as const;
 
 export type MilestoneKind = (typeof milestoneKinds)[number];

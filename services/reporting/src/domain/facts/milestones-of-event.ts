@@ -1,7 +1,7 @@
 // Switchboard's own events as call milestones and agent state changes: the one mapping from the event
 // log to the facts (docs/metrics.md, "Facts and terms").
 import { timestampMs, type Timestamp } from '@bufbuild/protobuf/wkt';
-import { AgentState, CallbackOutcome, CallEndedBy, CustomerTier, SelfServiceOutcome, type DecodedEvent } from '@switchboard/contracts';
+import { AgentState, CallbackOutcome, CallEndedBy, CustomerTier, SelfServiceOutcome, SurveyRating, type DecodedEvent } from '@switchboard/contracts';
 import type { AgentStateChange, AgentStateName, CallMilestone, MilestoneKind } from './call-milestones.ts';
 
 /** 'YYYY-MM-DD hh:mm:ss.sss' in UTC, as ClickHouse reads a DateTime64 in JSONEachRow. */
@@ -22,6 +22,12 @@ const endedBy: Record<number, string> = {
 const callbackOutcomes: Record<number, string> = {
   [CallbackOutcome.REACHED]: 'reached',
   [CallbackOutcome.NOT_REACHED]: 'not_reached',
+};
+
+const surveyRatings: Record<number, string> = {
+  [SurveyRating.SATISFIED]: 'satisfied',
+  [SurveyRating.NEUTRAL]: 'neutral',
+  [SurveyRating.DISSATISFIED]: 'dissatisfied',
 };
 
 const agentStateNames: Record<number, AgentStateName> = {
@@ -88,6 +94,15 @@ export function factsOfEvent(event: DecodedEvent, eventId: string, occurredAtMs:
       return milestone('transferred', event.message.callId, event.message.transferredAt, { agent_id: event.message.fromAgentId, detail: event.message.target });
     case 'CallEnded':
       return milestone('ended', event.message.callId, event.message.endedAt, { detail: endedBy[event.message.endedBy] ?? '' });
+    case 'SurveyOffered':
+      return milestone('survey_offered', event.message.callId, event.message.offeredAt, { agent_id: event.message.agentId });
+    case 'SurveyAnswered': {
+      const rating = surveyRatings[event.message.rating];
+      // An answer with no rating telephony knows is no answer to count: the survey stays offered.
+      return rating === undefined ? none : milestone('survey_answered', event.message.callId, event.message.answeredAt, { detail: rating });
+    }
+    case 'SurveyNotAnswered':
+      return milestone('survey_no_answer', event.message.callId, event.message.endedAt);
     // routing.events
     case 'CallQueued':
       return milestone('queued', event.message.callId, event.message.queuedAt, {

@@ -1,0 +1,146 @@
+// Satisfaction shares through the real service: telephony's survey events and routing's on the bus, read
+// back from the interval report as JSON and CSV — the site figure of docs/metrics.md's worked example
+// (1 satisfied, 1 neutral, 1 dissatisfied of 3 answered, 4 offered) — and a replay of the log changes none.
+import { randomUUID } from 'node:crypto';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { create } from '@bufbuild/protobuf';
+import { timestampFromMs } from '@bufbuild/protobuf/wkt';
+import { parse } from 'csv-parse/sync';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parseConfig } from '@switchboard/config';
+import {
+  CallCompletedSchema,
+  CallEndedBy,
+  CallEndedSchema,
+  CallQueuedSchema,
+  CallTransferredSchema,
+  CustomerTier,
+  encodeEvent,
+  OfferAcceptedSchema,
+  SurveyAnsweredSchema,
+  SurveyNotAnsweredSchema,
+  SurveyOfferedSchema,
+  SurveyRating,
+  type EventSchema,
+} from '@switchboard/contracts';
+import { createLocalEventBus, type EventBus } from '@switchboard/eventbus';
+import { startEventSourcedService } from '@switchboard/service-kit';
+import { eventually, freshDatabase } from '@switchboard/testing';
+import { reportingConfig } from '../src/config.ts';
+import { INGEST_GROUP, ingestedTopics } from '../src/application/ingest.ts';
+import { reportingService } from '../src/service.ts';
+import { ingestBacklog } from './fixtures/ingest-backlog.ts';
+import { signedInAs, TEST_AUTH_SECRET } from './fixtures/people.ts';
+
+/** 'hh:mm:ss' on 2026-11-23 in Asia/Shanghai (UTC+8), as epoch ms. */
+const local = (hms: string) => {
+  const [h, m, s] = hms.split(':').map(Number) as [number, number, number];
+  return Date.UTC(2026, 10, 23, h - 8, m, s);
+};
+
+let version = 0;
+function event<S extends EventSchema>(schema: S, streamId: string, at: number, init: Parameters<typeof create<S>>[1]): { key: string; value: Uint8Array } {
+  return { key: streamId, value: encodeEvent(schema, init as never, { eventId: randomUUID(), streamId, streamVersion: ++version, occurredAt: new Date(at), siteId: 'hz' }) };
+}
+const ts = timestampFromMs;
+
+/** Routing's side of a call answered in a queue and completed by an agent. */
+const talked = (callId: string, queueId: string, agentId: string, queued: string, answered: string, completed: string) => [
+  event(CallQueuedSchema, `acd-hz-${callId}`, local(queued), { siteId: 'hz', callId, queueId, tier: CustomerTier.NORMAL, queuedAt: ts(local(queued)), arrivedAt: ts(local(queued)) }),
+  event(OfferAcceptedSchema, `acd-hz-${callId}`, local(answered), { siteId: 'hz', callId, agentId, acceptedAt: ts(local(answered)) }),
+  event(CallCompletedSchema, `acd-hz-${callId}`, local(completed), { siteId: 'hz', callId, queueId, agentId, at: ts(local(completed)) }),
+];
+
+/** Telephony's side: the end, the survey offered about `agentId`, and the caller's key (or none). */
+const surveyed = (callId: string, agentId: string, ended: string, rating: SurveyRating | undefined) => [
+  event(CallEndedSchema, `call-${callId}`, local(ended), { callId, endedBy: CallEndedBy.AGENT, endedAt: ts(local(ended)) }),
+  event(SurveyOfferedSchema, `call-${callId}`, local(ended) + 2_000, { callId, agentId, offeredAt: ts(local(ended) + 2_000) }),
+  rating === undefined
+    ? event(SurveyNotAnsweredSchema, `call-${callId}`, local(ended) + 20_000, { callId, endedAt: ts(local(ended) + 20_000) })
+    : event(SurveyAnsweredSchema, `call-${callId}`, local(ended) + 10_000, { callId, rating, answeredAt: ts(local(ended) + 10_000) }),
+];
+
+// The worked example's surveyed calls: C1 satisfied, C2 dissatisfied, C8 transferred to complaints and
+// neutral there (A3's survey), C9 offered and unanswered.
+const routing = [
+  ...talked('C1', 'general', 'A1', '09:00:20', '09:00:28', '09:03:28'),
+  ...talked('C2', 'general', 'A2', '09:01:00', '09:01:35', '09:05:35'),
+  ...talked('C8', 'general', 'A2', '09:07:00', '09:07:15', '09:09:15').slice(0, 2),
+  ...talked('C8', 'complaints', 'A3', '09:09:15', '09:09:25', '09:14:25'),
+  ...talked('C9', 'general', 'A1', '09:14:50', '09:15:20', '09:17:00'),
+];
+const telephony = [
+  ...surveyed('C1', 'A1', '09:03:28', SurveyRating.SATISFIED),
+  ...surveyed('C2', 'A2', '09:05:35', SurveyRating.DISSATISFIED),
+  event(CallTransferredSchema, 'call-C8', local('09:09:15'), { callId: 'C8', fromAgentId: 'A2', target: 'queue:complaints', transferredAt: ts(local('09:09:15')) }),
+  ...surveyed('C8', 'A3', '09:14:25', SurveyRating.NEUTRAL),
+  ...surveyed('C9', 'A1', '09:17:00', undefined),
+];
+
+const intervalI = 'from=2026-11-23T01:00:00.000Z&to=2026-11-23T01:15:00.000Z&interval=15m&timezone=Asia/Shanghai';
+type Row = Record<string, string | number | null>;
+
+describe('satisfaction shares', () => {
+  let bus: EventBus;
+  afterAll(() => bus?.close());
+
+  it('come out of the interval report and its CSV as the worked example says, and a replay changes none', async () => {
+    const busUrl = await freshDatabase('bus');
+    const env = {
+      PORT: '0',
+      LOG_LEVEL: 'silent',
+      DATABASE_URL: await freshDatabase('reporting'),
+      EVENTBUS_DATABASE_URL: busUrl,
+      CHDB_PATH: join(await mkdtemp(join(tmpdir(), 'chdb-satisfaction-')), 'data'),
+      REPORTING_FLUSH_INTERVAL_MS: '200',
+      AUTH_TOKEN_SECRET: TEST_AUTH_SECRET,
+    };
+    const start = () => startEventSourcedService(reportingService(parseConfig(reportingConfig, env)), { env, handleSignals: false });
+    bus = await createLocalEventBus({ databaseUrl: busUrl });
+    let reporting = await start();
+    await bus.publish('routing.events', routing);
+    await bus.publish('telephony.calls', telephony);
+    // A relay that restarted sends the surveys again, under new offsets.
+    await bus.publish('telephony.calls', telephony.slice(-6));
+
+    const report = async (query: string) =>
+      ((await (await fetch(`${reporting.url}/reports/queues?${intervalI}${query}`, { headers: await signedInAs('supervisor') })).json()) as { rows: Row[] }).rows;
+    const surveysOffered = async () => (await report('&groupBy=site')).reduce((n, r) => n + Number(r.surveys_offered), 0);
+    await eventually('the four surveys counted', async () => (await surveysOffered()) === 4, 20_000);
+
+    const byQueue = await report('');
+    const general = byQueue.find((r) => r.queue_id === 'general')!;
+    expect(general).toMatchObject({ surveys_offered: 3, surveys_answered: 2, satisfied: 1, neutral: 0, dissatisfied: 1, satisfied_share: 0.5, dissatisfied_share: 0.5 });
+    expect(general.survey_response_rate).toBeCloseTo(2 / 3);
+    expect(byQueue.find((r) => r.queue_id === 'complaints')).toMatchObject({ surveys_offered: 1, surveys_answered: 1, neutral: 1, neutral_share: 1, survey_response_rate: 1 });
+
+    const pct = (v: unknown) => Math.round(Number(v) * 1000) / 10;
+    const siteFigures = async () => {
+      const [site] = await report('&groupBy=site');
+      return [site!.surveys_offered, site!.surveys_answered, pct(site!.satisfied_share), pct(site!.neutral_share), pct(site!.dissatisfied_share), pct(site!.survey_response_rate)];
+    };
+    expect(await siteFigures()).toEqual([4, 3, 33.3, 33.3, 33.3, 75]);
+
+    const csv = await (await fetch(`${reporting.url}/reports/queues?${intervalI}&groupBy=site&format=csv`, { headers: await signedInAs('analyst') })).text();
+    const [line] = parse(csv, { columns: true }) as Record<string, string>[];
+    expect(line).toMatchObject({ site_id: 'hz', surveys_offered: '4', surveys_answered: '3', satisfied: '1', neutral: '1', dissatisfied: '1', survey_response_rate: '0.75' });
+    expect(pct(line!['satisfied_share'])).toBe(33.3);
+
+    const agents = ((await (await fetch(`${reporting.url}/reports/agents?${intervalI}`, { headers: await signedInAs('supervisor') })).json()) as { rows: Row[] }).rows;
+    expect(agents.find((r) => r.agent_id === 'A1')).toMatchObject({ surveys_offered: 2, surveys_answered: 1, satisfied: 1, survey_response_rate: 0.5 });
+    expect(agents.find((r) => r.agent_id === 'A2')).toMatchObject({ surveys_offered: 1, dissatisfied: 1 });
+
+    // The whole log again, from the beginning: every count stays.
+    const before = { site: await siteFigures(), byQueue: await report('') };
+    await reporting.close();
+    for (const topic of ingestedTopics) await bus.resetToEarliest(INGEST_GROUP, topic);
+    reporting = await start();
+    const backlog = await ingestBacklog(busUrl);
+    await eventually('the replay read the whole log again', async () => (await backlog.behind()) === 0, 20_000);
+    await backlog.close();
+    expect({ site: await siteFigures(), byQueue: await report('') }).toEqual(before);
+    await reporting.close();
+  }, 90_000);
+});
