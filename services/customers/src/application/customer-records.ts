@@ -7,6 +7,7 @@ import type { CustomerCommand, CustomerRejection } from '../domain/customer/comm
 import { customerDecider } from '../domain/customer/decide.ts';
 import type { CustomerState } from '../domain/customer/state.ts';
 import { applyOwnEvents } from './read-your-writes.ts';
+import { complaintTickets } from './complaint-tickets.ts';
 import { customerDirectory } from './directory.ts';
 
 export const customerStream = (customerId: string): string => `customer-${customerId}`;
@@ -107,7 +108,8 @@ function customerRecords(context: ServiceContext): CustomerRecords {
   const decideAndAppend = async (customerId: string, command: CustomerCommand): Promise<RecordOutcome> => {
     const result = await handleCommand(context.store, customerDecider, customerStream(customerId), command, context.commandOptions());
     if (!result.ok) return result;
-    await applyOwnEvents(context, [customerDirectory], customerStream(customerId));
+    // A merge hands the duplicate's tickets to the survivor: its card lists them at once, not once the bus brings the merge.
+    await applyOwnEvents(context, command.type === 'MergeInto' ? [customerDirectory, complaintTickets] : [customerDirectory], customerStream(customerId));
     return { ok: true, state: result.state, version: result.version, events: result.events };
   };
 
