@@ -18,7 +18,7 @@ import {
 import type { Decider } from '@switchboard/event-store';
 import type { AcdCommand, AcdRejection } from './commands.ts';
 import { dispatch, overflow, queueCall } from './dispatch.ts';
-import { changeAgent, nobodyLoggedIn, preferenceHolds, startDraft, statusNow, ts, type Draft } from './draft.ts';
+import { changeAgent, elapsedMs, nobodyLoggedIn, preferenceHolds, startDraft, statusNow, ts, type Draft } from './draft.ts';
 import { evolve } from './evolve.ts';
 import { validateAgent, validateQueue } from './validation.ts';
 import { initialState, MAX_URGENCY, type Agent, type Call, type RegisteredSite, type SiteRouting } from './state.ts';
@@ -127,7 +127,7 @@ function decideForSite(command: Exclude<AcdCommand, { type: 'RegisterSite' }>, s
     case 'AbandonCall':
       return withCall(site, command.callId, command.at, (d, call) => {
         if (call.phase.status === 'connected') return reject('wrong-state', `call ${call.callId} is connected to agent ${call.phase.agentId}: end it instead`);
-        d.events.push(create(CallAbandonedSchema, { siteId: site.siteId, callId: call.callId, queueId: call.queueId, waitedMs: d.at - call.arrivedAt, at: ts(d.at) }));
+        d.events.push(create(CallAbandonedSchema, { siteId: site.siteId, callId: call.callId, queueId: call.queueId, waitedMs: elapsedMs(call.arrivedAt, d.at), at: ts(d.at) }));
         d.gone.add(call);
         if (call.phase.status === 'offered') {
           const agent = site.agents.get(call.phase.agentId);
@@ -163,7 +163,7 @@ function decideForSite(command: Exclude<AcdCommand, { type: 'RegisterSite' }>, s
             callId: call.callId,
             queueId: call.queueId,
             agentId: call.phase.agentId,
-            talkMs: d.at - call.phase.since,
+            talkMs: elapsedMs(call.phase.since, d.at),
             callbackOutcome: outcome,
             at: ts(d.at),
           }),

@@ -1,5 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { AgentState, CallbackOutcome, CallChoice, CustomerTier, DecisionRule, OverflowReason } from '@switchboard/contracts';
+import { AgentState, CallbackOutcome, CallChoice, CustomerTier, DecisionRule, encodeEvent, eventTypeInfo, OverflowReason } from '@switchboard/contracts';
 import { decide } from './decide.ts';
 import { at, defineQueue, given, only, queueCall, readyAt, registerAgent, registerSite, typesOf, when } from './scenario.ts';
 
@@ -44,6 +45,14 @@ describe('the ACD of a site', () => {
     expect(second.agentId).toBe('expert-1');
     expect(second.decision).toMatchObject({ rule: DecisionRule.BEST_SKILL, passedOver: { busy: 1, lowerScore: 1, shorterIdle: 0 } });
     expect(only(when(s, queueCall('c3', 'dispatch', 22)), OFFERED)[0]).toMatchObject({ agentId: 'novice', decision: { rule: DecisionRule.ONLY_CANDIDATE } });
+  });
+
+  it('reads a call asked before the agent went ready (a late event) as 0 ms idle, and its offer can be recorded', () => {
+    // Under a backlog the ACD hears of a call seconds after the caller asked; an agent may have gone ready since.
+    const s = given(registerSite(), defineQueue('general', { general: 1 }), registerAgent('wang', { general: 5 }), readyAt('wang', 20));
+    const events = when(s, queueCall('late-1', 'general', 15));
+    expect(only(events, OFFERED)[0]!.decision!.candidates).toEqual([expect.objectContaining({ agentId: 'wang', idleMs: 0 })]);
+    for (const event of events) expect(() => encodeEvent(eventTypeInfo(event.$typeName)!.schema as never, event as never, { eventId: randomUUID(), streamId: 'acd-site-t', streamVersion: 1, occurredAt: new Date() })).not.toThrow();
   });
 
   describe('a key account with a named agent', () => {

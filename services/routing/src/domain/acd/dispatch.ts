@@ -10,7 +10,7 @@ import {
   CustomerTier,
   OverflowReason,
 } from '@switchboard/contracts';
-import { changeAgent, nobodyLoggedIn, statusNow, ts, type Draft } from './draft.ts';
+import { changeAgent, elapsedMs, nobodyLoggedIn, statusNow, ts, type Draft } from './draft.ts';
 import { nextOverflowStep, queueKey } from './overflow-chain.ts';
 import { bestAgentFor, bestCallFor, type AgentPick } from './selection.ts';
 import type { Call, Preference, Queue } from './state.ts';
@@ -93,7 +93,7 @@ export function overflow(d: Draft, call: Call, reason: OverflowReason): boolean 
       queueId: call.queueId,
       reason,
       to: { siteId: step.siteId, queueId: step.queueId },
-      waitedMs: at - call.queuedAt,
+      waitedMs: elapsedMs(call.queuedAt, at),
       at: ts(at),
       tier: call.tier,
       urgency: call.urgency,

@@ -45,6 +45,13 @@ export const preferenceHolds = (d: Draft, call: Call): boolean =>
 
 export const ts = timestampFromMs;
 
+/**
+ * The time from `from` to `to`, never below zero: a command's time is the switch's (when the caller asked),
+ * and under a backlog it can be earlier than a change the site took since (an agent who went ready a moment
+ * ago has been idle 0 ms for that call, not -252 ms, which no event can carry).
+ */
+export const elapsedMs = (from: number, to: number): number => Math.max(0, to - from);
+
 const agentStates: Record<AgentStatus, AgentState> = {
   'logged-out': AgentState.LOGGED_OUT,
   'not-ready': AgentState.NOT_READY,

@@ -1,7 +1,7 @@
 // Who takes a call (best skill, then longest idle; the named agent first) and which call an agent takes, with the why.
 import type { MessageInitShape } from '@bufbuild/protobuf';
 import { CallChoice, DecisionRule, type CallOffered_RoutingDecisionSchema } from '@switchboard/contracts';
-import { preferenceHolds, staffingNow, statusNow, waitingNow, type Draft } from './draft.ts';
+import { elapsedMs, preferenceHolds, staffingNow, statusNow, waitingNow, type Draft } from './draft.ts';
 import type { Agent, Call, Queue } from './state.ts';
 import { isAhead } from './waiting-line.ts';
 
@@ -71,7 +71,7 @@ function record(d: Draft, call: Call, queue: Queue, top: readonly Candidate[], r
     candidates: top.map(({ agent, score }) => ({
       agentId: agent.agentId,
       score,
-      idleMs: agent.presence.status === 'ready' && statusNow(d, agent) === 'ready' ? d.at - agent.presence.since : 0,
+      idleMs: agent.presence.status === 'ready' && statusNow(d, agent) === 'ready' ? elapsedMs(agent.presence.since, d.at) : 0,
     })),
     candidatesConsidered: rule === DecisionRule.PREFERRED_AGENT ? 1 : staffing.ready,
     passedOver: {
@@ -84,8 +84,8 @@ function record(d: Draft, call: Call, queue: Queue, top: readonly Candidate[], r
       notPreferred: rule === DecisionRule.PREFERRED_AGENT ? others : 0,
     },
     callsWaiting: waitingNow(d, queue, call),
-    waitedMs: d.at - call.arrivedAt,
-    waitedForPreferredMs: call.preference === undefined ? call.waitedForPreferredMs : Math.min(d.at, call.preference.until) - call.queuedAt,
+    waitedMs: elapsedMs(call.arrivedAt, d.at),
+    waitedForPreferredMs: call.preference === undefined ? call.waitedForPreferredMs : elapsedMs(call.queuedAt, Math.min(d.at, call.preference.until)),
     noAnswers: call.noAnswers,
     overflowPath: [...call.overflowPath],
     priority: call.priority,
