@@ -51,6 +51,9 @@ describe('simulated traffic against the real services', () => {
     expect(tally.outcomes['answered'] + tally.outcomes['overflowed-then-answered'], summary).toBeGreaterThan(10);
     expect(tally.outcomes['self-served'], summary).toBeGreaterThan(0);
     expect(tally.counts.commands, summary).toBeGreaterThan(tally.counts.answered);
+    // Telephony took the switch's post-call surveys after answered calls (a refusal would be a violation).
+    expect(tally.counts.surveysOffered, summary).toBeGreaterThan(0);
+    expect(tally.counts.surveysAnswered, summary).toBeGreaterThan(0);
 
     // Routing agrees: nobody is left on a call or ringing, and no caller still waits except callbacks not yet dialled.
     const call = jsonClient(() => routing.url, asService);

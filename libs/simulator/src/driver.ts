@@ -6,7 +6,7 @@ import { seededRandom } from './random.ts';
 import { setUpNetwork, type SetupReport } from './setup.ts';
 import { startSwitchServer, type ControlAnswer, type ControlCommand, type SwitchServer } from './switch-server.ts';
 import { Tally, type Outcome, type TallySnapshot } from './tally.ts';
-import { trafficModel, type CallPlan, type TrafficModel, type TrafficOptions } from './traffic.ts';
+import { trafficModel, type CallPlan, type SurveyAnswer, type TrafficModel, type TrafficOptions } from './traffic.ts';
 
 export interface SimulationOptions extends TrafficOptions {
   readonly urls: PlatformUrls;
@@ -68,6 +68,10 @@ interface LiveCall {
 
 const COMMAND_WAIT_MS = 15_000;
 const TRANSFER_QUEUE = 'complaints';
+/** How long a caller takes over the survey's prompt before a key (or hanging up), at speed 1. */
+const SURVEY_MS = 6_000;
+/** The keys of the switch's survey prompt (docs/switch-interface.md). */
+const surveyKeys: Record<SurveyAnswer, string> = { satisfied: '1', neutral: '2', dissatisfied: '3' };
 
 /** Starts the switch's server, sets the network up, and runs the traffic. */
 export async function startSimulation(options: SimulationOptions): Promise<Simulation> {
@@ -239,6 +243,21 @@ export async function startSimulation(options: SimulationOptions): Promise<Simul
     await platform.report(plan.switchCallRef, { kind: 'ended', by: 'agent' });
     settle(call.callId, tally.wasAnswered(call.callId) && call.offeredSiteId !== undefined && call.offeredSiteId !== plan.caller.homeSiteId ? 'overflowed-then-answered' : 'answered');
     track(afterCall(agentId));
+    track(survey(call));
+  }
+
+  /** The switch's post-call survey, once the agent hung up: offered, then the caller's key or none. */
+  async function survey(call: LiveCall): Promise<void> {
+    const { plan } = call;
+    if (plan.survey === 'none' || cutOff.signal.aborted) return;
+    const offered = await platform.report(plan.switchCallRef, { kind: 'survey-offered' });
+    if (offered.status !== 200) return tally.violation(`the survey of call ${call.callId} was refused: HTTP ${offered.status} ${String(offered.body['detail'] ?? '')}`);
+    tally.counts.surveysOffered++;
+    await sleep(Math.round(SURVEY_MS / model.speed));
+    const answer = plan.survey === 'no-answer' ? { kind: 'survey-no-answer' } : { kind: 'survey-answered', key: surveyKeys[plan.survey] };
+    const answered = await platform.report(plan.switchCallRef, answer);
+    if (answered.status !== 200) return tally.violation(`the survey answer of call ${call.callId} was refused: HTTP ${answered.status} ${String(answered.body['detail'] ?? '')}`);
+    if (plan.survey !== 'no-answer') tally.counts.surveysAnswered++;
   }
 
   /** A callback's turn: the agent dials the caller back (through routing's desk API: the caller's first call has ended). */

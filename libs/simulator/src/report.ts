@@ -14,6 +14,7 @@ export function formatSummary({ elapsedMs, tally }: Progress): string {
     ...OUTCOMES.filter((o) => tally.outcomes[o] > 0).map((o) => `  ${o.padEnd(26)} ${tally.outcomes[o]}`),
     `  offered at least once      ${c.offered}`,
     `  no-answers ${c.noAnswers}, holds ${c.holds}, transfers ${c.transfers}, commands from telephony ${c.commands}`,
+    `  post-call surveys offered ${c.surveysOffered}, answered ${c.surveysAnswered}`,
   ];
   const p50 = percentile(tally.offerDelaysMs, 50);
   const p99 = percentile(tally.offerDelaysMs, 99);

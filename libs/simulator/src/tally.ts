@@ -28,6 +28,9 @@ export interface Counts {
   transfers: number;
   /** Commands the switch received from telephony. */
   commands: number;
+  /** Post-call surveys telephony took: offered, and answered with a key. */
+  surveysOffered: number;
+  surveysAnswered: number;
 }
 
 export interface TallySnapshot {
@@ -43,7 +46,7 @@ export interface TallySnapshot {
 }
 
 export class Tally {
-  readonly counts: Counts = { arrived: 0, offered: 0, answered: 0, abandoned: 0, selfServed: 0, callbacks: 0, noAnswers: 0, holds: 0, transfers: 0, commands: 0 };
+  readonly counts: Counts = { arrived: 0, offered: 0, answered: 0, abandoned: 0, selfServed: 0, callbacks: 0, noAnswers: 0, holds: 0, transfers: 0, commands: 0, surveysOffered: 0, surveysAnswered: 0 };
   private readonly outcomes = new Map<string, Outcome>();
   private readonly byOutcome = Object.fromEntries(OUTCOMES.map((o) => [o, 0])) as Record<Outcome, number>;
   private readonly violations: string[] = [];

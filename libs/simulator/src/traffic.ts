@@ -6,6 +6,10 @@ import { seededRandom, type Random } from './random.ts';
 export type Tier = 'platinum' | 'gold' | 'normal';
 /** What the caller came for: track a waybill themselves, book a pickup, talk to an agent, or be called back. */
 export type Intent = 'self-service' | 'pickup' | 'agent' | 'callback';
+/** The caller's answer to the post-call survey. */
+export type SurveyAnswer = 'satisfied' | 'neutral' | 'dissatisfied';
+/** What happens after an answered call: no survey, a survey the caller leaves unanswered, or their answer. */
+export type SurveyPlan = 'none' | 'no-answer' | SurveyAnswer;
 
 export interface Caller {
   readonly number: string;
@@ -33,6 +37,8 @@ export interface CallPlan {
   readonly transfer: boolean;
   /** A callback's dial-back finds the caller. */
   readonly callbackReached: boolean;
+  /** The switch's post-call survey, should an agent answer the call. */
+  readonly survey: SurveyPlan;
 }
 
 /** Every duration in seconds of a run at speed 1; `speed` divides them all. */
@@ -56,6 +62,10 @@ export interface Behaviour {
   readonly callbackReachedP: number;
   /** Share of callers from numbers of no configured region (mobiles): the dial plan's default site takes them. */
   readonly outOfRegionP: number;
+  /** After an answered call, the chance the switch offers its survey; then the chance the caller answers it, and how. */
+  readonly surveyP: number;
+  readonly surveyAnswerP: number;
+  readonly surveyAnswers: Readonly<Record<SurveyAnswer, number>>;
 }
 
 export const defaultBehaviour: Behaviour = {
@@ -75,6 +85,10 @@ export const defaultBehaviour: Behaviour = {
   repeatCallerP: 0.2,
   callbackReachedP: 0.85,
   outOfRegionP: 0.1,
+  surveyP: 0.6,
+  surveyAnswerP: 0.7,
+  // The source document's answers: 619 satisfied, 267 neutral, 310 dissatisfied of 1,196 (docs/metrics.md).
+  surveyAnswers: { satisfied: 619, neutral: 267, dissatisfied: 310 },
 };
 
 export interface TrafficOptions {
@@ -120,6 +134,12 @@ export function trafficModel(network: SampleNetwork, options: TrafficOptions): T
   const arrivals = root.fork('arrivals');
   const calls = root.fork('calls');
   const people = root.fork('population');
+  // Its own stream, so the surveys' draws never shift the calls' (the same seed, the same traffic as before).
+  const surveys = root.fork('surveys');
+  const surveyPlan = (): SurveyPlan => {
+    if (!surveys.chance(behaviour.surveyP)) return 'none';
+    return surveys.chance(behaviour.surveyAnswerP) ? surveys.weighted(behaviour.surveyAnswers) : 'no-answer';
+  };
   const scaled = (seconds: number) => Math.max(1, Math.round((seconds * 1000) / speed));
 
   const base = volumeAt(profile, startHour);
@@ -179,6 +199,7 @@ export function trafficModel(network: SampleNetwork, options: TrafficOptions): T
         hold,
         transfer: calls.chance(behaviour.transferP),
         callbackReached: calls.chance(behaviour.callbackReachedP),
+        survey: surveyPlan(),
       };
     },
     agent(agentId) {

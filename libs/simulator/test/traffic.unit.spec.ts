@@ -68,6 +68,23 @@ describe('the traffic model', () => {
     expect(mean(fastPlans.map((p) => p.talkMs)) / 1000).toBeCloseTo(5, 0);
   });
 
+  it('offers a survey after a share of calls, answered in the source document’s 619/267/310 shape, drawn apart from the calls', () => {
+    const plans = calls(13, 20_000);
+    const share = (f: (p: CallPlan) => boolean, of: CallPlan[] = plans) => of.filter(f).length / of.length;
+    const offered = plans.filter((p) => p.survey !== 'none');
+    expect(share((p) => p.survey !== 'none')).toBeCloseTo(0.6, 1);
+    expect(share((p) => p.survey !== 'no-answer', offered)).toBeCloseTo(0.7, 1);
+    const answered = offered.filter((p) => p.survey !== 'no-answer');
+    expect(share((p) => p.survey === 'satisfied', answered)).toBeCloseTo(619 / 1196, 1);
+    expect(share((p) => p.survey === 'neutral', answered)).toBeCloseTo(267 / 1196, 1);
+    expect(share((p) => p.survey === 'dissatisfied', answered)).toBeCloseTo(310 / 1196, 1);
+    // Other survey settings change the surveys and nothing else of the traffic.
+    const model = trafficModel(network, { seed: 13, ratePerSecond: 5, profile: flatDay, behaviour: { surveyP: 1, surveyAnswers: { satisfied: 0, neutral: 0, dissatisfied: 1 } } });
+    const other = Array.from({ length: 500 }, () => model.nextCall());
+    expect(other.map(({ survey: _, ...rest }) => rest)).toEqual(plans.slice(0, 500).map(({ survey: _, ...rest }) => rest));
+    expect(new Set(other.map((p) => p.survey))).toEqual(new Set(['dissatisfied', 'no-answer']));
+  });
+
   it('keys through the IVR as the caller wants: tracking, pickup, an agent, or a callback', () => {
     const plan = calls(1, 1)[0]!;
     expect(digitsFor({ ...plan, intent: 'self-service' }, 0)).toBe('2');
