@@ -1,13 +1,14 @@
 // Satisfaction shares through the real service: telephony's survey events and routing's on the bus, read
-// back from the interval report as JSON and CSV — the site figure of docs/metrics.md's worked example
+// back from the interval report as JSON, CSV and on the reports page — the site figure of docs/metrics.md's worked example
 // (1 satisfied, 1 neutral, 1 dissatisfied of 3 answered, 4 offered) — and a replay of the log changes none.
 import { randomUUID } from 'node:crypto';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdir, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { create } from '@bufbuild/protobuf';
 import { timestampFromMs } from '@bufbuild/protobuf/wkt';
 import { parse } from 'csv-parse/sync';
+import { chromium } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '@switchboard/config';
 import {
@@ -32,7 +33,7 @@ import { reportingConfig } from '../src/config.ts';
 import { INGEST_GROUP, ingestedTopics } from '../src/application/ingest.ts';
 import { reportingService } from '../src/service.ts';
 import { ingestBacklog } from './fixtures/ingest-backlog.ts';
-import { signedInAs, TEST_AUTH_SECRET } from './fixtures/people.ts';
+import { sessionCookie, signedInAs, TEST_AUTH_SECRET } from './fixtures/people.ts';
 
 /** 'hh:mm:ss' on 2026-11-23 in Asia/Shanghai (UTC+8), as epoch ms. */
 const local = (hms: string) => {
@@ -131,6 +132,32 @@ describe('satisfaction shares', () => {
     const agents = ((await (await fetch(`${reporting.url}/reports/agents?${intervalI}`, { headers: await signedInAs('supervisor') })).json()) as { rows: Row[] }).rows;
     expect(agents.find((r) => r.agent_id === 'A1')).toMatchObject({ surveys_offered: 2, surveys_answered: 1, satisfied: 1, survey_response_rate: 0.5 });
     expect(agents.find((r) => r.agent_id === 'A2')).toMatchObject({ surveys_offered: 1, dissatisfied: 1 });
+
+    // The reports page shows the same shares: in the table, and as the site's stacked bar.
+    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox'] });
+    try {
+      const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+      await page.context().addCookies([{ name: 'sb_session', value: await sessionCookie('supervisor'), url: reporting.url }]);
+      await page.goto(`${reporting.url}/reports`);
+      await expect.poll(() => page.locator('#status').textContent(), { timeout: 10_000 }).toMatch(/rows$/);
+      await page.selectOption('select[name=report]', 'sites');
+      await page.selectOption('select[name=interval]', '15m');
+      await page.fill('input[name=from]', '2026-11-23');
+      await page.fill('input[name=to]', '2026-11-23');
+      await page.click('button[type=submit]');
+      const bar = page.locator('#satisfaction [data-site="hz"]');
+      await bar.waitFor({ timeout: 10_000 });
+      expect(await bar.locator('.figures-line').textContent()).toBe('33.3 % satisfied · 33.3 % neutral · 33.3 % dissatisfied — 3 answered of 4 offered (75.0 %)');
+      expect(await bar.locator('.shares span').count()).toBe(3);
+      const interval = page.locator('#rows tbody tr', { hasText: '2026-11-23 09:00:00' });
+      expect(await interval.locator('[data-column="satisfied_share"]').textContent()).toBe('33.3 %');
+      expect(await interval.locator('[data-column="survey_response_rate"]').textContent()).toBe('75.0 %');
+      const shots = resolve(import.meta.dirname, '../../../.test-data/screenshots');
+      await mkdir(shots, { recursive: true });
+      await page.screenshot({ path: join(shots, 'reports-satisfaction.png'), fullPage: true });
+    } finally {
+      await browser.close();
+    }
 
     // The whole log again, from the beginning: every count stays.
     const before = { site: await siteFigures(), byQueue: await report('') };

@@ -17,12 +17,17 @@ import {
   AgentStateChangedSchema,
   CallAbandonedSchema,
   CallCompletedSchema,
+  CallEndedBy,
+  CallEndedSchema,
   CallOfferedSchema,
   CallQueuedSchema,
   CustomerTier,
   decodeEnvelope,
   encodeEvent,
   OfferAcceptedSchema,
+  SurveyAnsweredSchema,
+  SurveyOfferedSchema,
+  SurveyRating,
   type EventSchema,
 } from '@switchboard/contracts';
 import { createLocalEventBus, type EventBus } from '@switchboard/eventbus';
@@ -83,6 +88,12 @@ describe('the live wallboard', () => {
 
     const queued = (call: string, at: number) =>
       event(CallQueuedSchema, `acd-hz-${call}`, at, { siteId: 'hz', callId: call, queueId: 'general', priority: 100, tier: CustomerTier.NORMAL, queuedAt: ts(at), arrivedAt: ts(at) });
+    // c1's caller, once the agent hung up, answers the post-call survey: satisfied.
+    await bus.publish('telephony.calls', [
+      event(CallEndedSchema, 'call-c1', t0 + 64_000, { callId: 'c1', endedBy: CallEndedBy.AGENT, endedAt: ts(t0 + 64_000) }),
+      event(SurveyOfferedSchema, 'call-c1', t0 + 64_000, { callId: 'c1', agentId: 'a1', offeredAt: ts(t0 + 64_000) }),
+      event(SurveyAnsweredSchema, 'call-c1', t0 + 64_000, { callId: 'c1', rating: SurveyRating.SATISFIED, answeredAt: ts(t0 + 64_000) }),
+    ]);
     await bus.publish('routing.events', [
       event(AgentStateChangedSchema, 'agents-hz', t0 - 1000, { agentId: 'a1', siteId: 'hz', state: AgentState.READY, changedAt: ts(t0 - 1000) }),
       queued('c1', t0),
@@ -99,13 +110,13 @@ describe('the live wallboard', () => {
     ]);
 
     const latest = () => pushes.at(-1)!;
-    await eventually('the wallboard counted the new calls', () => latest().queues.some((q) => q.answered === 1 && q.abandoned === 1 && q.waiting === 1), 15_000);
+    await eventually('the wallboard counted the new calls', () => latest().queues.some((q) => q.answered === 1 && q.abandoned === 1 && q.waiting === 1 && q.surveysAnswered === 1), 15_000);
     const queue = latest().queues.find((q) => q.siteId === 'hz' && q.queueId === 'general')!;
-    expect(queue).toMatchObject({ offered: 3, answered: 1, abandoned: 1, waiting: 1, serviceLevel: 1 / 2, answerRate: 1 / 3, asaSeconds: 4 });
+    expect(queue).toMatchObject({ offered: 3, answered: 1, abandoned: 1, waiting: 1, serviceLevel: 1 / 2, answerRate: 1 / 3, asaSeconds: 4, surveysAnswered: 1, satisfiedShare: 1, dissatisfiedShare: 0 });
     expect(queue.longestWaitSeconds).toBeGreaterThanOrEqual(99);
     expect(latest().agents).toEqual([expect.objectContaining({ agentId: 'a1', state: 'wrap_up', siteId: 'hz' })]);
     expect(latest().sites[0]!.agents).toEqual({ ready: 0, reserved: 0, on_call: 0, wrap_up: 1, not_ready: 0 });
-    expect(latest().watermark.eventsCounted).toBe(11);
+    expect(latest().watermark.eventsCounted).toBe(14);
     expect(latest().watermark.lastEventAt).toBe(new Date(t0 + 64_000).toISOString());
     expect(latest().alerts).toEqual([expect.objectContaining({ siteId: 'hz', queueId: 'general', kind: 'wait_above_threshold' })]);
     await eventually('the alert went out on reporting.alerts', () => alerts.includes('WallboardAlertRaised'), 10_000);
@@ -140,6 +151,7 @@ describe('the live wallboard', () => {
       expect(await cell('abandoned')).toBe(String(q.abandoned));
       expect(await cell('waiting')).toBe(String(q.waiting));
       expect(await cell('service-level')).toBe(`${(q.serviceLevel! * 100).toFixed(1)} %`);
+      expect(await page.locator('[data-site="hz"] [data-field="satisfied-share"]').textContent()).toBe('100.0 %');
       expect(await page.locator('[data-alert="hz/general/wait_above_threshold"]').count()).toBe(1);
       expect(await page.locator('#connection').textContent()).toBe('live');
       await page.locator('#chart-today canvas').first().waitFor({ timeout: 10_000 });
@@ -229,6 +241,10 @@ describe('the live wallboard', () => {
     expect(report.status, report.stderr).toBe(0);
     expect(report.stdout).toContain('queues report');
     expect(report.stdout).toMatch(/hz\s+general\s+\S+ \S+\s+3\s+1\s+1/);
+    const satisfaction = await run('report', 'satisfaction', '--from', today, '--to', today, '--timezone', timezone);
+    expect(satisfaction.status, satisfaction.stderr).toBe(0);
+    // offered, answered, satisfied / neutral / dissatisfied share, response rate
+    expect(satisfaction.stdout).toMatch(/hz\s+general\s+\S+ \S+\s+1\s+1\s+1\s+0\s+0\s+1\n/);
     const refused = await run('sql', 'drop table calls_v1');
     expect(refused.status).toBe(1);
     expect(refused.stderr).toContain('only read');

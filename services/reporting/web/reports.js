@@ -1,5 +1,5 @@
 // Historical reports: the same API the CLI and CSV use, drawn as charts (volume; answer rate, service
-// level, self-service share) and a table of every column.
+// level, self-service share; satisfaction shares per site) and a table of every column.
 import { chartOptions as baseOptions, el, pct } from '/assets/common.js';
 
 /** Every chart spans the whole range asked for, so one busy hour is not stretched over the width. */
@@ -15,11 +15,11 @@ const dateIn = (ms, timezone) => new Intl.DateTimeFormat('en-CA', { timeZone: ti
 form.from.value = form.from.value || dateIn(Date.now() - 6 * 86_400_000, form.timezone.value);
 form.to.value = form.to.value || dateIn(Date.now(), form.timezone.value);
 
-const rateColumns = new Set(['service_level', 'sl_answered', 'sl_offered', 'sl_abandons_met', 'answer_rate', 'answer_rate_excl_short', 'queue_answer_rate', 'abandon_rate', 'abandon_rate_excl_short', 'overflow_rate', 'callback_rate', 'callback_reach_rate', 'agent_answer_rate', 'occupancy', 'utilisation', 'containment_rate', 'self_service_query_share']);
+const rateColumns = new Set(['service_level', 'sl_answered', 'sl_offered', 'sl_abandons_met', 'answer_rate', 'answer_rate_excl_short', 'queue_answer_rate', 'abandon_rate', 'abandon_rate_excl_short', 'overflow_rate', 'callback_rate', 'callback_reach_rate', 'agent_answer_rate', 'occupancy', 'utilisation', 'containment_rate', 'self_service_query_share', 'satisfied_share', 'neutral_share', 'dissatisfied_share', 'survey_response_rate']);
 /** The columns the page shows per report (the CSV has every column). */
 const shown = {
-  queues: ['site_id', 'queue_id', 'interval_start', 'offered', 'answered', 'abandoned', 'short_abandoned', 'overflowed_out', 'callbacks_scheduled', 'in_queue', 'service_level', 'answer_rate', 'abandon_rate', 'asa_ms', 'aht_ms', 'max_wait_ms'],
-  agents: ['site_id', 'agent_id', 'interval_start', 'answered', 'handled', 'aht_ms', 'agent_offers', 'agent_answer_rate', 'occupancy', 'utilisation', 'logged_in_ms', 'not_ready_ms'],
+  queues: ['site_id', 'queue_id', 'interval_start', 'offered', 'answered', 'abandoned', 'short_abandoned', 'overflowed_out', 'callbacks_scheduled', 'in_queue', 'service_level', 'answer_rate', 'abandon_rate', 'asa_ms', 'aht_ms', 'max_wait_ms', 'surveys_answered', 'satisfied_share', 'neutral_share', 'dissatisfied_share', 'survey_response_rate'],
+  agents: ['site_id', 'agent_id', 'interval_start', 'answered', 'handled', 'aht_ms', 'agent_offers', 'agent_answer_rate', 'occupancy', 'utilisation', 'logged_in_ms', 'not_ready_ms', 'surveys_answered', 'satisfied_share', 'dissatisfied_share'],
   'self-service': ['site_id', 'interval_start', 'arrived', 'contained', 'containment_rate', 'ivr_abandoned', 'queries_by_voice', 'queries_by_agent', 'self_service_query_share', 'self_service_orders', 'fax_requests'],
 };
 shown.sites = shown.queues.filter((c) => c !== 'queue_id');
@@ -33,7 +33,8 @@ function localMidnight(date, timezone) {
   return new Date(guess.getTime() - (shown - guess.getTime()));
 }
 
-function url(fmt) {
+/** The report's API URL for the form's question; `overrides` replace its parameters (e.g. the whole range at once). */
+function url(fmt, overrides = {}) {
   const f = new FormData(form);
   const tz = f.get('timezone');
   const to = new Date(localMidnight(f.get('to'), tz).getTime() + 86_400_000);
@@ -43,6 +44,7 @@ function url(fmt) {
   const q = new URLSearchParams({ from: localMidnight(f.get('from'), tz).toISOString(), to: to.toISOString(), timezone: tz, interval: f.get('interval'), format: fmt });
   if (report === 'sites') q.set('groupBy', 'site');
   if (f.get('siteId')) q.append('siteId', f.get('siteId'));
+  for (const [k, v] of Object.entries(overrides)) q.set(k, v);
   return `/reports/${path}?${q}`;
 }
 
@@ -77,6 +79,33 @@ function draw(rows, report) {
   ], rates));
 }
 
+const satisfactionPanel = document.getElementById('satisfaction');
+const shareParts = [['satisfied', 'satisfied_share'], ['neutral', 'neutral_share'], ['dissatisfied', 'dissatisfied_share']];
+
+let asked = 0;
+/** One stacked bar per site over the whole range: the shares as the API computes them (never recomputed here). */
+async function drawSatisfaction(report) {
+  const question = ++asked;
+  satisfactionPanel.hidden = report !== 'queues' && report !== 'sites';
+  if (satisfactionPanel.hidden) return;
+  const response = await fetch(url('json', { interval: 'all', groupBy: 'site' }));
+  const body = await response.json();
+  // A later question was asked meanwhile: its answer is the one to show.
+  if (!response.ok || question !== asked) return;
+  const rows = body.rows;
+  document.getElementById('satisfaction-sites').replaceChildren(
+    ...(rows.length === 0 ? [el('p', { class: 'muted' }, 'no calls in this range')] : []),
+    ...rows.map((r) => {
+      const answered = r.surveys_answered > 0;
+      const bar = el('div', { class: 'shares' }, ...(answered ? shareParts.map(([name, k]) => el('span', { class: `share-${name}`, title: `${name} ${pct(r[k])}`, style: `width:${(r[k] * 100).toFixed(2)}%` })) : []));
+      const line = answered
+        ? `${shareParts.map(([name, k]) => `${pct(r[k])} ${name}`).join(' · ')} — ${r.surveys_answered} answered of ${r.surveys_offered} offered (${pct(r.survey_response_rate)})`
+        : r.surveys_offered > 0 ? `${r.surveys_offered} offered, none answered yet` : 'no survey offered';
+      return el('div', { class: 'share-row', 'data-site': r.site_id }, el('span', { class: 'text' }, r.site_id), bar, el('span', { class: 'figures-line' }, line));
+    }),
+  );
+}
+
 async function show(event) {
   event?.preventDefault();
   const status = document.getElementById('status');
@@ -91,6 +120,7 @@ async function show(event) {
   document.querySelector('#rows thead').replaceChildren(el('tr', {}, ...columns.map((c) => el('th', { class: ['site_id', 'queue_id', 'agent_id', 'interval_start'].includes(c) ? 'text' : '' }, c.replaceAll('_', ' ')))));
   document.querySelector('#rows tbody').replaceChildren(...rows.map((r) => el('tr', {}, ...columns.map((c) => el('td', { class: ['site_id', 'queue_id', 'agent_id', 'interval_start'].includes(c) ? 'text' : '', 'data-column': c }, format(c, r[c]))))));
   draw(rows, new FormData(form).get('report'));
+  await drawSatisfaction(new FormData(form).get('report'));
 }
 
 form.addEventListener('submit', show);

@@ -29,7 +29,10 @@ function drawSites() {
           figure('service level', pct(s.serviceLevel), slClass(s.serviceLevel), 'service-level'),
           figure('answered', s.answered, '', 'answered'),
           figure('abandoned', s.abandoned, s.abandoned > 0 ? 'warn' : '', 'abandoned'),
-          figure('answer rate', pct(s.answerRate), slClass(s.answerRate, 0.9), 'answer-rate')),
+          figure('answer rate', pct(s.answerRate), slClass(s.answerRate, 0.9), 'answer-rate'),
+          figure('satisfied', pct(s.satisfiedShare), '', 'satisfied-share'),
+          figure('dissatisfied', pct(s.dissatisfiedShare), '', 'dissatisfied-share'),
+          figure('surveys answered', s.surveysAnswered, '', 'surveys-answered')),
         bar,
         el('div', { class: 'legend muted' }, ...states.map((k) => el('span', {}, el('i', { class: `state-${k}` }), `${stateLabel[k]} ${s.agents[k]}`))));
     }),

@@ -1,4 +1,4 @@
-// `./switchboard report <queues|sites|agents|self-service> --from YYYY-MM-DD --to YYYY-MM-DD [--interval hour] [--timezone Asia/Shanghai] [--site x] [--csv]`
+// `./switchboard report <queues|sites|agents|self-service|satisfaction> --from YYYY-MM-DD --to YYYY-MM-DD [--interval hour] [--timezone Asia/Shanghai] [--site x] [--csv]`
 import { parseArgs } from 'node:util';
 import { refusal, reportingClient, table } from '../reporting-client.ts';
 import type { CliCommand } from './types.ts';
@@ -8,7 +8,11 @@ const shown: Record<string, string[]> = {
   sites: ['site_id', 'interval_start', 'offered', 'answered', 'abandoned', 'service_level', 'answer_rate', 'asa_ms', 'aht_ms'],
   agents: ['site_id', 'agent_id', 'interval_start', 'answered', 'handled', 'aht_ms', 'occupancy', 'utilisation'],
   'self-service': ['site_id', 'interval_start', 'arrived', 'contained', 'containment_rate', 'queries_by_voice', 'queries_by_agent'],
+  // The post-call survey shares of the interval report, per site and queue (docs/metrics.md, "Satisfaction shares").
+  satisfaction: ['site_id', 'queue_id', 'interval_start', 'surveys_offered', 'surveys_answered', 'satisfied_share', 'neutral_share', 'dissatisfied_share', 'survey_response_rate'],
 };
+/** The API a report reads: the site and satisfaction reports are views of the interval report. */
+const apiOf = (kind: string) => (kind === 'sites' || kind === 'satisfaction' ? 'queues' : kind);
 
 /** The UTC instant of local midnight of `date` in `timezone`. */
 function localMidnight(date: string, timezone: string): Date {
@@ -20,7 +24,7 @@ function localMidnight(date: string, timezone: string): Date {
 }
 
 export const command: CliCommand = {
-  summary: 'a historical report (queues, sites, agents, self-service) for a date range, as a table or CSV',
+  summary: 'a historical report (queues, sites, agents, self-service, satisfaction) for a date range, as a table or CSV',
   async run(args) {
     const { values, positionals } = parseArgs({
       args,
@@ -36,7 +40,7 @@ export const command: CliCommand = {
       },
     });
     const kind = positionals[0] ?? 'queues';
-    if (!(kind in shown)) throw new Error(`unknown report "${kind}": choose queues, sites, agents or self-service`);
+    if (!(kind in shown)) throw new Error(`unknown report "${kind}": choose queues, sites, agents, self-service or satisfaction`);
     const date = /^\d{4}-\d{2}-\d{2}$/;
     if (!values.from || !date.test(values.from) || !values.to || !date.test(values.to)) throw new Error('give --from and --to as dates, e.g. --from 2026-11-01 --to 2026-11-30 (both days included)');
     const from = localMidnight(values.from, values.timezone);
@@ -46,7 +50,7 @@ export const command: CliCommand = {
     for (const site of values.site ?? []) query.append('siteId', site);
     if (values.queue) query.set('queueId', values.queue);
     const client = await reportingClient('supervisor');
-    const response = await client.get(`/reports/${kind === 'sites' ? 'queues' : kind}?${query}`);
+    const response = await client.get(`/reports/${apiOf(kind)}?${query}`);
     if (!response.ok) throw await refusal(response);
     if (values.csv) {
       process.stdout.write(await response.text());

@@ -32,6 +32,10 @@ export interface WallboardQueue {
   readonly serviceLevel: number | null;
   readonly answerRate: number | null;
   readonly asaSeconds: number | null;
+  /** Today's post-call surveys: answered ones, and the shares satisfied and dissatisfied of them. */
+  readonly surveysAnswered: number;
+  readonly satisfiedShare: number | null;
+  readonly dissatisfiedShare: number | null;
 }
 
 export interface WallboardSite extends Omit<WallboardQueue, 'queueId'> {
@@ -70,6 +74,9 @@ function queueOf(row: QueueReportRow | undefined, siteId: string, queueId: strin
     serviceLevel: num(row?.service_level),
     answerRate: num(row?.answer_rate),
     asaSeconds: row?.asa_ms === null || row?.asa_ms === undefined ? null : Number(row.asa_ms) / 1000,
+    surveysAnswered: Number(row?.surveys_answered ?? 0),
+    satisfiedShare: num(row?.satisfied_share),
+    dissatisfiedShare: num(row?.dissatisfied_share),
   };
 }
 
