@@ -1,6 +1,7 @@
 // Runs the benchmarks and prints their figures as a Markdown table for docs/benchmarks.md.
 import { localLog } from './local-log.ts';
 import { eventStore } from './event-store.ts';
+import { projections } from './projections.ts';
 import { kafka } from './kafka.ts';
 import { routing } from './routing.ts';
 import { ingestion } from './ingestion.ts';
@@ -11,6 +12,7 @@ import { machine, type Figure } from './harness.ts';
 const suites: Record<string, () => Promise<Figure[]>> = {
   'local-log': localLog,
   'event-store': eventStore,
+  projections,
   kafka,
   routing,
   ingestion,

@@ -2,9 +2,12 @@
 // the read-model change; rebuilt from zero by clearing the read model and replaying the topic.
 import { decodeEnvelope, type DecodedEvent, type Envelope } from '@switchboard/contracts';
 import type { BusMessage, Consumer, EventBus } from '@switchboard/eventbus';
-import type { Prisma, PrismaClient } from './generated/prisma/client.ts';
+import { poolOf } from './client.ts';
+import type { PrismaClient } from './generated/prisma/client.ts';
+import { inTransaction, type Sql } from './sql.ts';
 
-export type ProjectionTx = Prisma.TransactionClient;
+/** A projection's transaction: tagged-template SQL on one node-postgres connection. */
+export type ProjectionTx = Sql;
 
 export interface Projection {
   /** Unique per service, e.g. `routing.caller-tiers`; also the bus consumer group. */
@@ -31,9 +34,6 @@ export async function applyToProjection(prisma: PrismaClient, projection: Projec
 /** Wraps the handling of each message, e.g. in a consumer span that continues the producer's trace. */
 export type AroundMessage = (message: BusMessage, handle: () => Promise<void>) => Promise<void>;
 
-/** How long one batch's transaction may run (a reactor's work for a few hundred events while catching up). */
-const BATCH_TRANSACTION_MS = 60_000;
-
 /**
  * Applies a fetched batch in one transaction: each event once per stream version, the read model and the
  * positions committed together. A batch that fails is taken back whole; the bus then delivers its messages
@@ -46,26 +46,23 @@ export async function applyBatchToProjection(prisma: PrismaClient, projection: P
     .filter(({ event }) => projection.handles === undefined || projection.handles(event));
   if (decoded.length === 0) return;
   const applied: DecodedEvent[] = [];
-  await prisma.$transaction(
-    async (tx) => {
-      for (const { message, envelope, event } of decoded) {
-        const one = async () => {
-          // The stream's position moves first, in one statement that also says whether this version is new; the
-          // transaction takes it back if the apply fails. A passed-over event of the stream leaves a gap, which is
-          // fine: versions only have to grow.
-          const moved = await tx.$queryRaw<unknown[]>`
-            insert into projection_streams (projection, stream_id, version) values (${projection.name}, ${envelope.streamId}, ${Number(envelope.streamVersion)})
-            on conflict (projection, stream_id) do update set version = excluded.version where projection_streams.version < excluded.version
-            returning 1`;
-          if (moved.length === 0) return;
-          await projection.apply(tx, event, envelope);
-          applied.push(event);
-        };
-        await (around ? around(message, one) : one());
-      }
-    },
-    { maxWait: BATCH_TRANSACTION_MS, timeout: BATCH_TRANSACTION_MS },
-  );
+  await inTransaction(poolOf(prisma), async (tx) => {
+    for (const { message, envelope, event } of decoded) {
+      const one = async () => {
+        // The stream's position moves first, in one statement that also says whether this version is new; the
+        // transaction takes it back if the apply fails. A passed-over event of the stream leaves a gap, which is
+        // fine: versions only have to grow.
+        const moved = await tx.$queryRaw<unknown[]>`
+          insert into projection_streams (projection, stream_id, version) values (${projection.name}, ${envelope.streamId}, ${Number(envelope.streamVersion)})
+          on conflict (projection, stream_id) do update set version = excluded.version where projection_streams.version < excluded.version
+          returning 1`;
+        if (moved.length === 0) return;
+        await projection.apply(tx, event, envelope);
+        applied.push(event);
+      };
+      await (around ? around(message, one) : one());
+    }
+  });
   for (const event of applied) projection.committed?.(event);
 }
 
@@ -80,9 +77,9 @@ export function runProjection(bus: EventBus, prisma: PrismaClient, projection: P
 
 /** Rebuilds from zero: clears the read model and its positions, then replays every topic from the start. */
 export async function rebuildProjection(bus: EventBus, prisma: PrismaClient, projection: Projection): Promise<void> {
-  await prisma.$transaction(async (tx) => {
+  await inTransaction(poolOf(prisma), async (tx) => {
     await projection.reset(tx);
-    await tx.projectionStream.deleteMany({ where: { projection: projection.name } });
+    await tx.$executeRaw`delete from projection_streams where projection = ${projection.name}`;
   });
   for (const topic of projection.topics) await bus.resetToEarliest(projection.name, topic);
 }
