@@ -17,7 +17,8 @@ export function parameterised(strings: TemplateStringsArray): string {
   return text;
 }
 
-export function sqlOn(client: pg.ClientBase): Sql {
+/** SQL on a pool (each statement on whichever connection is free) or on one connection (a transaction's). */
+export function sqlOn(client: pg.Pool | pg.ClientBase): Sql {
   return {
     async $queryRaw<T>(strings: TemplateStringsArray, ...values: unknown[]): Promise<T> {
       return (await client.query(parameterised(strings), values)).rows as T;

@@ -11,7 +11,9 @@ import {
   type EventMessage,
   type EventSchema,
 } from '@switchboard/contracts';
+import { poolOf } from './client.ts';
 import { Prisma, type PrismaClient } from './generated/prisma/client.ts';
+import { sqlOn, type Sql } from './sql.ts';
 
 /** The caller expected the stream at one version; it is at another. Load again and retry the command. */
 export class StreamVersionConflict extends Error {
@@ -33,7 +35,7 @@ export class StreamVersionConflict extends Error {
 function isUniqueViolation(error: unknown): boolean {
   // Prisma reports a raw query's violation as P2010 with the Postgres code in its message.
   const e = error as { code?: string; meta?: { code?: string }; message?: string };
-  return e.code === 'P2002' || e.meta?.code === '23505' || /\b23505\b|unique constraint/i.test(e.message ?? '');
+  return e.code === '23505' || e.code === 'P2002' || e.meta?.code === '23505' || /\b23505\b|unique constraint/i.test(e.message ?? '');
 }
 
 export interface StoredEvent {
@@ -66,23 +68,28 @@ export class EventStore {
   readonly prisma: PrismaClient;
   private readonly options: EventStoreOptions;
 
+  /** The store's reads and appends go straight to pg on the client's pool: they are every command's and every call's. */
+  private readonly sql: Sql;
+
   constructor(prisma: PrismaClient, options: EventStoreOptions) {
     this.prisma = prisma;
     this.options = options;
+    this.sql = sqlOn(poolOf(prisma));
   }
 
   async load(streamId: string): Promise<StoredEvent[]> {
-    const rows = await this.prisma.event.findMany({ where: { streamId }, orderBy: { version: 'asc' } });
+    const rows = await this.sql.$queryRaw<{ version: number; event_id: string; type: string; data: JsonValue; site_id: string | null; occurred_at: Date }[]>`
+      select version, event_id, type, data, site_id, occurred_at from events where stream_id = ${streamId} order by version`;
     return rows.map((row) => {
       const info = eventTypeInfo(row.type);
       if (!info) throw new Error(`stream ${streamId} v${row.version}: unknown event type ${row.type} in the store`);
-      const message = fromJson(info.schema, row.data as JsonValue, { registry: eventRegistry }) as EventMessage;
+      const message = fromJson(info.schema, row.data, { registry: eventRegistry }) as EventMessage;
       return {
-        eventId: row.eventId,
+        eventId: row.event_id,
         streamId,
         version: row.version,
-        occurredAt: row.occurredAt,
-        siteId: row.siteId ?? undefined,
+        occurredAt: row.occurred_at,
+        siteId: row.site_id ?? undefined,
         event: asDecodedEvent(message),
       };
     });
@@ -90,8 +97,8 @@ export class EventStore {
 
   /** The stream's current version (0 for a stream not begun), without loading its events. */
   async version(streamId: string): Promise<number> {
-    const last = await this.prisma.event.findFirst({ where: { streamId }, orderBy: { version: 'desc' }, select: { version: true } });
-    return last?.version ?? 0;
+    const rows = await this.sql.$queryRaw<{ version: number }[]>`select max(version) as version from events where stream_id = ${streamId}`;
+    return rows[0]?.version ?? 0;
   }
 
   /**
@@ -143,7 +150,7 @@ export class EventStore {
     const outbox = rows.map((r) => r.outbox);
     let appended: { inserted: bigint; current: number }[];
     try {
-      appended = await this.prisma.$queryRaw<{ inserted: bigint; current: number }[]>`
+      appended = await this.sql.$queryRaw<{ inserted: bigint; current: number }[]>`
         with guard as (
           select coalesce(max(version), 0) as current from events where stream_id = ${streamId}
         ), new_events as (
@@ -174,7 +181,7 @@ export class EventStore {
     // would hold Postgres' global notify lock through the WAL flush and serialise every append. Not waited
     // for: the append is done, and a writer that appends one command after another (an ACD site) would
     // otherwise pay a second round trip per command; a lost wake-up costs the relay's poll, never an event.
-    void this.prisma.$executeRaw`select pg_notify('switchboard_outbox', '')`.catch(() => undefined);
+    void this.sql.$executeRaw`select pg_notify('switchboard_outbox', '')`.catch(() => undefined);
     return expectedVersion + messages.length;
   }
 }
