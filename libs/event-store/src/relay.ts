@@ -2,7 +2,9 @@
 // advisory lock); another replica's relay waits and takes over if the first one dies.
 import pg from 'pg';
 import type { EventBus, OutgoingMessage } from '@switchboard/eventbus';
+import { poolOf } from './client.ts';
 import type { PrismaClient } from './generated/prisma/client.ts';
+import { sqlOn } from './sql.ts';
 
 export interface OutboxRelayOptions {
   readonly prisma: PrismaClient;
@@ -24,7 +26,8 @@ export interface OutboxRelay {
 const RELAY_LOCK = 727_274_002;
 
 export async function startOutboxRelay(options: OutboxRelayOptions): Promise<OutboxRelay> {
-  const { prisma, bus } = options;
+  const { bus } = options;
+  const sql = sqlOn(poolOf(options.prisma));
   const batchSize = options.batchSize ?? 500;
   const pollIntervalMs = options.pollIntervalMs ?? 1000;
   const onError = options.onError ?? ((error: unknown) => process.stderr.write(`outbox relay: ${String(error)}\n`));
@@ -43,17 +46,18 @@ export async function startOutboxRelay(options: OutboxRelayOptions): Promise<Out
   let emptyWaiters: (() => void)[] = [];
 
   const relayBatch = async (): Promise<number> => {
-    const rows = await prisma.outboxMessage.findMany({ orderBy: { id: 'asc' }, take: batchSize });
+    const rows = await sql.$queryRaw<{ id: string; topic: string; key: string; value: Buffer; headers: Record<string, string> }[]>`
+      select id, topic, key, value, headers from outbox order by id limit ${batchSize}`;
     if (rows.length === 0) return 0;
     const byTopic = new Map<string, OutgoingMessage[]>();
     for (const row of rows) {
       const list = byTopic.get(row.topic) ?? [];
-      list.push({ key: row.key, value: row.value, headers: row.headers as Record<string, string> });
+      list.push({ key: row.key, value: row.value, headers: row.headers });
       byTopic.set(row.topic, list);
     }
     for (const [topic, messages] of byTopic) await bus.publish(topic, messages);
     // Deleted only after the bus accepted them: a crash in between publishes them again (consumers are idempotent).
-    await prisma.outboxMessage.deleteMany({ where: { id: { in: rows.map((r) => r.id) } } });
+    await sql.$executeRaw`delete from outbox where id = any(${rows.map((r) => r.id)}::bigint[])`;
     return rows.length;
   };
 
