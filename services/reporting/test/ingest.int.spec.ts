@@ -1,20 +1,13 @@
 // Every event of the bus lands in ClickHouse (chDB here) once: a redelivery, a replay of the whole log,
 // or a bad message change no figure.
 import { randomUUID } from 'node:crypto';
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '@switchboard/config';
 import { CallArrivedSchema, CustomerRegisteredSchema, CustomerTier, encodeEvent } from '@switchboard/contracts';
-import { createLocalEventBus, deadLetterTopic, type BusMessage, type EventBus } from '@switchboard/eventbus';
-import { startEventSourcedService } from '@switchboard/service-kit';
-import { eventually, freshDatabase } from '@switchboard/testing';
-import { ingestBacklog } from './fixtures/ingest-backlog.ts';
-import { signedInAs, TEST_AUTH_SECRET } from './fixtures/people.ts';
-import { reportingConfig } from '../src/config.ts';
+import { deadLetterTopic, type BusMessage, type EventBus } from '@switchboard/eventbus';
+import { eventually } from '@switchboard/testing';
+import { ingestionBehind, reportingOnLocalLog } from './fixtures/local-log.ts';
+import { signedInAs } from './fixtures/people.ts';
 import { INGEST_GROUP, ingestedTopics } from '../src/application/ingest.ts';
-import { reportingService } from '../src/service.ts';
 
 const day = { from: '2026-11-23T00:00:00.000Z', to: '2026-11-24T00:00:00.000Z' };
 const at = new Date('2026-11-23T09:30:00Z');
@@ -40,18 +33,9 @@ describe('ingestion into ClickHouse', () => {
   afterAll(() => bus?.close());
 
   it('counts each event once, dead-letters a bad message, and a replay of the whole log changes no figure', async () => {
-    const busUrl = await freshDatabase('bus');
-    const env = {
-      PORT: '0',
-      LOG_LEVEL: 'silent',
-      DATABASE_URL: await freshDatabase('reporting'),
-      EVENTBUS_DATABASE_URL: busUrl,
-      CHDB_PATH: join(await mkdtemp(join(tmpdir(), 'chdb-')), 'data'),
-      REPORTING_FLUSH_INTERVAL_MS: '200',
-      AUTH_TOKEN_SECRET: TEST_AUTH_SECRET,
-    };
-    const start = () => startEventSourcedService(reportingService(parseConfig(reportingConfig, env)), { env, handleSignals: false });
-    bus = await createLocalEventBus({ databaseUrl: busUrl });
+    const reportingSetting = await reportingOnLocalLog();
+    bus = reportingSetting.bus;
+    const start = reportingSetting.start;
     const dead: BusMessage[] = [];
     await bus.subscribe({ groupId: 'test-dlq', topics: [deadLetterTopic(INGEST_GROUP)], fromBeginning: true, handle: async (m) => void dead.push(m) });
 
@@ -78,28 +62,20 @@ describe('ingestion into ClickHouse', () => {
     await reporting.close();
     for (const topic of ingestedTopics) await bus.resetToEarliest(INGEST_GROUP, topic);
     reporting = await start();
-    const backlog = await ingestBacklog(busUrl);
-    await eventually('the replay read the whole log again', async () => (await backlog.behind()) === 0, 20_000);
-    await backlog.close();
+    await eventually('the replay read the whole log again', async () => (await ingestionBehind(reportingSetting.busUrl)) === 0, 20_000);
     expect((await summary(reporting.url)).types).toEqual(expected);
     await reporting.close();
   }, 90_000);
 
   it('shows no last event before any, and refuses a range that ends before it starts, saying so', async () => {
-    const env = {
-      PORT: '0',
-      LOG_LEVEL: 'silent',
-      DATABASE_URL: await freshDatabase('reporting'),
-      EVENTBUS_DATABASE_URL: await freshDatabase('bus'),
-      CHDB_PATH: join(await mkdtemp(join(tmpdir(), 'chdb-')), 'data'),
-      AUTH_TOKEN_SECRET: TEST_AUTH_SECRET,
-    };
-    const reporting = await startEventSourcedService(reportingService(parseConfig(reportingConfig, env)), { env, handleSignals: false });
+    const reportingSetting = await reportingOnLocalLog();
+    const reporting = await reportingSetting.start();
     // Nothing ingested yet: no last event (not the epoch ClickHouse's max() gives an empty table).
     expect(await (await fetch(`${reporting.url}/ingestion`, { headers: await signedInAs('supervisor') })).json()).toEqual({ lastEventAt: null, lastIngestedAt: null, lagSeconds: null });
     const response = await fetch(`${reporting.url}/events/summary?from=${day.to}&to=${day.from}`, { headers: await signedInAs('supervisor') });
     expect(response.status).toBe(400);
     expect(((await response.json()) as { detail: string }).detail).toContain('must be before');
     await reporting.close();
+    await reportingSetting.bus.close();
   }, 60_000);
 });

@@ -2,15 +2,13 @@
 // back from the interval report as JSON, CSV and on the reports page — the site figure of docs/metrics.md's worked example
 // (1 satisfied, 1 neutral, 1 dissatisfied of 3 answered, 4 offered) — and a replay of the log changes none.
 import { randomUUID } from 'node:crypto';
-import { mkdir, mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { create } from '@bufbuild/protobuf';
 import { timestampFromMs } from '@bufbuild/protobuf/wkt';
 import { parse } from 'csv-parse/sync';
 import { chromium } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '@switchboard/config';
 import {
   CallCompletedSchema,
   CallEndedBy,
@@ -26,14 +24,11 @@ import {
   SurveyRating,
   type EventSchema,
 } from '@switchboard/contracts';
-import { createLocalEventBus, type EventBus } from '@switchboard/eventbus';
-import { startEventSourcedService } from '@switchboard/service-kit';
-import { eventually, freshDatabase } from '@switchboard/testing';
-import { reportingConfig } from '../src/config.ts';
+import type { EventBus } from '@switchboard/eventbus';
+import { eventually } from '@switchboard/testing';
 import { INGEST_GROUP, ingestedTopics } from '../src/application/ingest.ts';
-import { reportingService } from '../src/service.ts';
-import { ingestBacklog } from './fixtures/ingest-backlog.ts';
-import { sessionCookie, signedInAs, TEST_AUTH_SECRET } from './fixtures/people.ts';
+import { ingestionBehind, reportingOnLocalLog } from './fixtures/local-log.ts';
+import { sessionCookie, signedInAs } from './fixtures/people.ts';
 
 /** 'hh:mm:ss' on 2026-11-23 in Asia/Shanghai (UTC+8), as epoch ms. */
 const local = (hms: string) => {
@@ -88,18 +83,9 @@ describe('satisfaction shares', () => {
   afterAll(() => bus?.close());
 
   it('come out of the interval report and its CSV as the worked example says, and a replay changes none', async () => {
-    const busUrl = await freshDatabase('bus');
-    const env = {
-      PORT: '0',
-      LOG_LEVEL: 'silent',
-      DATABASE_URL: await freshDatabase('reporting'),
-      EVENTBUS_DATABASE_URL: busUrl,
-      CHDB_PATH: join(await mkdtemp(join(tmpdir(), 'chdb-satisfaction-')), 'data'),
-      REPORTING_FLUSH_INTERVAL_MS: '200',
-      AUTH_TOKEN_SECRET: TEST_AUTH_SECRET,
-    };
-    const start = () => startEventSourcedService(reportingService(parseConfig(reportingConfig, env)), { env, handleSignals: false });
-    bus = await createLocalEventBus({ databaseUrl: busUrl });
+    const reportingSetting = await reportingOnLocalLog();
+    bus = reportingSetting.bus;
+    const start = reportingSetting.start;
     let reporting = await start();
     await bus.publish('routing.events', routing);
     await bus.publish('telephony.calls', telephony);
@@ -164,9 +150,7 @@ describe('satisfaction shares', () => {
     await reporting.close();
     for (const topic of ingestedTopics) await bus.resetToEarliest(INGEST_GROUP, topic);
     reporting = await start();
-    const backlog = await ingestBacklog(busUrl);
-    await eventually('the replay read the whole log again', async () => (await backlog.behind()) === 0, 20_000);
-    await backlog.close();
+    await eventually('the replay read the whole log again', async () => (await ingestionBehind(reportingSetting.busUrl)) === 0, 20_000);
     expect({ site: await siteFigures(), byQueue: await report('') }).toEqual(before);
     await reporting.close();
   }, 90_000);

@@ -4,14 +4,12 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { randomUUID } from 'node:crypto';
-import { mkdir, mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { create } from '@bufbuild/protobuf';
 import { timestampFromMs } from '@bufbuild/protobuf/wkt';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '@switchboard/config';
 import {
   AgentState,
   AgentStateChangedSchema,
@@ -30,12 +28,10 @@ import {
   SurveyRating,
   type EventSchema,
 } from '@switchboard/contracts';
-import { createLocalEventBus, type EventBus } from '@switchboard/eventbus';
-import { startEventSourcedService } from '@switchboard/service-kit';
-import { eventually, freshDatabase } from '@switchboard/testing';
-import { reportingConfig } from '../src/config.ts';
-import { reportingService } from '../src/service.ts';
+import type { EventBus } from '@switchboard/eventbus';
+import { eventually } from '@switchboard/testing';
 import type { Wallboard } from '../src/application/wallboard.ts';
+import { reportingOnLocalLog, type RunningReporting } from './fixtures/local-log.ts';
 import { sessionCookie, signedInAs, TEST_AUTH_SECRET } from './fixtures/people.ts';
 
 /** A fixed-offset zone where it is around noon now, so "today" holds the last minutes whatever the hour. */
@@ -53,25 +49,14 @@ const ts = (ms: number) => timestampFromMs(ms);
 
 describe('the live wallboard', () => {
   let bus: EventBus;
-  let reporting: Awaited<ReturnType<typeof startEventSourcedService>>;
+  let reporting: RunningReporting;
   const timezone = noonZone();
   const alerts: string[] = [];
 
   beforeAll(async () => {
-    const busUrl = await freshDatabase('bus');
-    const env = {
-      PORT: '0',
-      LOG_LEVEL: 'silent',
-      DATABASE_URL: await freshDatabase('reporting'),
-      EVENTBUS_DATABASE_URL: busUrl,
-      CHDB_PATH: join(await mkdtemp(join(tmpdir(), 'chdb-wallboard-')), 'data'),
-      REPORTING_FLUSH_INTERVAL_MS: '200',
-      REPORTING_TIMEZONE: timezone,
-      REPORTING_WAIT_ALERT_SECONDS: '60',
-      AUTH_TOKEN_SECRET: TEST_AUTH_SECRET,
-    };
-    bus = await createLocalEventBus({ databaseUrl: busUrl });
-    reporting = await startEventSourcedService(reportingService(parseConfig(reportingConfig, env)), { env, handleSignals: false });
+    const reportingSetting = await reportingOnLocalLog({ REPORTING_TIMEZONE: timezone, REPORTING_WAIT_ALERT_SECONDS: '60' });
+    bus = reportingSetting.bus;
+    reporting = await reportingSetting.start();
     await bus.subscribe({ groupId: 'test-alerts', topics: ['reporting.alerts'], fromBeginning: true, handle: async (m) => void alerts.push(decodeEnvelope(m.value).event.type) });
   }, 60_000);
   afterAll(async () => {
