@@ -6,11 +6,14 @@ import {
   EventStore,
   connectPrisma,
   migrateEventStore,
+  poolOf,
   runProjection,
+  sqlOn,
   startOutboxRelay,
   type AppendOptions,
   type PrismaClient,
   type Projection,
+  type Sql,
 } from '@switchboard/event-store';
 import { applyMigrations, readMigrations } from '@switchboard/postgres';
 import { baseServiceConfig } from './config.ts';
@@ -32,6 +35,8 @@ export interface ServiceContext {
   readonly config: EventSourcedServiceConfig;
   readonly logger: Logger;
   readonly prisma: PrismaClient;
+  /** The same database through plain node-postgres (tagged-template SQL): for statements on a call's path. */
+  readonly sql: Sql;
   readonly store: EventStore;
   readonly bus: EventBus;
   /** Append options for a command arriving now, carrying the current trace into the events' headers. */
@@ -129,6 +134,7 @@ export async function startEventSourcedService(
     config,
     logger,
     prisma,
+    sql: sqlOn(poolOf(prisma)),
     store,
     bus,
     commandOptions: (extra) => ({ ...extra, occurredAt: new Date(), headers: injectTraceHeaders({}) }),

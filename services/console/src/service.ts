@@ -40,7 +40,7 @@ export function consoleService(config: ConsoleConfig, sockets: DeskSockets = des
         routing: serviceClient('routing', config.ROUTING_URL),
         telephony: serviceClient('telephony', config.TELEPHONY_URL),
         store: context.store,
-        prisma: context.prisma,
+        sql: context.sql,
         appendOptions: (siteId) => context.commandOptions({ siteId }),
       });
       return async (app) => {
@@ -50,8 +50,8 @@ export function consoleService(config: ConsoleConfig, sockets: DeskSockets = des
         await app.register(peopleRoutes(peopleOf(context), context.prisma, { secure: config.CONSOLE_SECURE_COOKIE, maxAgeSeconds: sessionSeconds }));
         await app.register(deskRoutes(desk, sockets));
         const customers = serviceClient('customers', config.CUSTOMERS_URL);
-        await app.register(customerCardRoutes(customers, context.prisma, tokens));
-        await app.register(customerWorkRoutes(customers, context.prisma, tokens));
+        await app.register(customerCardRoutes(customers, context.sql, tokens));
+        await app.register(customerWorkRoutes(customers, context.sql, tokens));
       };
     },
   };

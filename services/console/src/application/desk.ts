@@ -1,6 +1,6 @@
 // The agent desk's actions: state changes at routing, call control at telephony, the wrap-up recorded here then ended at routing.
 import { CallChoice, DecisionRule } from '@switchboard/contracts';
-import { handleCommand, type AppendOptions, type EventStore, type PrismaClient } from '@switchboard/event-store';
+import { handleCommand, type AppendOptions, type EventStore, type Sql } from '@switchboard/event-store';
 import { ProblemError } from '@switchboard/service-kit';
 import type { ServiceClient } from '../adapters/services/service-client.ts';
 import { decisionSummary } from '../domain/desk/desk-news.ts';
@@ -12,7 +12,7 @@ export interface DeskOptions {
   readonly routing: ServiceClient;
   readonly telephony: ServiceClient;
   readonly store: EventStore;
-  readonly prisma: PrismaClient;
+  readonly sql: Sql;
   readonly appendOptions: (siteId: string) => AppendOptions;
   readonly clock?: () => Date;
 }
@@ -79,7 +79,7 @@ export function agentDesk(options: DeskOptions) {
     /** What the desk shows on opening: the agent's state at routing, the offer and why, and the call as the desk knows it. */
     async view(d: AtDesk) {
       const agent = await routingAgent(d);
-      const call = agent.callId === null ? undefined : await deskCall(options.prisma, agent.callId);
+      const call = agent.callId === null ? undefined : await deskCall(options.sql, agent.callId);
       const offer =
         agent.offer === null
           ? null
@@ -119,7 +119,7 @@ export function agentDesk(options: DeskOptions) {
      * as the call's latest context, which the next transfer replaces.
      */
     async transfer(d: AtDesk, callId: string, target: string, context: HandoverContext) {
-      const call = await deskCall(options.prisma, callId);
+      const call = await deskCall(options.sql, callId);
       if (call === undefined || call.agent_id !== d.agentId) {
         throw new ProblemError({ status: 409, code: 'not-your-call', title: 'Not your call', detail: `call ${callId} is not on your desk (${d.agentId}); you can transfer only the call you are on` });
       }
@@ -149,7 +149,7 @@ export function agentDesk(options: DeskOptions) {
      */
     async handovers(d: AtDesk, callId: string): Promise<{ readonly callId: string; readonly handovers: Handover[] }> {
       const handovers = await handoversOfCall(callId);
-      const call = await deskCall(options.prisma, callId);
+      const call = await deskCall(options.sql, callId);
       // The desk's own row may lag the offer it was pushed (the push goes out as the offer is recorded), so
       // routing's word that the call is offered to or held by this agent counts too.
       const mine =
@@ -164,7 +164,7 @@ export function agentDesk(options: DeskOptions) {
 
     /** Records the wrap-up (WrapUpRecorded), then tells routing the agent is done, so the next call can come. */
     async wrapUp(d: AtDesk, callId: string, disposition: string, notes: string) {
-      const call = await deskCall(options.prisma, callId);
+      const call = await deskCall(options.sql, callId);
       // A call the agent transferred has moved on to the next desk; its wrap-up is still the first agent's.
       const handedOver = async () => (await handoversOfCall(callId)).some((h) => h.fromAgentId === d.agentId);
       if (call === undefined || (call.agent_id !== d.agentId && !(await handedOver()))) {

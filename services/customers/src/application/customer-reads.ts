@@ -1,5 +1,5 @@
 // Queries of the read models: the screen-pop card by calling number, the timeline page, the ticket list.
-import type { PrismaClient } from '@switchboard/event-store';
+import type { PrismaClient, Sql } from '@switchboard/event-store';
 
 const CALLS_ON_CARD = 5;
 
@@ -54,8 +54,8 @@ export interface Card extends CustomerRow {
 const iso = (d: Date | null) => (d === null ? null : d.toISOString());
 
 /** The customer who has this number now, with all their numbers; undefined for a new caller. */
-export async function customerByNumber(prisma: PrismaClient, number: string): Promise<CustomerRow | undefined> {
-  const rows = await prisma.$queryRaw<CustomerRow[]>`
+export async function customerByNumber(sql: Sql, number: string): Promise<CustomerRow | undefined> {
+  const rows = await sql.$queryRaw<CustomerRow[]>`
     select c.customer_id, c.name, c.kind, c.tier, c.segment, c.region, c.preferred_agent_id, c.site_id,
       array(select p.phone_number from customer_phone_numbers p where p.customer_id = c.customer_id order by p.phone_number) as phone_numbers
     from customer_phone_numbers n join customers c on c.customer_id = n.customer_id
@@ -80,8 +80,8 @@ export async function searchCustomers(prisma: PrismaClient, q: string, limit: nu
 }
 
 /** The screen pop: the caller's record and open tickets in one query, their last calls in a second. */
-export async function cardByNumber(prisma: PrismaClient, number: string, now: Date): Promise<{ customer: Card; calls: CallSummary[] } | undefined> {
-  const rows = await prisma.$queryRaw<Card[]>`
+export async function cardByNumber(sql: Sql, number: string, now: Date): Promise<{ customer: Card; calls: CallSummary[] } | undefined> {
+  const rows = await sql.$queryRaw<Card[]>`
     select c.customer_id, c.name, c.kind, c.tier, c.segment, c.region, c.preferred_agent_id, c.site_id,
       array(select p.phone_number from customer_phone_numbers p where p.customer_id = c.customer_id order by p.phone_number) as phone_numbers,
       coalesce((select json_agg(json_build_object(
@@ -96,12 +96,12 @@ export async function cardByNumber(prisma: PrismaClient, number: string, now: Da
     where n.phone_number = ${number}`;
   const customer = rows[0];
   if (customer === undefined) return undefined;
-  return { customer, calls: await recentCalls(prisma, customer.customer_id, CALLS_ON_CARD) };
+  return { customer, calls: await recentCalls(sql, customer.customer_id, CALLS_ON_CARD) };
 }
 
 /** A customer's last calls: those linked to them, and those from their numbers that nobody else was given. */
-export async function recentCalls(prisma: PrismaClient, customerId: string, limit: number): Promise<CallSummary[]> {
-  const rows = await prisma.$queryRaw<
+export async function recentCalls(sql: Sql, customerId: string, limit: number): Promise<CallSummary[]> {
+  const rows = await sql.$queryRaw<
     { call_id: string; calling_number: string; arrived_at: Date | null; agent_id: string; outcome: string; ended_at: Date | null; recording_url: string }[]
   >`
     select call_id, calling_number, arrived_at, agent_id, outcome, ended_at, recording_url from (

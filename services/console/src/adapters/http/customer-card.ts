@@ -2,7 +2,7 @@
 // during the call. The card is asked with the agent's own token (customers applies its role and site checks),
 // except for the caller of the call on the agent's desk: a call overflowed from another site shows its caller's
 // card too, so that one is asked with the console's service token once the console has checked the call.
-import type { PrismaClient } from '@switchboard/event-store';
+import type { Sql } from '@switchboard/event-store';
 import { principalOf, ProblemError, Type, type AccessTokens, type ServiceRoutes } from '@switchboard/service-kit';
 import type { FastifyRequest } from 'fastify';
 import { deskCall } from '../../application/desk-feed.ts';
@@ -12,18 +12,18 @@ import { tokenOf } from './session.ts';
 const Number = Type.String({ pattern: '^\\+[1-9][0-9]{4,14}$', description: "the caller's number in E.164, e.g. +8613800000001" });
 
 /** The caller's number of `callId` when that call is on the asking agent's own desk; undefined otherwise. */
-export async function callerOnMyDesk(prisma: PrismaClient, request: FastifyRequest, callId: string): Promise<string | undefined> {
+export async function callerOnMyDesk(sql: Sql, request: FastifyRequest, callId: string): Promise<string | undefined> {
   const p = principalOf(request);
   if (p.kind !== 'person' || p.agentId === undefined) return undefined;
-  const call = await deskCall(prisma, callId);
+  const call = await deskCall(sql, callId);
   return call !== undefined && call.agent_id === p.agentId && call.calling_number !== '' ? call.calling_number : undefined;
 }
 
-export function customerCardRoutes(customers: ServiceClient, prisma: PrismaClient, tokens: AccessTokens): ServiceRoutes {
+export function customerCardRoutes(customers: ServiceClient, sql: Sql, tokens: AccessTokens): ServiceRoutes {
   const deskPeople = { allow: ['agent', 'supervisor'] } as const;
   /** The console's own token when `number` is the caller of `callId` and that call is on the asking agent's desk. */
   async function tokenFor(request: FastifyRequest, number: string, callId: string | undefined): Promise<string> {
-    if (callId === undefined || (await callerOnMyDesk(prisma, request, callId)) !== number) return tokenOf(request);
+    if (callId === undefined || (await callerOnMyDesk(sql, request, callId)) !== number) return tokenOf(request);
     return tokens.issueService('console', 60);
   }
   return async (app) => {

@@ -3,7 +3,7 @@
 // tells the customer, close) and the customer search. Every route passes the person's own token to the customers
 // service, so customers applies its role and site checks (docs/roles.md) and its refusals (a close before the
 // customer was told: 409) come back with its message.
-import type { PrismaClient } from '@switchboard/event-store';
+import type { Sql } from '@switchboard/event-store';
 import { principalOf, ProblemDetailsSchema, ProblemError, Type, type AccessTokens, type ServiceRoutes } from '@switchboard/service-kit';
 import type { FastifyRequest } from 'fastify';
 import type { ServiceClient } from '../services/service-client.ts';
@@ -66,7 +66,7 @@ const query = (params: Record<string, string | number | boolean | undefined>): s
   return pairs.length === 0 ? '' : `?${new URLSearchParams(pairs.map(([k, v]): [string, string] => [k, String(v)])).toString()}`;
 };
 
-export function customerWorkRoutes(customers: ServiceClient, prisma: PrismaClient, tokens: AccessTokens): ServiceRoutes {
+export function customerWorkRoutes(customers: ServiceClient, sql: Sql, tokens: AccessTokens): ServiceRoutes {
   const deskPeople = { allow: ['agent', 'supervisor'] } as const;
   const asPerson = <T = Record<string, unknown>>(request: FastifyRequest, method: 'GET' | 'POST', path: string, body?: unknown) =>
     customers<T>({ method, path, token: tokenOf(request), ...(body === undefined ? {} : { body }) });
@@ -95,7 +95,7 @@ export function customerWorkRoutes(customers: ServiceClient, prisma: PrismaClien
       reply.code(201);
       // The caller on the agent's own desk may be another site's customer (an overflowed call): their complaint is
       // opened with the console's token, in the agent's name, once the console has checked the call and the caller.
-      const callerNumber = request.body.callId === undefined ? undefined : await callerOnMyDesk(prisma, request, request.body.callId);
+      const callerNumber = request.body.callId === undefined ? undefined : await callerOnMyDesk(sql, request, request.body.callId);
       if (callerNumber !== undefined) {
         const service = await tokens.issueService('console', 60);
         const caller = await customers<{ customerId?: string }>({ method: 'GET', path: `/customers/by-number/${encodeURIComponent(callerNumber)}`, token: service }).catch(() => undefined);

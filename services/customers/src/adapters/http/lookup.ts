@@ -114,14 +114,14 @@ export function lookupRoutes(context: ServiceContext): ServiceRoutes {
     );
 
     app.get('/customers/by-number/:number', { config: READ, schema: { params: ByNumber, response: { 200: Found } } }, async (request) => {
-      const row = await customerByNumber(context.prisma, request.params.number);
+      const row = await customerByNumber(context.sql, request.params.number);
       if (row === undefined) throw newCaller();
       requireCustomerSite(request, row.site_id);
       return found(row);
     });
 
     app.get('/customers/by-number/:number/card', { config: READ, schema: { params: ByNumber, response: { 200: Card } } }, async (request) => {
-      const card = await cardByNumber(context.prisma, request.params.number, new Date());
+      const card = await cardByNumber(context.sql, request.params.number, new Date());
       if (card === undefined) throw newCaller();
       requireCustomerSite(request, card.customer.site_id);
       return {
