@@ -41,7 +41,7 @@ export function telephonyService(config: TelephonyConfig, dependencies: Telephon
 
   const startDispatcher = (context: ServiceContext, switchControl: SwitchControl): SwitchDispatcher =>
     startSwitchDispatcher({
-      outbox: switchCommandOutbox(context.prisma),
+      outbox: switchCommandOutbox(context.sql),
       control: switchControl,
       logger: context.logger,
       giveUpAfterMs: config.SWITCH_CONTROL_GIVE_UP_SECONDS * 1000,
@@ -68,18 +68,18 @@ export function telephonyService(config: TelephonyConfig, dependencies: Telephon
         store: context.store,
         commandOptions: () => context.commandOptions(),
         flows,
-        receipts: switchReceipts(context.prisma),
+        receipts: switchReceipts(context.sql),
         lookup: dependencies.lookup ?? httpLookup,
         selfServiceTimeoutMs: config.SELF_SERVICE_TIMEOUT_MS,
         clock,
       });
-      const controlCall = control && callControl({ store: context.store, outbox: switchCommandOutbox(context.prisma), offers: offerBook(context.prisma), wake });
+      const controlCall = control && callControl({ store: context.store, outbox: switchCommandOutbox(context.sql), offers: offerBook(context.sql), wake });
       return async (app) => {
         // Every route needs a signed-in person or a service (docs/roles.md), except the switch's webhook: it is signed by the switch.
         requireSignIn(app, { tokens });
         await app.register(switchWebhookRoutes({ secret: config.SWITCH_WEBHOOK_SECRET, maxSkewSeconds: config.SWITCH_WEBHOOK_MAX_SKEW_SECONDS, handle, clock }));
         await app.register(ivrFlowRoutes(flows));
-        await app.register(callControlRoutes(controlCall, (callId) => offerBook(context.prisma).siteOf(callId)));
+        await app.register(callControlRoutes(controlCall, (callId) => offerBook(context.sql).siteOf(callId)));
       };
     },
     projections: (context) => [routingOffersReactor({ store: context.store, logger: context.logger, sendCommands: control !== undefined, wake })],

@@ -1,13 +1,11 @@
 // The switch-command outbox and the offer book in telephony's own tables (see migrations/002).
-import type { PrismaClient, ProjectionTx } from '@switchboard/event-store';
+import type { Sql } from '@switchboard/event-store';
 import type { ClaimedCommand, OfferBook, SwitchCommandOutbox, SwitchCommandStatus } from '../../application/ports.ts';
 import type { CurrentOffer } from '../../domain/switch-control/agent-control.ts';
 import type { SwitchCommand } from '../../domain/switch-control/commands.ts';
 
 /** A sender that died mid-delivery holds its commands this long; then another sender retries them. */
 const LEASE = '30 seconds';
-
-type Sql = PrismaClient | ProjectionTx;
 
 /** Adds a command in the caller's transaction (a reactor's), or on its own. */
 export async function enqueueSwitchCommand(sql: Sql, command: SwitchCommand): Promise<void> {
@@ -17,17 +15,17 @@ export async function enqueueSwitchCommand(sql: Sql, command: SwitchCommand): Pr
     on conflict (command_id) do nothing`;
 }
 
-export function switchCommandOutbox(prisma: PrismaClient): SwitchCommandOutbox {
+export function switchCommandOutbox(sql: Sql): SwitchCommandOutbox {
   return {
-    enqueue: (command) => enqueueSwitchCommand(prisma, command),
+    enqueue: (command) => enqueueSwitchCommand(sql, command),
     async pendingOf(callId, kind, agentId) {
-      const rows = await prisma.$queryRaw<{ command_id: string }[]>`
+      const rows = await sql.$queryRaw<{ command_id: string }[]>`
         select command_id from switch_commands where call_id = ${callId} and kind = ${kind} and agent_id = ${agentId} and status = 'pending'
         order by seq desc limit 1`;
       return rows[0]?.command_id;
     },
     async claimDue(limit) {
-      const rows = await prisma.$queryRaw<{ body: SwitchCommand; attempts: number; created_at: Date }[]>`
+      const rows = await sql.$queryRaw<{ body: SwitchCommand; attempts: number; created_at: Date }[]>`
         update switch_commands set leased_until = now() + ${LEASE}::interval, attempts = attempts + 1
         where command_id in (
           select s.command_id from switch_commands s
@@ -39,16 +37,16 @@ export function switchCommandOutbox(prisma: PrismaClient): SwitchCommandOutbox {
       return rows.map((r): ClaimedCommand => ({ command: r.body, attempts: r.attempts, createdAt: r.created_at }));
     },
     async delivered(commandId) {
-      await prisma.$executeRaw`update switch_commands set status = 'delivered', settled_at = now(), leased_until = null, last_error = null where command_id = ${commandId}`;
+      await sql.$executeRaw`update switch_commands set status = 'delivered', settled_at = now(), leased_until = null, last_error = null where command_id = ${commandId}`;
     },
     async retryAt(commandId, at, error) {
-      await prisma.$executeRaw`update switch_commands set next_attempt_at = ${at}, leased_until = null, last_error = ${error} where command_id = ${commandId} and status = 'pending'`;
+      await sql.$executeRaw`update switch_commands set next_attempt_at = ${at}, leased_until = null, last_error = ${error} where command_id = ${commandId} and status = 'pending'`;
     },
     async refused(commandId, reason) {
-      await prisma.$executeRaw`update switch_commands set status = 'refused', settled_at = now(), leased_until = null, last_error = ${reason} where command_id = ${commandId}`;
+      await sql.$executeRaw`update switch_commands set status = 'refused', settled_at = now(), leased_until = null, last_error = ${reason} where command_id = ${commandId}`;
     },
     async status(commandId) {
-      const rows = await prisma.$queryRaw<{ status: SwitchCommandStatus }[]>`select status from switch_commands where command_id = ${commandId}`;
+      const rows = await sql.$queryRaw<{ status: SwitchCommandStatus }[]>`select status from switch_commands where command_id = ${commandId}`;
       return rows[0]?.status;
     },
   };
@@ -68,15 +66,15 @@ export async function clearOffer(sql: Sql, callId: string, agentId?: string): Pr
   else await sql.$executeRaw`delete from call_offers where call_id = ${callId} and agent_id = ${agentId}`;
 }
 
-export function offerBook(prisma: PrismaClient): OfferBook {
+export function offerBook(sql: Sql): OfferBook {
   return {
     async current(callId) {
-      const rows = await prisma.$queryRaw<{ agent_id: string; site_id: string; queue_id: string }[]>`select agent_id, site_id, queue_id from call_offers where call_id = ${callId}`;
+      const rows = await sql.$queryRaw<{ agent_id: string; site_id: string; queue_id: string }[]>`select agent_id, site_id, queue_id from call_offers where call_id = ${callId}`;
       const row = rows[0];
       return row && { agentId: row.agent_id, siteId: row.site_id, queueId: row.queue_id };
     },
     async siteOf(callId) {
-      const rows = await prisma.$queryRaw<{ site_id: string }[]>`select site_id from call_sites where call_id = ${callId}`;
+      const rows = await sql.$queryRaw<{ site_id: string }[]>`select site_id from call_sites where call_id = ${callId}`;
       return rows[0]?.site_id;
     },
   };
