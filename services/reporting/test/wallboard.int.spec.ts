@@ -207,7 +207,8 @@ describe('the live wallboard', () => {
 
   it('answers ./switchboard sql and ./switchboard report from the command line', async () => {
     const cli = resolve(import.meta.dirname, '../../../deploy/cli/src/main.ts');
-    // Asynchronously: the service answering the command runs in this very process.
+    // Asynchronously: the service answering the command runs in this very process. Each run starts a Node
+    // process that loads the CLI: on a machine busy with the other test files, several seconds each.
     const run = async (...args: string[]) => {
       try {
         const { stdout, stderr } = await promisify(execFile)(process.execPath, [cli, ...args], { env, encoding: 'utf8' });
@@ -233,5 +234,5 @@ describe('the live wallboard', () => {
     const refused = await run('sql', 'drop table calls_v1');
     expect(refused.status).toBe(1);
     expect(refused.stderr).toContain('only read');
-  }, 30_000);
+  }, 60_000);
 });
