@@ -63,17 +63,28 @@ export function startSwitchDispatcher(options: SwitchDispatcherOptions): SwitchD
     }
   }
 
+  // Deliveries in flight: a round claims what is due and moves on without waiting for the switch's answers, so
+  // one slow answer holds up only its own call (a call's next command waits: it is not due while this one is pending).
+  const inFlight = new Set<Promise<void>>();
+  const maxInFlight = batch * 4;
+
   async function round(): Promise<number> {
-    const claimed = await options.outbox.claimDue(batch);
-    // One command per call per round: calls go side by side, a call's own commands in order.
-    await Promise.all(
-      claimed.map((c) =>
-        deliver(c).catch((error: unknown) => {
+    while (inFlight.size >= maxInFlight) await Promise.race(inFlight);
+    const claimed = await options.outbox.claimDue(Math.min(batch, maxInFlight - inFlight.size));
+    for (const c of claimed) {
+      const delivery: Promise<void> = deliver(c)
+        .catch((error: unknown) => {
           // The lease runs out and another round tries again.
           options.logger.error({ err: error, commandId: c.command.commandId }, 'delivering a switch command failed');
-        }),
-      ),
-    );
+        })
+        .finally(() => {
+          inFlight.delete(delivery);
+          // The call's next command (if any) is due now.
+          woken = true;
+          wakeUp?.();
+        });
+      inFlight.add(delivery);
+    }
     return claimed.length;
   }
 
@@ -99,6 +110,7 @@ export function startSwitchDispatcher(options: SwitchDispatcherOptions): SwitchD
       });
       wakeUp = undefined;
     }
+    await Promise.allSettled(inFlight);
   })();
 
   return {

@@ -1,0 +1,63 @@
+// The switch dispatcher: every call's commands reach the switch in the order they were issued, and a switch that
+// is slow to answer about one call does not hold up the commands of the others.
+import { describe, expect, it } from 'vitest';
+import type { SwitchCommand } from '../domain/switch-control/commands.ts';
+import type { ClaimedCommand, SwitchCommandOutbox, SwitchDelivery } from './ports.ts';
+import { startSwitchDispatcher } from './switch-dispatcher.ts';
+
+const silent = { info: () => undefined, warn: () => undefined, error: () => undefined } as never;
+
+/** The outbox's rules in memory: due means pending, not leased, and no earlier pending command of its call. */
+function memoryOutbox(): SwitchCommandOutbox & { add(command: SwitchCommand): void } {
+  const rows: { command: SwitchCommand; status: 'pending' | 'delivered' | 'refused'; leased: boolean; attempts: number }[] = [];
+  return {
+    add: (command) => void rows.push({ command, status: 'pending', leased: false, attempts: 0 }),
+    enqueue: async (command) => void rows.push({ command, status: 'pending', leased: false, attempts: 0 }),
+    pendingOf: async () => undefined,
+    async claimDue(limit) {
+      const due: ClaimedCommand[] = [];
+      for (const [i, row] of rows.entries()) {
+        if (due.length >= limit) break;
+        if (row.status !== 'pending' || row.leased) continue;
+        if (rows.slice(0, i).some((r) => r.status === 'pending' && r.command.callId === row.command.callId)) continue;
+        row.leased = true;
+        row.attempts++;
+        due.push({ command: row.command, attempts: row.attempts, createdAt: new Date() });
+      }
+      return due;
+    },
+    delivered: async (id) => void (rows.find((r) => r.command.commandId === id)!.status = 'delivered'),
+    retryAt: async (id) => void (rows.find((r) => r.command.commandId === id)!.leased = false),
+    refused: async (id) => void (rows.find((r) => r.command.commandId === id)!.status = 'refused'),
+    status: async (id) => rows.find((r) => r.command.commandId === id)?.status,
+  };
+}
+
+const hold = (callId: string, n: number): SwitchCommand => ({ kind: 'hold', commandId: `${callId}-${n}`, callId, switchCallRef: callId, agentId: 'li-na' });
+
+describe('the switch dispatcher', () => {
+  it("delivers another call's command while the switch is still answering about a slow one, and each call's in order", async () => {
+    const outbox = memoryOutbox();
+    const reached: string[] = [];
+    let answerSlowCall: (delivery: SwitchDelivery) => void = () => undefined;
+    const control = {
+      send(command: SwitchCommand): Promise<SwitchDelivery> {
+        reached.push(command.commandId);
+        if (command.commandId === 'slow-1') return new Promise((resolve) => (answerSlowCall = resolve));
+        return Promise.resolve({ kind: 'accepted' });
+      },
+    };
+    outbox.add(hold('slow', 1));
+    outbox.add(hold('slow', 2));
+    const dispatcher = startSwitchDispatcher({ outbox, control, recordRefusal: async () => undefined, logger: silent, giveUpAfterMs: 60_000, pollMs: 20 });
+    await expect.poll(() => reached).toEqual(['slow-1']);
+    outbox.add(hold('quick', 1));
+    dispatcher.wake();
+    await expect.poll(() => reached).toEqual(['slow-1', 'quick-1']);
+    // The slow call's second command waits for its first.
+    answerSlowCall({ kind: 'accepted' });
+    await expect.poll(() => reached).toEqual(['slow-1', 'quick-1', 'slow-2']);
+    await dispatcher.stop();
+    expect(await outbox.status('slow-2')).toBe('delivered');
+  });
+});
