@@ -12,7 +12,7 @@ import pg from 'pg';
 import { launcherConfig } from '../../deploy/cli/src/config.ts';
 import { embeddedSystem, type EmbeddedSystem } from '../../deploy/cli/src/start.ts';
 import { agentsFor, launcherSecret, simulatorToken } from '../../deploy/cli/src/commands/simulate.ts';
-import { BUS_DATABASE, envPrefix, services } from '../../deploy/cli/src/services.ts';
+import { BUS_DATABASE, databaseName, envPrefix, services } from '../../deploy/cli/src/services.ts';
 import { countsAddUp, formatSummary, startSimulation, type TallySnapshot } from '../../libs/simulator/src/index.ts';
 import { accessTokens } from '../../libs/service-kit/src/index.ts';
 import { percentile, type Figure } from './harness.ts';
@@ -36,7 +36,7 @@ interface Usage {
   readonly peakBytes: number;
 }
 
-type Hop = 'telephony relay' | 'routing consumer + decision' | 'routing relay' | 'telephony consumer + bridge command';
+type Hop = 'telephony relay' | 'routing consumer + decision' | 'routing relay' | 'telephony consumer + bridge command' | 'telephony consumer (→ command written)' | 'bridge command (written → switch)';
 
 interface PhaseResult {
   readonly rate: number;
@@ -161,6 +161,8 @@ export async function system(): Promise<Figure[]> {
     process.stderr.write(`  system up in ${((Date.now() - upStarted) / 1000).toFixed(1)} s (data in ${dataDir})\n`);
     const secret = await launcherSecret(config);
     const bus = new pg.Pool({ connectionString: `postgres://switchboard:switchboard@127.0.0.1:${config.SWITCHBOARD_POSTGRES_PORT}/${BUS_DATABASE}`, max: 2 });
+    // Telephony's switch-command outbox: when each bridge command was written, to split the last hop.
+    const telephonyDb = new pg.Pool({ connectionString: `postgres://switchboard:switchboard@127.0.0.1:${config.SWITCHBOARD_POSTGRES_PORT}/${databaseName('telephony')}`, max: 1 });
 
     // A signed-in supervisor's wallboard, for the whole run.
     const pushes: Push[] = [];
@@ -252,7 +254,17 @@ export async function system(): Promise<Figure[]> {
       const freeDecisionMs: number[] = [];
       let waitedOffers = 0;
       // Each hop of a free offer: telephony's outbox to the log, routing's consumer and decision, routing's outbox to the log, telephony's consumer to the switch.
-      const hops: Record<Hop, number[]> = { 'telephony relay': [], 'routing consumer + decision': [], 'routing relay': [], 'telephony consumer + bridge command': [] };
+      const hops: Record<Hop, number[]> = {
+        'telephony relay': [],
+        'routing consumer + decision': [],
+        'routing relay': [],
+        'telephony consumer + bridge command': [],
+        'telephony consumer (→ command written)': [],
+        'bridge command (written → switch)': [],
+      };
+      const bridgeWritten = new Map<string, number>();
+      const bridges = await telephonyDb.query<{ call_id: string; created_at: Date }>(`select call_id, min(created_at) as created_at from switch_commands where kind = 'bridge' group by call_id`);
+      for (const row of bridges.rows) bridgeWritten.set(row.call_id, row.created_at.getTime());
       for (const [callId, offer] of firstOffer) {
         const requested = asked.get(callId);
         const ring = firstRing.get(callId);
@@ -267,6 +279,11 @@ export async function system(): Promise<Figure[]> {
           if (ring !== undefined) {
             freeOfferMs.push(ring.at - t0);
             hops['telephony consumer + bridge command'].push(ring.at - offer.appendedAt);
+            const written = bridgeWritten.get(callId);
+            if (written !== undefined) {
+              hops['telephony consumer (→ command written)'].push(written - offer.appendedAt);
+              hops['bridge command (written → switch)'].push(ring.at - written);
+            }
           }
         } else waitedOffers++;
       }
@@ -350,6 +367,7 @@ export async function system(): Promise<Figure[]> {
       }
     }
     await bus.end();
+    await telephonyDb.end();
   } finally {
     socket?.close();
     await system.stop();
