@@ -11,7 +11,7 @@ export const reportingConfig = z
     /** Folder of the in-process chDB (embedded mode); this service must be its only user. */
     CHDB_PATH: z.string().min(1).optional(),
     /** At most one insert per table this often (ClickHouse wants few, large inserts). */
-    REPORTING_FLUSH_INTERVAL_MS: fields.positiveInt(1000),
+    REPORTING_FLUSH_INTERVAL_MS: fields.positiveInt(400),
     /** A flush starts early once this many rows wait. */
     REPORTING_MAX_BATCH_ROWS: fields.positiveInt(50_000),
     /** The zone of the wallboard's "today" (headquarters' zone); reports take theirs per request. */

@@ -1,6 +1,7 @@
 // Gathers rows from every partition's consumer and writes them in one insert per interval: ClickHouse
 // wants about one insert a second of many rows. A consumer's batch is committed only once its rows are in.
 export interface SinkOptions<Row> {
+  /** The least time from one insert's start to the next one's. */
   readonly flushIntervalMs: number;
   readonly maxRows: number;
   readonly write: (rows: readonly Row[]) => Promise<void>;
@@ -18,10 +19,13 @@ export class BatchingSink<Row> {
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> = Promise.resolve();
   private lastFlushAt = 0;
+  /** The time between two inserts' starts: at least the interval, and at least twice the last insert's duration. */
+  private gapMs: number;
   private readonly options: SinkOptions<Row>;
 
   constructor(options: SinkOptions<Row>) {
     this.options = options;
+    this.gapMs = options.flushIntervalMs;
   }
 
   /** Resolves once `rows` are written (in the next flush), rejects if that flush fails: back-pressure. */
@@ -32,7 +36,7 @@ export class BatchingSink<Row> {
       this.pending.waiters.push({ resolve, reject });
       // At most one insert per interval, but no waiting a whole interval after a quiet spell: then only a
       // short linger, so that the batches other partitions deliver at the same moment join the insert.
-      const due = this.pending.rows.length >= this.options.maxRows ? 0 : Math.max(LINGER_MS, this.lastFlushAt + this.options.flushIntervalMs - Date.now());
+      const due = this.pending.rows.length >= this.options.maxRows ? 0 : Math.max(LINGER_MS, this.lastFlushAt + this.gapMs - Date.now());
       this.flushSoon(due);
     });
   }
@@ -56,6 +60,10 @@ export class BatchingSink<Row> {
       for (const waiter of batch.waiters) waiter.resolve();
     } catch (error) {
       for (const waiter of batch.waiters) waiter.reject(error);
+    } finally {
+      // Inserts take at most half the time: a light load is written (and shown) soon after it happens, a heavy
+      // one in fewer, larger inserts instead of a queue of them (each insert's statements cost the same whatever its size).
+      this.gapMs = Math.max(this.options.flushIntervalMs, 2 * (Date.now() - this.lastFlushAt));
     }
   }
 

@@ -27,6 +27,20 @@ describe('the batching sink', () => {
     expect(target.inserts).toEqual([[1], [2], [3, 4, 5, 6]]);
   });
 
+  it('spaces its inserts at least twice as far apart as the last insert took, when that is longer than the interval', async () => {
+    const inserts: { rows: number[]; at: number }[] = [];
+    const slowWrite = async (rows: readonly number[]) => {
+      inserts.push({ rows: [...rows], at: Date.now() });
+      await new Promise((resolve) => setTimeout(resolve, 150));
+    };
+    const sink = new BatchingSink({ flushIntervalMs: 100, maxRows: 1000, write: slowWrite });
+    await sink.write([1]);
+    await sink.write([2]);
+    // The first insert took 150 ms: the next starts no sooner than 300 ms after it, not 100 ms.
+    expect(inserts.map((i) => i.rows)).toEqual([[1], [2]]);
+    expect(inserts[1]!.at - inserts[0]!.at).toBeGreaterThanOrEqual(290);
+  });
+
   it('rejects every waiting batch when the insert fails, so none is committed', async () => {
     const sink = new BatchingSink({ flushIntervalMs: 100, maxRows: 100, write: recorder(true).write });
     const results = await Promise.allSettled([sink.write([1]), sink.write([2])]);
