@@ -11,7 +11,7 @@ export interface Sql {
 }
 
 /** The text with `$1`, `$2` … in place of the template's values. */
-export function parameterised(strings: TemplateStringsArray): string {
+function parameterised(strings: TemplateStringsArray): string {
   let text = strings[0]!;
   for (let i = 1; i < strings.length; i++) text += `$${i}${strings[i]}`;
   return text;
@@ -29,12 +29,15 @@ export function sqlOn(client: pg.Pool | pg.ClientBase): Sql {
   };
 }
 
-/** Runs `work` in one transaction on a connection of `pool`: committed when it returns, rolled back when it throws. */
+/**
+ * Runs `work` in one transaction on a connection of `pool`: committed when it returns, rolled back when it throws.
+ * A transaction left waiting on Node for a minute is ended by the server, so a stuck worker cannot hold its rows.
+ */
 export async function inTransaction<T>(pool: pg.Pool, work: (sql: Sql) => Promise<T>): Promise<T> {
   const client = await pool.connect();
   let broken: Error | undefined;
   try {
-    await client.query('begin');
+    await client.query("begin; set local idle_in_transaction_session_timeout = '60s'");
     try {
       const result = await work(sqlOn(client));
       await client.query('commit');
