@@ -147,6 +147,10 @@ describe('the live wallboard', () => {
       await page.goto(`${reporting.url}/reports`);
       await page.locator('#rows tbody tr').first().waitFor({ timeout: 10_000 });
       expect(await page.locator('#status').textContent()).toMatch(/^\d+ rows$/);
+      // Durations are shown in seconds, and the headings say so.
+      const headings = await page.locator('#rows thead th').allTextContents();
+      expect(headings).toEqual(expect.arrayContaining(['asa (s)', 'aht (s)', 'max wait (s)']));
+      expect(headings.filter((h) => h.endsWith(' ms'))).toEqual([]);
       await page.screenshot({ path: join(shots, 'reports.png'), fullPage: true });
     } finally {
       await browser.close();

@@ -23,6 +23,8 @@ const shown = {
   'self-service': ['site_id', 'interval_start', 'arrived', 'contained', 'containment_rate', 'ivr_abandoned', 'queries_by_voice', 'queries_by_agent', 'self_service_query_share', 'self_service_orders', 'fax_requests'],
 };
 shown.sites = shown.queues.filter((c) => c !== 'queue_id');
+/** A column's heading: durations are shown in seconds, so say so ("asa (s)", not "asa ms"). */
+const heading = (c) => (c.endsWith('_ms') ? `${c.slice(0, -3).replaceAll('_', ' ')} (s)` : c.replaceAll('_', ' '));
 const format = (k, v) => (v === null || v === undefined ? '—' : rateColumns.has(k) ? pct(v) : k.endsWith('_ms') ? `${(v / 1000).toFixed(1)} s` : v);
 
 /** The UTC instant of local midnight of a date in a zone (the API takes instants). */
@@ -117,7 +119,7 @@ async function show(event) {
   const rows = body.rows;
   status.textContent = `${rows.length} rows`;
   const columns = shown[new FormData(form).get('report')];
-  document.querySelector('#rows thead').replaceChildren(el('tr', {}, ...columns.map((c) => el('th', { class: ['site_id', 'queue_id', 'agent_id', 'interval_start'].includes(c) ? 'text' : '' }, c.replaceAll('_', ' ')))));
+  document.querySelector('#rows thead').replaceChildren(el('tr', {}, ...columns.map((c) => el('th', { class: ['site_id', 'queue_id', 'agent_id', 'interval_start'].includes(c) ? 'text' : '' }, heading(c)))));
   document.querySelector('#rows tbody').replaceChildren(...rows.map((r) => el('tr', {}, ...columns.map((c) => el('td', { class: ['site_id', 'queue_id', 'agent_id', 'interval_start'].includes(c) ? 'text' : '', 'data-column': c }, format(c, r[c]))))));
   draw(rows, new FormData(form).get('report'));
   await drawSatisfaction(new FormData(form).get('report'));

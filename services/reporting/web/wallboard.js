@@ -98,7 +98,8 @@ function drawWaitingChart() {
       ], {
         scales: { '%': { range: [0, 100] }, calls: { range: (_u, _min, max) => [0, Math.max(5, max + 1)] } },
         axes: [
-          { stroke: '#8b9bab', grid: { stroke: '#263443' } },
+          // A few minutes of history: label the ticks as the clock reads (uPlot's own labels go down to ":09.000").
+          { stroke: '#8b9bab', grid: { stroke: '#263443' }, values: (_u, ticks) => ticks.map((t) => new Date(t * 1000).toISOString().slice(11, 19)) },
           { scale: 'calls', stroke: '#d29922', grid: { stroke: '#263443' }, label: 'calls waiting' },
           { scale: '%', side: 1, stroke: '#3fb950', grid: { show: false }, label: 'service level %' },
         ],
