@@ -49,7 +49,12 @@ export function createService<C extends BaseServiceConfig>(options: ServiceOptio
   const { name, config } = options;
   const logger = options.logger ?? createLogger({ name, level: config.LOG_LEVEL });
   // fastify's own 503 while closing is not problem+json; refuseWhileClosing answers instead.
-  const app = Fastify({ loggerInstance: logger, return503OnClosing: false }).withTypeProvider<TypeBoxTypeProvider>() as unknown as ServiceApp;
+  // One line per request, at debug: fastify's two info lines a request flooded `switchboard start` under the
+  // simulator (hundreds a second) and cost every service a synchronous write each. Failures are logged where they happen.
+  const app = Fastify({ loggerInstance: logger, return503OnClosing: false, disableRequestLogging: true }).withTypeProvider<TypeBoxTypeProvider>() as unknown as ServiceApp;
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.debug({ req: request, statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
+  });
   let closing: Promise<void> | undefined;
   const isClosing = (): boolean => closing !== undefined;
 
