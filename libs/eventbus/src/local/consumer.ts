@@ -176,6 +176,10 @@ export class LocalGroupMember implements Consumer {
         await deliverBatch(batch, this.subscription, (message, error, attempts) => this.deadLetter(message, error, attempts));
         next = BigInt(batch[batch.length - 1]!.offset) + 1n;
         await this.commit(topic, partition, next);
+        // A short batch was the end of the partition when it was read: what was appended since has woken us
+        // (`pending`), so read again only then — not once more after every batch to find nothing (half of all
+        // fetches were empty). A full batch may have more behind it.
+        if (batch.length < this.timings.fetchMaxMessages) await waitForMessages();
       }
     })().catch((error) => this.fail(error));
     return worker;
