@@ -25,6 +25,9 @@ interface PartitionWorker {
 
 const partitionName = (topic: string, partition: number) => `${topic}:${partition}`;
 
+/** How often a partition's position is committed while its batches keep coming. */
+const COMMIT_EVERY_MS = 100;
+
 export class LocalGroupMember implements Consumer {
   readonly memberId = `${hostname()}-${process.pid}-${randomBytes(4).toString('hex')}`;
   private readonly workers = new Map<string, PartitionWorker>();
@@ -166,20 +169,38 @@ export class LocalGroupMember implements Consumer {
       });
     worker.done = (async () => {
       let next = await this.position(topic, partition);
-      while (!worker.stopping) {
-        pending = false;
-        const batch = await this.log.fetch(topic, partition, next, this.timings.fetchMaxMessages);
-        if (batch.length === 0) {
-          await waitForMessages();
-          continue;
+      // The position is committed at most every COMMIT_EVERY_MS, and when the worker stops (a release, a shutdown):
+      // under load a partition's batches come every few milliseconds, and a commit each was a tenth of the log's
+      // statements. A crash redelivers what was handled since (at least once: every consumer is idempotent).
+      let committed = next;
+      let commitTimer: NodeJS.Timeout | undefined;
+      let committing: Promise<void> = Promise.resolve();
+      const commitNow = (): Promise<void> => {
+        if (commitTimer) clearTimeout(commitTimer);
+        commitTimer = undefined;
+        const upTo = next;
+        if (upTo === committed) return committing;
+        committing = committing.then(() => this.commit(topic, partition, upTo)).then(() => void (committed = upTo));
+        return committing;
+      };
+      try {
+        while (!worker.stopping) {
+          pending = false;
+          const batch = await this.log.fetch(topic, partition, next, this.timings.fetchMaxMessages);
+          if (batch.length === 0) {
+            await waitForMessages();
+            continue;
+          }
+          await deliverBatch(batch, this.subscription, (message, error, attempts) => this.deadLetter(message, error, attempts));
+          next = BigInt(batch[batch.length - 1]!.offset) + 1n;
+          commitTimer ??= setTimeout(() => void commitNow().catch((error) => this.fail(error)), COMMIT_EVERY_MS);
+          // A short batch was the end of the partition when it was read: what was appended since has woken us
+          // (`pending`), so read again only then — not once more after every batch to find nothing (half of all
+          // fetches were empty). A full batch may have more behind it.
+          if (batch.length < this.timings.fetchMaxMessages) await waitForMessages();
         }
-        await deliverBatch(batch, this.subscription, (message, error, attempts) => this.deadLetter(message, error, attempts));
-        next = BigInt(batch[batch.length - 1]!.offset) + 1n;
-        await this.commit(topic, partition, next);
-        // A short batch was the end of the partition when it was read: what was appended since has woken us
-        // (`pending`), so read again only then — not once more after every batch to find nothing (half of all
-        // fetches were empty). A full batch may have more behind it.
-        if (batch.length < this.timings.fetchMaxMessages) await waitForMessages();
+      } finally {
+        await commitNow();
       }
     })().catch((error) => this.fail(error));
     return worker;
