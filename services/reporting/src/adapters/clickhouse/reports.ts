@@ -171,29 +171,22 @@ const ROLLUP_SUMS = `
   sum(dissatisfied) as dissatisfied`;
 
 /** The rollup rows of the visits, segments and surveys `where` selects (a condition on `$bucket`, site_id and queue_id). */
-const rollupInsert = (where: string) => `
+const rollupInsert = (where: string) => {
+  /** One fact table's sums per (site, queue, 15-minute bucket of `at`), within the range and `where`. */
+  const sumsBy = (table: string, at: string, sums: string) => `
+    select site_id, queue_id, toStartOfFifteenMinutes(${at}) as bucket, ${sums}
+    from ${table} final
+    where ${at} >= {from: DateTime64(3, 'UTC')} and ${at} < {to: DateTime64(3, 'UTC')} and ${where.replaceAll('$bucket', `toStartOfFifteenMinutes(${at})`)}
+    group by site_id, queue_id, bucket`;
+  return `
   insert into queue_rollup_15m_v1
   with
-  visits as (
-    select site_id, queue_id, toStartOfFifteenMinutes(queued_at) as bucket, ${QUEUE_SUMS}
-    from queue_visits_v1 final
-    where queued_at >= {from: DateTime64(3, 'UTC')} and queued_at < {to: DateTime64(3, 'UTC')} and ${where.replaceAll('$bucket', 'toStartOfFifteenMinutes(queued_at)')}
-    group by site_id, queue_id, bucket
-  ),
-  segments as (
-    select site_id, queue_id, toStartOfFifteenMinutes(visit_queued_at) as bucket, ${SEGMENT_SUMS}
-    from call_segments_v1 final
-    where visit_queued_at >= {from: DateTime64(3, 'UTC')} and visit_queued_at < {to: DateTime64(3, 'UTC')} and ${where.replaceAll('$bucket', 'toStartOfFifteenMinutes(visit_queued_at)')}
-    group by site_id, queue_id, bucket
-  ),
-  surveys as (
-    select site_id, queue_id, toStartOfFifteenMinutes(visit_queued_at) as bucket, ${SURVEY_SUMS}
-    from call_surveys_v1 final
-    where visit_queued_at >= {from: DateTime64(3, 'UTC')} and visit_queued_at < {to: DateTime64(3, 'UTC')} and ${where.replaceAll('$bucket', 'toStartOfFifteenMinutes(visit_queued_at)')}
-    group by site_id, queue_id, bucket
-  )
+  visits as (${sumsBy('queue_visits_v1', 'queued_at', QUEUE_SUMS)}),
+  segments as (${sumsBy('call_segments_v1', 'visit_queued_at', SEGMENT_SUMS)}),
+  surveys as (${sumsBy('call_surveys_v1', 'visit_queued_at', SURVEY_SUMS)})
   select visits.*, ${SEGMENT_COLUMNS}, ${surveyColumns('surveys')}, {built: UInt64} as built_at
   from visits left join segments using (site_id, queue_id, bucket) left join surveys using (site_id, queue_id, bucket)`;
+};
 
 /**
  * Rebuilds the 15-minute rollup of these (site, queue, bucket)s from the visits and segments: after
