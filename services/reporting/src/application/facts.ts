@@ -5,8 +5,8 @@ import { insertCallFacts, milestonesOfCalls } from '../adapters/clickhouse/facts
 import type { ClickHouseClient } from '../adapters/clickhouse/client.ts';
 import { rebuildQueueRollup } from '../adapters/clickhouse/reports.ts';
 
-/** How many calls one read of milestones covers. */
-const CALLS_PER_READ = 2_000;
+/** How many calls one read of milestones covers: a whole batch of the sink (REPORTING_MAX_BATCH_ROWS) at most, one read per flush. */
+const CALLS_PER_READ = 50_000;
 
 let lastBuild = 0;
 /** Strictly increasing build stamps within a process (two builds in one millisecond must still order). */

@@ -3,10 +3,10 @@ import { toJsonString } from '@bufbuild/protobuf';
 import { timestampDate } from '@bufbuild/protobuf/wkt';
 import { decodeEnvelope, eventRegistry, eventTypeInfo } from '@switchboard/contracts';
 import type { BusMessage, Consumer, EventBus } from '@switchboard/eventbus';
-import { clickHouseTime, insertRawEvents, type RawEventRow } from '../adapters/clickhouse/events-raw.ts';
+import { insertRawEvents, type RawEventRow } from '../adapters/clickhouse/events-raw.ts';
 import type { ClickHouseClient } from '../adapters/clickhouse/client.ts';
 import { insertAgentStateChanges, insertCallMilestones } from '../adapters/clickhouse/facts.ts';
-import { factsOfEvent, type EventFacts } from '../domain/facts/milestones-of-event.ts';
+import { clickHouseTime, factsOfEvent, type EventFacts } from '../domain/facts/milestones-of-event.ts';
 import { rebuildCallFacts } from './facts.ts';
 import { BatchingSink } from './sink.ts';
 
@@ -53,15 +53,18 @@ export function ingestedEvent(message: BusMessage): IngestedEvent {
   };
 }
 
-/** Writes a batch: raw events and milestones side by side, then the facts of every call the batch touched. */
+/**
+ * Writes a batch: the raw events and agent states, and beside them the milestones and then the facts of
+ * every call the batch touched (read back after the milestones are in, so that of two writers touching one
+ * call, the later always folds both).
+ */
 export async function writeIngested(clickhouse: ClickHouseClient, events: readonly IngestedEvent[]): Promise<void> {
   const milestones = events.flatMap((e) => e.facts.milestones);
   await Promise.all([
     insertRawEvents(clickhouse, events.map((e) => e.raw)),
-    insertCallMilestones(clickhouse, milestones),
     insertAgentStateChanges(clickhouse, events.flatMap((e) => e.facts.agentStates)),
+    insertCallMilestones(clickhouse, milestones).then(() => rebuildCallFacts(clickhouse, milestones.map((m) => m.call_id))),
   ]);
-  await rebuildCallFacts(clickhouse, milestones.map((m) => m.call_id));
 }
 
 export interface Ingestion {

@@ -3,6 +3,7 @@
 export interface SinkOptions<Row> {
   /** The least time from one insert's start to the next one's. */
   readonly flushIntervalMs: number;
+  /** Rows that start an insert at once: a tenth of this is a large batch, written without waiting for the gap. */
   readonly maxRows: number;
   readonly write: (rows: readonly Row[]) => Promise<void>;
 }
@@ -22,10 +23,13 @@ export class BatchingSink<Row> {
   /** The time between two inserts' starts: at least the interval, and at least twice the last insert's duration. */
   private gapMs: number;
   private readonly options: SinkOptions<Row>;
+  /** A tenth of the largest insert: enough rows that an insert's fixed cost no longer counts. */
+  private readonly largeBatchRows: number;
 
   constructor(options: SinkOptions<Row>) {
     this.options = options;
     this.gapMs = options.flushIntervalMs;
+    this.largeBatchRows = Math.max(1, Math.ceil(options.maxRows / 10));
   }
 
   /** Resolves once `rows` are written (in the next flush), rejects if that flush fails: back-pressure. */
@@ -36,7 +40,9 @@ export class BatchingSink<Row> {
       this.pending.waiters.push({ resolve, reject });
       // At most one insert per interval, but no waiting a whole interval after a quiet spell: then only a
       // short linger, so that the batches other partitions deliver at the same moment join the insert.
-      const due = this.pending.rows.length >= this.options.maxRows ? 0 : Math.max(LINGER_MS, this.lastFlushAt + this.gapMs - Date.now());
+      // A large batch (a backlog being read) is written at once: the gap spares ClickHouse many small
+      // inserts, and waiting on a large one only leaves both sides idle while every consumer waits on it.
+      const due = this.pending.rows.length >= this.largeBatchRows ? 0 : Math.max(LINGER_MS, this.lastFlushAt + this.gapMs - Date.now());
       this.flushSoon(due);
     });
   }

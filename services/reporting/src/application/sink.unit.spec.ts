@@ -14,9 +14,9 @@ describe('the batching sink', () => {
     expect(target.inserts).toEqual([[1, 2, 3, 4, 5]]);
   });
 
-  it('keeps to one insert per interval under steady load, and starts early when a batch is full', async () => {
+  it('keeps to one insert per interval under steady load, and starts early when a large batch waits (a tenth of the most rows)', async () => {
     const target = recorder();
-    const sink = new BatchingSink({ flushIntervalMs: 1000, maxRows: 4, write: target.write });
+    const sink = new BatchingSink({ flushIntervalMs: 1000, maxRows: 40, write: target.write });
     await sink.write([1]);
     const started = Date.now();
     await sink.write([2]);
@@ -39,6 +39,24 @@ describe('the batching sink', () => {
     // The first insert took 150 ms: the next starts no sooner than 300 ms after it, not 100 ms.
     expect(inserts.map((i) => i.rows)).toEqual([[1], [2]]);
     expect(inserts[1]!.at - inserts[0]!.at).toBeGreaterThanOrEqual(290);
+  });
+
+  it('writes a backlog back to back: a large batch does not wait for the gap a slow insert set', async () => {
+    const inserts: { rows: number; at: number }[] = [];
+    const slowWrite = async (rows: readonly number[]) => {
+      inserts.push({ rows: rows.length, at: Date.now() });
+      await new Promise((resolve) => setTimeout(resolve, 150));
+    };
+    const sink = new BatchingSink({ flushIntervalMs: 1000, maxRows: 100, write: slowWrite });
+    const large = () => Array.from({ length: 10 }, (_, i) => i);
+    await sink.write(large());
+    await sink.write(large());
+    await sink.write([1]);
+    // The second large batch starts as soon as the first insert ends (150 ms), not after the 1 s interval;
+    // the small one after it waits for its gap.
+    expect(inserts.map((i) => i.rows)).toEqual([10, 10, 1]);
+    expect(inserts[1]!.at - inserts[0]!.at).toBeLessThan(600);
+    expect(inserts[2]!.at - inserts[1]!.at).toBeGreaterThanOrEqual(900);
   });
 
   it('rejects every waiting batch when the insert fails, so none is committed', async () => {

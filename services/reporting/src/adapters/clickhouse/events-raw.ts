@@ -1,5 +1,6 @@
 // Writing and reading events_raw_v1: the named functions reporting uses, nothing else touches the table.
 import { createHash } from 'node:crypto';
+import { clickHouseTime } from '../../domain/facts/milestones-of-event.ts';
 import type { ClickHouseClient } from './client.ts';
 
 export interface RawEventRow {
@@ -16,8 +17,6 @@ export interface RawEventRow {
   readonly offset: string;
   readonly payload: string;
 }
-
-export const clickHouseTime = (date: Date) => date.toISOString().replace('T', ' ').replace('Z', '');
 
 /**
  * Inserts one batch. Its deduplication token is derived from the bus positions it holds, so the same

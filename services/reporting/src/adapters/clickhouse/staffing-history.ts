@@ -1,7 +1,7 @@
 // The interval history staffing forecasts from: calls offered and AHT per 15-minute UTC bucket of a site or queue.
 import type { HistoryFilter, HistoryRange, IntervalHistoryRow, ReadIntervalHistory } from '../../domain/staffing/index.ts';
 import type { ClickHouseClient } from './client.ts';
-import { clickHouseTime } from './events-raw.ts';
+import { clickHouseTime } from '../../domain/facts/milestones-of-event.ts';
 
 /**
  * Offered = visits queued in the bucket (docs/metrics.md "Offered"); AHT = handle time of the finished

@@ -65,7 +65,7 @@ export interface CallMilestone {
    */
   readonly milestone_id: string;
   readonly kind: MilestoneKind;
-  /** 'YYYY-MM-DD hh:mm:ss.sss' in UTC (clickHouseTime in adapters/clickhouse/events-raw.ts). */
+  /** 'YYYY-MM-DD hh:mm:ss.sss' in UTC (clickHouseTime in domain/facts/milestones-of-event.ts). */
   readonly at: string;
   readonly site_id: string;
   readonly queue_id: string;

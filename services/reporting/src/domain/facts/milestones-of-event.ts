@@ -4,8 +4,22 @@ import { timestampMs, type Timestamp } from '@bufbuild/protobuf/wkt';
 import { AgentState, CallbackOutcome, CallEndedBy, CustomerTier, SelfServiceOutcome, SurveyRating, type DecodedEvent } from '@switchboard/contracts';
 import type { AgentStateChange, AgentStateName, CallMilestone, MilestoneKind } from './call-milestones.ts';
 
-/** 'YYYY-MM-DD hh:mm:ss.sss' in UTC, as ClickHouse reads a DateTime64 in JSONEachRow. */
-export const clickHouseTime = (ms: number) => new Date(ms).toISOString().replace('T', ' ').replace('Z', '');
+let formattedSecond = NaN;
+let secondText = '';
+/**
+ * 'YYYY-MM-DD hh:mm:ss.sss' in UTC, as ClickHouse reads a DateTime64 in JSONEachRow. Ingestion formats a
+ * few times per event, mostly within the same second: the second's text is kept and only the milliseconds added.
+ */
+export function clickHouseTime(at: number | Date): string {
+  const ms = typeof at === 'number' ? at : at.getTime();
+  const second = Math.floor(ms / 1000);
+  if (second !== formattedSecond) {
+    if (!Number.isFinite(second)) throw new RangeError(`not a time: ${String(at)}`);
+    formattedSecond = second;
+    secondText = new Date(second * 1000).toISOString().slice(0, 19).replace('T', ' ');
+  }
+  return `${secondText}.${String(ms - second * 1000).padStart(3, '0')}`;
+}
 
 const tierNames: Record<number, string> = {
   [CustomerTier.PLATINUM]: 'platinum',
