@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectClickHouse, type ClickHouseClient } from '../src/adapters/clickhouse/client.ts';
 import { applyClickHouseSchema } from '../src/adapters/clickhouse/schema.ts';
 import { insertAgentStateChanges, insertCallMilestones } from '../src/adapters/clickhouse/facts.ts';
-import { agentIntervalReport, queueIntervalReport, selfServiceReport, type ReportRange } from '../src/adapters/clickhouse/reports.ts';
+import { agentIntervalReport, queueAndSiteIntervalReport, queueIntervalReport, selfServiceReport, type ReportRange } from '../src/adapters/clickhouse/reports.ts';
 import { rebuildCallFacts } from '../src/application/facts.ts';
 import { intervalI, workedExampleAgentStates, workedExampleMilestones } from './fixtures/worked-example.ts';
 
@@ -101,6 +101,15 @@ describe('the interval report (docs/metrics.md, worked example)', () => {
     const pct = (v: unknown) => Math.round(Number(v) * 1000) / 10;
     expect([pct(site!.satisfied_share), pct(site!.neutral_share), pct(site!.dissatisfied_share), pct(site!.survey_response_rate)]).toEqual([33.3, 33.3, 33.3, 75]);
     expect(hq).toMatchObject({ surveys_offered: 0, satisfied_share: null, survey_response_rate: null });
+  });
+
+  it('gives the same queue and site rows in one statement (the wallboard’s) as in two', async () => {
+    for (const interval of ['all', '15m'] as const) {
+      const both = await queueAndSiteIntervalReport(clickhouse, { ...range, interval });
+      expect(both.queues).toEqual(await queueIntervalReport(clickhouse, { ...range, interval }, 'queue'));
+      expect(both.sites).toEqual(await queueIntervalReport(clickhouse, { ...range, interval }, 'site'));
+      expect(both.sites.map((r) => r.site_id)).toEqual(['hq', 'hz']);
+    }
   });
 
   it('splits agent A1’s state time across I and computes occupancy and utilisation', async () => {

@@ -8,7 +8,7 @@ import type { EventStore } from '@switchboard/event-store';
 import type { Logger } from '@switchboard/service-kit';
 import type { ClickHouseClient } from '../adapters/clickhouse/client.ts';
 import { latestIngested } from '../adapters/clickhouse/events-raw.ts';
-import { queueIntervalReport, type QueueReportRow } from '../adapters/clickhouse/reports.ts';
+import { queueAndSiteIntervalReport, type QueueReportRow } from '../adapters/clickhouse/reports.ts';
 import { agentsNow, openAlerts, waitingNow, type AgentNow } from '../adapters/clickhouse/wallboard.ts';
 import { alertChanges, alertKey, alertsFor, type Alert, type AlertThresholds, type QueueFigures } from '../domain/wallboard/alerts.ts';
 
@@ -84,9 +84,8 @@ function queueOf(row: QueueReportRow | undefined, siteId: string, queueId: strin
 export async function wallboardSnapshot(client: ClickHouseClient, now: Date, timezone: string, watermark: Watermark, alerts: readonly Alert[]): Promise<Wallboard> {
   const from = startOfLocalDay(now, timezone);
   const range = { from, to: new Date(now.getTime() + 1), timezone, interval: 'all' as const };
-  const [byQueue, bySite, waiting, agents] = await Promise.all([
-    queueIntervalReport(client, range, 'queue'),
-    queueIntervalReport(client, range, 'site'),
+  const [{ queues: byQueue, sites: bySite }, waiting, agents] = await Promise.all([
+    queueAndSiteIntervalReport(client, range),
     waitingNow(client, now),
     agentsNow(client),
   ]);
@@ -140,7 +139,7 @@ const alertStream = (a: Pick<Alert, 'siteId' | 'queueId' | 'kind'>) => `wallboar
 export interface WallboardHubOptions {
   readonly timezone: string;
   readonly thresholds: AlertThresholds;
-  /** Rebuild at least this often with no new events (waits grow, agents' time in state runs). */
+  /** Rebuild when this long has passed since the last rebuild (with no new events, waits grow and agents' time in state runs). */
   readonly refreshMs: number;
 }
 
@@ -148,7 +147,7 @@ type Listener = (wallboard: Wallboard) => void;
 
 /**
  * Keeps the latest wallboard and pushes it to listeners: rebuilt when ingestion writes (one rebuild at a
- * time; writes during a rebuild cause one more) and every refreshMs. Raises and clears alerts on
+ * time; writes during a rebuild cause one more), and refreshMs after the last rebuild when nothing was written. Raises and clears alerts on
  * reporting.alerts through the event store.
  */
 export class WallboardHub {
@@ -180,7 +179,6 @@ export class WallboardHub {
     if (latest) this.watermark = { ...this.watermark, lastEventAt: latest.occurredAt.toISOString() };
     for (const alert of await openAlerts(this.client)) this.alertsOn.set(alertKey(alert), alert);
     await this.rebuild();
-    this.timer = setInterval(() => this.refresh(), this.options.refreshMs);
   }
 
   /** Ingestion starts writing a batch: until it says it is done, a rebuild could see rows the watermark does not count. */
@@ -234,6 +232,17 @@ export class WallboardHub {
 
   /** Rebuilds now and answers the new wallboard. */
   async rebuild(): Promise<Wallboard> {
+    try {
+      return await this.build();
+    } finally {
+      // The next rebuild with no new events comes refreshMs after this one (failed or not): under load,
+      // ingestion's writes rebuild often enough, and a timer of its own would double the wallboard's queries.
+      if (this.timer) clearTimeout(this.timer);
+      if (!this.closed) this.timer = setTimeout(() => this.refresh(), this.options.refreshMs);
+    }
+  }
+
+  private async build(): Promise<Wallboard> {
     // The figures and the watermark must describe the same events: a snapshot taken while a batch was being
     // written may hold some of its rows without counting them, so it is taken again once the write has ended.
     let now = new Date();
@@ -284,7 +293,7 @@ export class WallboardHub {
 
   async close(): Promise<void> {
     this.closed = true;
-    if (this.timer) clearInterval(this.timer);
+    if (this.timer) clearTimeout(this.timer);
     for (const resolve of this.writeWaiters.splice(0)) resolve();
     await this.building;
     this.listeners.clear();

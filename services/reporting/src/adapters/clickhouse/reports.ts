@@ -222,22 +222,50 @@ export async function rebuildQueueRollupRange(client: ClickHouseClient, from: Da
   });
 }
 
+/**
+ * The interval report's SQL over the 15-minute rollup: the sums of `groupBy` (a GROUP BY clause over
+ * site_id, queue_key and interval_start), then every metric of docs/metrics.md from them.
+ */
+const intervalReportSql = (range: ReportRange, queueKey: string, groupBy: string, extra = '') => `
+  select site_id, queue_key as queue_id, interval_start, * except (site_id, queue_key, interval_start), ${QUEUE_METRICS}
+  from (
+    select site_id, ${queueKey} as queue_key, ${bucket('bucket', range.interval)} as interval_start, ${extra} ${ROLLUP_SUMS}
+    from queue_rollup_15m_v1 final
+    where bucket > {from: DateTime64(3, 'UTC')} - interval 15 minute and bucket < {to: DateTime64(3, 'UTC')} and ${scope('site_id', 'queue_id')}
+    ${groupBy}
+  )
+  order by site_id, queue_id, interval_start`;
+
 /** The interval report per site and queue (or per site), every column and metric of docs/metrics.md, from the 15-minute rollup. */
 export async function queueIntervalReport(client: ClickHouseClient, range: ReportRange, grouping: QueueGrouping = 'queue'): Promise<QueueReportRow[]> {
   const result = await client.query({
-    query: `
-      select site_id, queue_key as queue_id, interval_start, * except (site_id, queue_key, interval_start), ${QUEUE_METRICS}
-      from (
-        select site_id, ${grouping === 'queue' ? 'queue_id' : "''"} as queue_key, ${bucket('bucket', range.interval)} as interval_start, ${ROLLUP_SUMS}
-        from queue_rollup_15m_v1 final
-        where bucket > {from: DateTime64(3, 'UTC')} - interval 15 minute and bucket < {to: DateTime64(3, 'UTC')} and ${scope('site_id', 'queue_id')}
-        group by site_id, queue_key, interval_start
-      )
-      order by site_id, queue_id, interval_start`,
+    query: intervalReportSql(range, grouping === 'queue' ? 'queue_id' : "''", 'group by site_id, queue_key, interval_start'),
     query_params: params(range),
     format: 'JSONEachRow',
   });
   return (await result.json<Record<string, unknown>>()).map(numeric);
+}
+
+/** The interval report per site and queue and per site, in one statement (the wallboard rebuilds both every few hundred ms). */
+export async function queueAndSiteIntervalReport(client: ClickHouseClient, range: ReportRange): Promise<{ queues: QueueReportRow[]; sites: QueueReportRow[] }> {
+  const result = await client.query({
+    query: intervalReportSql(
+      range,
+      'queue_id',
+      'group by grouping sets ((site_id, queue_key, interval_start), (site_id, interval_start))',
+      // 1 on the rows of the second set: queue_key summed over, so the row is the site's.
+      'grouping(queue_key) as site_row,',
+    ),
+    query_params: params(range),
+    format: 'JSONEachRow',
+  });
+  const queues: QueueReportRow[] = [];
+  const sites: QueueReportRow[] = [];
+  for (const { site_row, ...row } of await result.json<Record<string, unknown>>()) {
+    if (Number(site_row) === 1) sites.push(numeric({ ...row, queue_id: '' }));
+    else queues.push(numeric(row));
+  }
+  return { queues, sites };
 }
 
 export interface SelfServiceRow {
