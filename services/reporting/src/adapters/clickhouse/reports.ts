@@ -72,7 +72,8 @@ const QUEUE_SUMS = `
   sumIf(wait_ms, outcome = 'abandoned') as sum_abandon_wait_ms,
   maxIf(wait_ms, outcome != 'waiting') as max_wait_ms,
   sum(agent_offers) as agent_offers,
-  sum(agent_no_answers) as agent_no_answers`;
+  sum(agent_no_answers) as agent_no_answers,
+  minIf(queued_at, outcome = 'waiting') as oldest_waiting_at`;
 
 const SEGMENT_SUMS = `
   countIf(ended_at is not null) as handled,

@@ -222,6 +222,41 @@ const steps: readonly SchemaStep[] = [
       add column if not exists neutral UInt32 default 0 after satisfied,
       add column if not exists dissatisfied UInt32 default 0 after neutral`,
   },
+  {
+    // When the longest-waiting caller of the bucket's waiting visits was queued: the wallboard's "waiting
+    // now" reads the last day's rollup rows instead of every visit of the day with FINAL. After the last
+    // visit column, where rollupInsert writes it; 0 on rows rolled up before (read as the bucket's start).
+    name: '010_queue_rollup_15m_v1_oldest_waiting',
+    sql: `alter table queue_rollup_15m_v1
+      add column if not exists oldest_waiting_at DateTime64(3, 'UTC') default 0 after agent_no_answers`,
+  },
+  {
+    // Each agent's latest state, kept up to date by the view below: the wallboard reads one row per agent
+    // instead of folding every state change ever recorded. argMax keeps the same latest state however often
+    // a change is delivered, so a replay changes nothing.
+    name: '011_agent_state_now_v1',
+    sql: `create table if not exists agent_state_now_v1 (
+      site_id LowCardinality(String),
+      agent_id String,
+      state AggregateFunction(argMax, LowCardinality(String), Tuple(DateTime64(3, 'UTC'), String)),
+      reason_code AggregateFunction(argMax, LowCardinality(String), Tuple(DateTime64(3, 'UTC'), String)),
+      since SimpleAggregateFunction(max, DateTime64(3, 'UTC'))
+    ) engine = AggregatingMergeTree
+    order by (site_id, agent_id)`,
+  },
+  {
+    name: '012_agent_state_now_mv_v1',
+    sql: `create materialized view if not exists agent_state_now_mv_v1 to agent_state_now_v1 as
+      select site_id, agent_id, argMaxState(state, (at, change_id)) as state, argMaxState(reason_code, (at, change_id)) as reason_code, max(at) as since
+      from agent_states_v1 group by site_id, agent_id`,
+  },
+  {
+    // The changes recorded before the view existed (steps run before ingestion starts).
+    name: '013_agent_state_now_v1_backfill',
+    sql: `insert into agent_state_now_v1
+      select site_id, agent_id, argMaxState(state, (at, change_id)), argMaxState(reason_code, (at, change_id)), max(at)
+      from agent_states_v1 group by site_id, agent_id`,
+  },
 ];
 
 export async function applyClickHouseSchema(client: ClickHouseClient): Promise<string[]> {

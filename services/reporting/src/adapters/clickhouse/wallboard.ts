@@ -12,12 +12,16 @@ export interface WaitingNow {
   readonly oldest_queued_at: number;
 }
 
-/** Calls waiting in each queue now (visits queued in the last day and not answered or gone). */
+/**
+ * Calls waiting in each queue now: the rollup's waiting visits of the last day (a few rows per queue and
+ * bucket, rebuilt with every batch's facts), not the day's visits themselves.
+ */
 export async function waitingNow(client: ClickHouseClient, now: Date): Promise<WaitingNow[]> {
   const result = await client.query({
-    query: `select site_id, queue_id, count() as waiting, toString(min(queued_at)) as oldest
-            from queue_visits_v1 final
-            where outcome = 'waiting' and queued_at >= {since: DateTime64(3, 'UTC')}
+    query: `select site_id, queue_id, sum(in_queue) as waiting,
+              toString(min(if(oldest_waiting_at = 0, toDateTime64(bucket, 3, 'UTC'), oldest_waiting_at))) as oldest
+            from queue_rollup_15m_v1 final
+            where bucket >= toStartOfFifteenMinutes({since: DateTime64(3, 'UTC')}) and in_queue > 0
             group by site_id, queue_id order by site_id, queue_id`,
     query_params: { since: clickHouseTime(now.getTime() - 86_400_000) },
     format: 'JSONEachRow',
@@ -39,12 +43,12 @@ export interface AgentNow {
   readonly since: number;
 }
 
-/** Every agent's latest state (logged-out agents left out). */
+/** Every agent's latest state (logged-out agents left out), from agent_state_now_v1: one row per agent. */
 export async function agentsNow(client: ClickHouseClient): Promise<AgentNow[]> {
   const result = await client.query({
     query: `select site_id, agent_id, state, reason_code, toString(since) as since from (
-              select site_id, agent_id, argMax(state, (at, change_id)) as state, argMax(reason_code, (at, change_id)) as reason_code, max(at) as since
-              from agent_states_v1 group by site_id, agent_id
+              select site_id, agent_id, argMaxMerge(state) as state, argMaxMerge(reason_code) as reason_code, max(since) as since
+              from agent_state_now_v1 group by site_id, agent_id
             ) where state != 'logged_out' order by site_id, agent_id`,
     format: 'JSONEachRow',
   });
