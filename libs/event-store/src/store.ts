@@ -59,6 +59,11 @@ export interface AppendOptions {
   readonly headers?: Record<string, string>;
 }
 
+export interface LoadOptions {
+  /** Only the events after this version (0, the default: the whole stream). */
+  readonly afterVersion?: number;
+}
+
 export interface EventStoreOptions {
   /** The topic this service publishes its events to, e.g. `customers.events`. */
   readonly topic: string;
@@ -77,9 +82,11 @@ export class EventStore {
     this.sql = sqlOn(poolOf(prisma));
   }
 
-  async load(streamId: string): Promise<StoredEvent[]> {
+  /** The stream's events in order; with `afterVersion`, only those after it (the tail a snapshot at that version lacks). */
+  async load(streamId: string, options: LoadOptions = {}): Promise<StoredEvent[]> {
+    const after = options.afterVersion ?? 0;
     const rows = await this.sql.$queryRaw<{ version: number; event_id: string; type: string; data: JsonValue; site_id: string | null; occurred_at: Date }[]>`
-      select version, event_id, type, data, site_id, occurred_at from events where stream_id = ${streamId} order by version`;
+      select version, event_id, type, data, site_id, occurred_at from events where stream_id = ${streamId} and version > ${after} order by version`;
     return rows.map((row) => {
       const info = eventTypeInfo(row.type);
       if (!info) throw new Error(`stream ${streamId} v${row.version}: unknown event type ${row.type} in the store`);

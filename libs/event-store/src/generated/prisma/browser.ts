@@ -32,3 +32,9 @@ export type OutboxMessage = Prisma.OutboxMessageModel
  * For each projection fed from the bus, the last version applied per stream: a redelivered event is skipped.
  */
 export type ProjectionStream = Prisma.ProjectionStreamModel
+/**
+ * Model StreamSnapshot
+ * The latest snapshot of a stream's folded state, taken every so many events: a load reads it and only the events
+ * after `version`. `format` names the state's shape; a reader that expects another format ignores the snapshot.
+ */
+export type StreamSnapshot = Prisma.StreamSnapshotModel

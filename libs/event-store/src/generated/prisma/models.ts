@@ -11,4 +11,5 @@
 export type * from './models/Event.ts'
 export type * from './models/OutboxMessage.ts'
 export type * from './models/ProjectionStream.ts'
+export type * from './models/StreamSnapshot.ts'
 export type * from './commonInputTypes.ts'

@@ -399,7 +399,8 @@ type FieldRefInputType<Model, FieldType> = Model extends never ? never : FieldRe
 export const ModelName = {
   Event: 'Event',
   OutboxMessage: 'OutboxMessage',
-  ProjectionStream: 'ProjectionStream'
+  ProjectionStream: 'ProjectionStream',
+  StreamSnapshot: 'StreamSnapshot'
 } as const
 
 export type ModelName = (typeof ModelName)[keyof typeof ModelName]
@@ -415,7 +416,7 @@ export type TypeMap<ExtArgs extends runtime.Types.Extensions.InternalArgs = runt
     omit: GlobalOmitOptions
   }
   meta: {
-    modelProps: "event" | "outboxMessage" | "projectionStream"
+    modelProps: "event" | "outboxMessage" | "projectionStream" | "streamSnapshot"
     txIsolationLevel: TransactionIsolationLevel
   }
   model: {
@@ -641,6 +642,80 @@ export type TypeMap<ExtArgs extends runtime.Types.Extensions.InternalArgs = runt
         }
       }
     }
+    StreamSnapshot: {
+      payload: Prisma.$StreamSnapshotPayload<ExtArgs>
+      fields: Prisma.StreamSnapshotFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.StreamSnapshotFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StreamSnapshotPayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.StreamSnapshotFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StreamSnapshotPayload>
+        }
+        findFirst: {
+          args: Prisma.StreamSnapshotFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StreamSnapshotPayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.StreamSnapshotFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StreamSnapshotPayload>
+        }
+        findMany: {
+          args: Prisma.StreamSnapshotFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StreamSnapshotPayload>[]
+        }
+        create: {
+          args: Prisma.StreamSnapshotCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StreamSnapshotPayload>
+        }
+        createMany: {
+          args: Prisma.StreamSnapshotCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        createManyAndReturn: {
+          args: Prisma.StreamSnapshotCreateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StreamSnapshotPayload>[]
+        }
+        delete: {
+          args: Prisma.StreamSnapshotDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StreamSnapshotPayload>
+        }
+        update: {
+          args: Prisma.StreamSnapshotUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StreamSnapshotPayload>
+        }
+        deleteMany: {
+          args: Prisma.StreamSnapshotDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.StreamSnapshotUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateManyAndReturn: {
+          args: Prisma.StreamSnapshotUpdateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StreamSnapshotPayload>[]
+        }
+        upsert: {
+          args: Prisma.StreamSnapshotUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StreamSnapshotPayload>
+        }
+        aggregate: {
+          args: Prisma.StreamSnapshotAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateStreamSnapshot>
+        }
+        groupBy: {
+          args: Prisma.StreamSnapshotGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.StreamSnapshotGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.StreamSnapshotCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.StreamSnapshotCountAggregateOutputType> | number
+        }
+      }
+    }
   }
 } & {
   other: {
@@ -717,6 +792,17 @@ export const ProjectionStreamScalarFieldEnum = {
 } as const
 
 export type ProjectionStreamScalarFieldEnum = (typeof ProjectionStreamScalarFieldEnum)[keyof typeof ProjectionStreamScalarFieldEnum]
+
+
+export const StreamSnapshotScalarFieldEnum = {
+  streamId: 'streamId',
+  version: 'version',
+  format: 'format',
+  state: 'state',
+  takenAt: 'takenAt'
+} as const
+
+export type StreamSnapshotScalarFieldEnum = (typeof StreamSnapshotScalarFieldEnum)[keyof typeof StreamSnapshotScalarFieldEnum]
 
 
 export const SortOrder = {
@@ -1016,6 +1102,7 @@ export type GlobalOmitConfig = {
   event?: Prisma.EventOmit
   outboxMessage?: Prisma.OutboxMessageOmit
   projectionStream?: Prisma.ProjectionStreamOmit
+  streamSnapshot?: Prisma.StreamSnapshotOmit
 }
 
 /* Types for Logging */

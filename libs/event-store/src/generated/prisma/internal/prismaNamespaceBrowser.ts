@@ -53,7 +53,8 @@ export const AnyNull = runtime.AnyNull
 export const ModelName = {
   Event: 'Event',
   OutboxMessage: 'OutboxMessage',
-  ProjectionStream: 'ProjectionStream'
+  ProjectionStream: 'ProjectionStream',
+  StreamSnapshot: 'StreamSnapshot'
 } as const
 
 export type ModelName = (typeof ModelName)[keyof typeof ModelName]
@@ -109,6 +110,17 @@ export const ProjectionStreamScalarFieldEnum = {
 } as const
 
 export type ProjectionStreamScalarFieldEnum = (typeof ProjectionStreamScalarFieldEnum)[keyof typeof ProjectionStreamScalarFieldEnum]
+
+
+export const StreamSnapshotScalarFieldEnum = {
+  streamId: 'streamId',
+  version: 'version',
+  format: 'format',
+  state: 'state',
+  takenAt: 'takenAt'
+} as const
+
+export type StreamSnapshotScalarFieldEnum = (typeof StreamSnapshotScalarFieldEnum)[keyof typeof StreamSnapshotScalarFieldEnum]
 
 
 export const SortOrder = {
