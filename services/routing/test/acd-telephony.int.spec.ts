@@ -42,8 +42,8 @@ describe('the ACD fed by telephony.calls', () => {
   };
   const arrives = (callId: string, callingNumber: string) =>
     publish('telephony.calls', callId, (meta) => encodeEvent(CallArrivedSchema, { callId, callingNumber, dialledNumber: NATIONAL }, meta));
-  const asksForAgent = (callId: string) =>
-    publish('telephony.calls', callId, (meta) => encodeEvent(AgentRequestedSchema, { callId, nodeId: 'to-agent', queue: 'general', businessType: 'general', language: 'zh-CN' }, meta));
+  const asksForAgent = (callId: string, businessType = 'general') =>
+    publish('telephony.calls', callId, (meta) => encodeEvent(AgentRequestedSchema, { callId, nodeId: 'to-agent', queue: 'general', businessType, language: 'zh-CN' }, meta));
   const hangsUp = (callId: string) => publish('telephony.calls', callId, (meta) => encodeEvent(CallEndedSchema, { callId }, meta));
 
   /** Reads the site until `done` holds (the reactor works behind the bus), or fails after 10 s. */
@@ -94,6 +94,44 @@ describe('the ACD fed by telephony.calls', () => {
       { callId: 'c-platinum', tier: 'platinum', position: 1 },
       { callId: 'c-normal', tier: 'normal', position: 2 },
     ]);
+  });
+
+  it('answers an urgent business type (the dial plan’s urgency) before earlier callers of the same tier, never before a higher tier', async () => {
+    const plan = (await call('GET', `/dial-plan/${NATIONAL}`)).body;
+    const urgent = {
+      rules: plan['rules'],
+      regions: plan['regions'],
+      overflow: plan['overflow'],
+      urgencies: [{ businessType: 'gps-alarm', urgency: 50 }],
+    };
+    const published = await call('PUT', `/dial-plan/${NATIONAL}`, urgent);
+    expect(published.status).toBe(200);
+    expect(published.body['urgencies']).toEqual([{ businessType: 'gps-alarm', urgency: 50 }]);
+    const dryRun = await call('POST', `/dial-plan/${NATIONAL}/resolve`, { callingNumber: NORMAL_CALLER, businessType: 'gps-alarm' });
+    expect(dryRun.body).toMatchObject({ siteId: 'shenzhen', urgency: 50 });
+
+    await arrives('c-alarm', '+8675512340000');
+    await asksForAgent('c-alarm', 'gps-alarm');
+    const site = await eventually((s) => waiting(s).length === 3);
+    expect(waiting(site).map((c) => c.callId)).toEqual(['c-platinum', 'c-alarm', 'c-normal']);
+    const alarm = ((site['queues'] as Json[])[0]!['waiting'] as Json[]).find((c) => c['callId'] === 'c-alarm')!;
+    const normal = ((site['queues'] as Json[])[0]!['waiting'] as Json[]).find((c) => c['callId'] === 'c-normal')!;
+    expect(Number(alarm['priority']) - Number(normal['priority'])).toBe(50);
+
+    await hangsUp('c-alarm');
+    await eventually((s) => waiting(s).length === 2);
+  });
+
+  it('refuses an urgency outside 0–99 or a business type given two, saying which', async () => {
+    const plan = (await call('GET', `/dial-plan/${NATIONAL}`)).body;
+    const base = { rules: plan['rules'], regions: plan['regions'], overflow: plan['overflow'] };
+    const tooHigh = await call('PUT', `/dial-plan/${NATIONAL}`, { ...base, urgencies: [{ businessType: 'gps-alarm', urgency: 100 }] });
+    expect(tooHigh.status).toBe(400);
+    expect(JSON.stringify(tooHigh.body)).toMatch(/urgenc/);
+    const twice = await call('PUT', `/dial-plan/${NATIONAL}`, { ...base, urgencies: [{ businessType: 'gps-alarm', urgency: 10 }, { businessType: 'gps-alarm', urgency: 20 }] });
+    expect(twice.status).toBe(422);
+    expect(twice.body['detail']).toContain('business type "gps-alarm" already has an urgency');
+    expect((await call('GET', `/dial-plan/${NATIONAL}`)).body['urgencies']).toEqual([{ businessType: 'gps-alarm', urgency: 50 }]);
   });
 
   it('takes a caller who hangs up while waiting out of the line, and ends a connected call', async () => {

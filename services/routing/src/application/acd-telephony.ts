@@ -6,7 +6,7 @@ import type { Logger } from '@switchboard/service-kit';
 import type { AcdCommand, AcdRejection } from '../domain/acd/commands.ts';
 import type { Call } from '../domain/acd/state.ts';
 import { dialPlanDecider, dialPlanStream, type DialPlanState } from '../domain/dial-plan/dial-plan.ts';
-import { resolveSite, type SiteConditions } from '../domain/dial-plan/resolve.ts';
+import { resolveSite, urgencyOf, type SiteConditions } from '../domain/dial-plan/resolve.ts';
 import { SITE_DIRECTORY_STREAM, siteDirectoryDecider, sitesOf, type SiteDirectory } from '../domain/dial-plan/site-directory.ts';
 import { tierOf } from './acd-tiers.ts';
 import type { SiteDesk } from './site-desk.ts';
@@ -61,15 +61,19 @@ export function telephonyCallsReactor(desk: SiteDesk, store: EventStore, logger:
     return Object.fromEntries(entries);
   };
 
-  /** The switch's site when it named one, else the dial plan's choice; undefined when neither places the call. */
-  const siteFor = async (call: KnownCall, businessType: string, at: Date): Promise<string | undefined> => {
-    if (call.switch_site_id !== '') return call.switch_site_id;
+  /**
+   * Where the call waits and how urgent it is: the switch's site when it named one, else the dial plan's
+   * choice (undefined when neither places the call); the urgency the dial plan gives its business type.
+   */
+  const placementOf = async (call: KnownCall, businessType: string, at: Date): Promise<{ siteId: string | undefined; urgency: number }> => {
     const plan = await loadPlan(call.dialled_number);
-    if (plan.status !== 'published') return undefined;
+    const urgency = plan.status === 'published' ? urgencyOf(plan.plan, businessType) : 0;
+    if (call.switch_site_id !== '') return { siteId: call.switch_site_id, urgency };
+    if (plan.status !== 'published') return { siteId: undefined, urgency };
     const sites = sitesOf(await loadDirectory());
     const conditions = await conditionsOf([...sites.keys()]);
     const resolution = resolveSite({ plan: plan.plan, sites }, { dialledNumber: call.dialled_number, callingNumber: call.calling_number, businessType: businessType || undefined, at }, conditions);
-    return resolution.outcome === 'routed' ? resolution.siteId : undefined;
+    return { siteId: resolution.outcome === 'routed' ? resolution.siteId : undefined, urgency };
   };
 
   const run = async (siteId: string, command: AcdCommand): Promise<void> => {
@@ -89,12 +93,12 @@ export function telephonyCallsReactor(desk: SiteDesk, store: EventStore, logger:
       return undefined;
     }
     if (call.queued_site_id !== '') return call.queued_site_id;
-    const siteId = await siteFor(call, businessType, new Date(at));
+    const { siteId, urgency } = await placementOf(call, businessType, new Date(at));
     if (siteId === undefined) {
       logger.warn({ callId }, 'no site takes the call: the dial plan routes it nowhere');
       return undefined;
     }
-    await run(siteId, { type: 'QueueCall', callId, queueId, tier: await tierOf(tx, call.calling_number), urgency: 0, ...(callbackNumber === undefined ? {} : { callbackNumber }), at });
+    await run(siteId, { type: 'QueueCall', callId, queueId, tier: await tierOf(tx, call.calling_number), urgency, ...(callbackNumber === undefined ? {} : { callbackNumber }), at });
     await tx.$executeRaw`update telephony_calls set queued_site_id = ${siteId} where call_id = ${callId}`;
     return siteId;
   }

@@ -3,7 +3,8 @@ import { handleCommand } from '@switchboard/event-store';
 import { canSee, ProblemError, requireSite, Type, type Access, type FieldProblem, type ServiceContext, type ServiceRoutes, type Static } from '@switchboard/service-kit';
 import { dialPlanDecider, dialPlanStream, type DialPlanState } from '../../domain/dial-plan/dial-plan.ts';
 import type { ConfigurationRejection } from '../../domain/dial-plan/rejections.ts';
-import { resolveSite, type SiteConditions } from '../../domain/dial-plan/resolve.ts';
+import { MAX_URGENCY } from '../../domain/acd/state.ts';
+import { resolveSite, urgencyOf, type SiteConditions } from '../../domain/dial-plan/resolve.ts';
 import { SITE_DIRECTORY_STREAM, siteDirectoryDecider, sitesOf, type ConfiguredSite, type SiteDirectory } from '../../domain/dial-plan/site-directory.ts';
 import { weekdays, type DialPlan, type DialPlanRule, type Refusal, type Site, type Weekday } from '../../domain/dial-plan/types.ts';
 
@@ -47,8 +48,20 @@ const Rule = Type.Object(
 );
 const Region = Type.Object({ prefix: Type.String({ pattern: '^\\+[1-9][0-9]{0,14}$', description: 'E.164 prefix, e.g. +86755' }), siteId: SiteId, region: Type.Optional(Type.String({ maxLength: 100 })) }, { additionalProperties: false });
 const Chain = Type.Object({ siteId: SiteId, then: Type.Array(SiteId, { maxItems: 20 }), maxWaitSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 3600 })) }, { additionalProperties: false });
+const Urgency = Type.Object(
+  {
+    businessType: Type.String({ minLength: 1, maxLength: 50, description: 'the business type the IVR hands over, e.g. gps-alarm' }),
+    urgency: Type.Integer({ minimum: 0, maximum: MAX_URGENCY, description: 'within a tier, a more urgent call is answered first; 0 for business types not listed' }),
+  },
+  { additionalProperties: false },
+);
 const PlanBody = Type.Object(
-  { rules: Type.Array(Rule, { minItems: 1, maxItems: 100 }), regions: Type.Optional(Type.Array(Region, { maxItems: 5000 })), overflow: Type.Optional(Type.Array(Chain, { maxItems: 500 })) },
+  {
+    rules: Type.Array(Rule, { minItems: 1, maxItems: 100 }),
+    regions: Type.Optional(Type.Array(Region, { maxItems: 5000 })),
+    overflow: Type.Optional(Type.Array(Chain, { maxItems: 500 })),
+    urgencies: Type.Optional(Type.Array(Urgency, { maxItems: 200 })),
+  },
   { additionalProperties: false },
 );
 const PlanView = Type.Object({
@@ -56,6 +69,7 @@ const PlanView = Type.Object({
   rules: Type.Array(Rule),
   regions: Type.Array(Type.Object({ prefix: Type.String(), siteId: Type.String(), region: Type.String() })),
   overflow: Type.Array(Chain),
+  urgencies: Type.Array(Urgency),
   version: Type.Integer(),
 });
 const SiteCondition = Type.Object(
@@ -82,6 +96,8 @@ const ResolveView = Type.Object({
     text: Type.String(),
   }),
   assumed: Type.Union([Type.String(), Type.Null()]),
+  /** The urgency the plan gives the call's business type (0–99), added to its tier's priority in the queue. */
+  urgency: Type.Integer(),
   planVersion: Type.Integer(),
 });
 
@@ -162,7 +178,7 @@ function published(state: DialPlanState): { readonly plan: DialPlan; readonly ve
 
 function planView(state: DialPlanState) {
   const { plan, version } = published(state);
-  return { nationalNumber: plan.nationalNumber, rules: plan.rules.map((r) => ({ ...r })), regions: plan.regions.map((r) => ({ ...r })), overflow: plan.overflow.map((c) => ({ ...c, then: [...c.then] })), version };
+  return { nationalNumber: plan.nationalNumber, rules: plan.rules.map((r) => ({ ...r })), regions: plan.regions.map((r) => ({ ...r })), overflow: plan.overflow.map((c) => ({ ...c, then: [...c.then] })), urgencies: (plan.urgencies ?? []).map((u) => ({ ...u })), version };
 }
 
 // The dial plan is configuration (docs/roles.md): admins and services write it; supervisors read it too, their own sites only.
@@ -213,6 +229,7 @@ export function dialPlanRoutes(context: ServiceContext): ServiceRoutes {
           rules: toRules(body.rules),
           regions: (body.regions ?? []).map((r) => ({ prefix: r.prefix, siteId: r.siteId, region: r.region ?? '' })),
           overflow: (body.overflow ?? []).map((c) => ({ siteId: c.siteId, then: c.then, maxWaitSeconds: c.maxWaitSeconds })),
+          urgencies: (body.urgencies ?? []).map((u) => ({ businessType: u.businessType, urgency: u.urgency })),
         };
         const expected = expectedVersion(request.headers['if-match']);
         const sites = sitesOf(await loadDirectory());
@@ -245,6 +262,7 @@ export function dialPlanRoutes(context: ServiceContext): ServiceRoutes {
           via: resolution.outcome === 'routed' ? resolution.via : null,
           explanation: { ...resolution.explanation, skipped: [...resolution.explanation.skipped] },
           assumed: siteConditions ? null : 'no site conditions given: every site counted as staffed and idle',
+          urgency: urgencyOf(plan, businessType),
           planVersion: version,
         };
       },

@@ -72,6 +72,7 @@ export function planToMessage(plan: DialPlan): DialPlanMessage {
     regions: plan.regions.map((r) => ({ ...r })),
     // 0 on the wire means "no wait threshold".
     overflow: plan.overflow.map((c) => ({ siteId: c.siteId, thenSiteIds: [...c.then], maxWaitSeconds: c.maxWaitSeconds ?? 0 })),
+    urgencies: (plan.urgencies ?? []).map((u) => ({ businessType: u.businessType, urgency: u.urgency })),
   });
 }
 
@@ -100,5 +101,7 @@ export function planFromMessage(m: DialPlanMessage): DialPlan {
     rules: m.rules.flatMap(ruleFromMessage),
     regions: m.regions.map((r) => ({ prefix: r.prefix, siteId: r.siteId, region: r.region })),
     overflow: m.overflow.map((c) => ({ siteId: c.siteId, then: [...c.thenSiteIds], maxWaitSeconds: c.maxWaitSeconds === 0 ? undefined : c.maxWaitSeconds })),
+    // Absent when the plan names none, as a plan published before urgencies existed reads back.
+    ...(m.urgencies.length === 0 ? {} : { urgencies: m.urgencies.map((u) => ({ businessType: u.businessType, urgency: u.urgency })) }),
   };
 }

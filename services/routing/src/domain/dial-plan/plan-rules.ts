@@ -1,4 +1,5 @@
 // What makes a dial plan valid against the configured sites: known sites, reachable rules, overflow chains without loops.
+import { MAX_URGENCY } from '../acd/state.ts';
 import type { DialPlan, OverflowChain, Refusal, Site } from './types.ts';
 
 export const NATIONAL_NUMBER = /^\+?[1-9]\d{4,14}$/;
@@ -61,6 +62,22 @@ function regionRefusals(plan: DialPlan, sites: ReadonlyMap<string, Site>): Refus
   return refusals;
 }
 
+function urgencyRefusals(plan: DialPlan): Refusal[] {
+  const refusals: Refusal[] = [];
+  const seen = new Map<string, number>();
+  (plan.urgencies ?? []).forEach(({ businessType, urgency }, i) => {
+    const field = `urgencies/${i}`;
+    if (businessType.trim() === '') refusals.push({ field: `${field}/businessType`, message: 'name the business type this urgency is for (e.g. gps-alarm)' });
+    const earlier = seen.get(businessType);
+    if (earlier !== undefined) refusals.push({ field: `${field}/businessType`, message: `business type "${businessType}" already has an urgency (entry ${earlier + 1}); give it one` });
+    seen.set(businessType, i);
+    if (!Number.isInteger(urgency) || urgency < 0 || urgency > MAX_URGENCY) {
+      refusals.push({ field: `${field}/urgency`, message: `urgency ${urgency} is not a whole number from 0 to ${MAX_URGENCY} (a tier always outranks urgency: platinum > gold > normal)` });
+    }
+  });
+  return refusals;
+}
+
 function chainRefusals(chain: OverflowChain, i: number, sites: ReadonlyMap<string, Site>): Refusal[] {
   const field = `overflow/${i}`;
   const refusals = unknownSite(chain.siteId, sites, `${field}/siteId`);
@@ -90,7 +107,7 @@ export function validateDialPlan(plan: DialPlan, sites: ReadonlyMap<string, Site
   if (![...sites.values()].some((s) => s.headquarters)) {
     refusals.push({ field: '', message: 'no headquarters site is configured; every overflow chain ends at headquarters, so configure it first' });
   }
-  refusals.push(...ruleRefusals(plan, sites), ...regionRefusals(plan, sites));
+  refusals.push(...ruleRefusals(plan, sites), ...regionRefusals(plan, sites), ...urgencyRefusals(plan));
   const chained = new Set<string>();
   plan.overflow.forEach((chain, i) => {
     if (chained.has(chain.siteId)) refusals.push({ field: `overflow/${i}/siteId`, message: `${chain.siteId} has two overflow chains; give it one` });

@@ -30,6 +30,12 @@ export type Resolution =
   | { readonly outcome: 'routed'; readonly siteId: string; readonly via: 'first-choice' | 'overflow' | 'last-resort'; readonly explanation: Explanation }
   | { readonly outcome: 'unrouted'; readonly explanation: Explanation };
 
+/** The urgency the plan gives a call of this business type: 0 when it names none. */
+export function urgencyOf(plan: DialPlan, businessType: string | undefined): number {
+  if (businessType === undefined || businessType === '') return 0;
+  return plan.urgencies?.find((u) => u.businessType === businessType)?.urgency ?? 0;
+}
+
 function longestPrefix(regions: readonly RegionPrefix[], callingNumber: string): RegionPrefix | undefined {
   let best: RegionPrefix | undefined;
   for (const r of regions) if (callingNumber.startsWith(r.prefix) && r.prefix.length > (best?.prefix.length ?? 0)) best = r;

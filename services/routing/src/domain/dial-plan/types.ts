@@ -51,11 +51,19 @@ export interface OverflowChain {
   readonly maxWaitSeconds?: number | undefined;
 }
 
+/** How urgent a business type's calls are (0–99): within a tier, the more urgent call is answered first. */
+export interface BusinessUrgency {
+  readonly businessType: string;
+  readonly urgency: number;
+}
+
 export interface DialPlan {
   readonly nationalNumber: string;
   readonly rules: readonly DialPlanRule[];
   readonly regions: readonly RegionPrefix[];
   readonly overflow: readonly OverflowChain[];
+  /** Business types more urgent than the rest; one the plan does not name has urgency 0. */
+  readonly urgencies?: readonly BusinessUrgency[] | undefined;
 }
 
 /** What is wrong with a configuration and where (`openingHours/mon/1`), in words an admin can act on. */

@@ -13,7 +13,7 @@ import type { Message, UnknownEnum } from "@bufbuild/protobuf";
  * Describes the file switchboard/routing/v1/dial_plan.proto.
  */
 export const file_switchboard_routing_v1_dial_plan: GenFile = /*@__PURE__*/
-  fileDesc("CiZzd2l0Y2hib2FyZC9yb3V0aW5nL3YxL2RpYWxfcGxhbi5wcm90bxIWc3dpdGNoYm9hcmQucm91dGluZy52MSIuCg1TaXRlVGltZVJhbmdlEg0KBW9wZW5zGAEgASgJEg4KBmNsb3NlcxgCIAEoCSJ/ChBTaXRlT3BlbmluZ0hvdXJzEjQKB3dlZWtkYXkYASABKA4yIy5zd2l0Y2hib2FyZC5yb3V0aW5nLnYxLlNpdGVXZWVrZGF5EjUKBnJhbmdlcxgCIAMoCzIlLnN3aXRjaGJvYXJkLnJvdXRpbmcudjEuU2l0ZVRpbWVSYW5nZSJnCgtTaXRlSG9saWRheRIMCgRkYXRlGAEgASgJEgwKBG5hbWUYAiABKAkSPAoNc3BlY2lhbF9ob3VycxgDIAMoCzIlLnN3aXRjaGJvYXJkLnJvdXRpbmcudjEuU2l0ZVRpbWVSYW5nZSLuAQoKU2l0ZUNvbmZpZxIPCgdzaXRlX2lkGAEgASgJEgwKBG5hbWUYAiABKAkSDAoEY2l0eRgDIAEoCRIQCgh0aW1lem9uZRgEIAEoCRIXCg9pc19oZWFkcXVhcnRlcnMYBSABKAgSEAoIY2FwYWNpdHkYBiABKA0SPwoNb3BlbmluZ19ob3VycxgHIAMoCzIoLnN3aXRjaGJvYXJkLnJvdXRpbmcudjEuU2l0ZU9wZW5pbmdIb3VycxI1Cghob2xpZGF5cxgIIAMoCzIjLnN3aXRjaGJvYXJkLnJvdXRpbmcudjEuU2l0ZUhvbGlkYXkiQgoYRGlhbFBsYW5CdXNpbmVzc1R5cGVSdWxlEhUKDWJ1c2luZXNzX3R5cGUYASABKAkSDwoHc2l0ZV9pZBgCIAEoCSIUChJEaWFsUGxhblJlZ2lvblJ1bGUiIwoQRGlhbFBsYW5TaXRlUnVsZRIPCgdzaXRlX2lkGAEgASgJItkBCgxEaWFsUGxhblJ1bGUSSQoNYnVzaW5lc3NfdHlwZRgBIAEoCzIwLnN3aXRjaGJvYXJkLnJvdXRpbmcudjEuRGlhbFBsYW5CdXNpbmVzc1R5cGVSdWxlSAASPAoGcmVnaW9uGAIgASgLMiouc3dpdGNoYm9hcmQucm91dGluZy52MS5EaWFsUGxhblJlZ2lvblJ1bGVIABI4CgRzaXRlGAMgASgLMiguc3dpdGNoYm9hcmQucm91dGluZy52MS5EaWFsUGxhblNpdGVSdWxlSABCBgoEcnVsZSJHChREaWFsUGxhblJlZ2lvblByZWZpeBIOCgZwcmVmaXgYASABKAkSDwoHc2l0ZV9pZBgCIAEoCRIOCgZyZWdpb24YAyABKAkiWQoVRGlhbFBsYW5PdmVyZmxvd0NoYWluEg8KB3NpdGVfaWQYASABKAkSFQoNdGhlbl9zaXRlX2lkcxgCIAMoCRIYChBtYXhfd2FpdF9zZWNvbmRzGAMgASgNItgBCghEaWFsUGxhbhIXCg9uYXRpb25hbF9udW1iZXIYASABKAkSMwoFcnVsZXMYAiADKAsyJC5zd2l0Y2hib2FyZC5yb3V0aW5nLnYxLkRpYWxQbGFuUnVsZRI9CgdyZWdpb25zGAMgAygLMiwuc3dpdGNoYm9hcmQucm91dGluZy52MS5EaWFsUGxhblJlZ2lvblByZWZpeBI/CghvdmVyZmxvdxgEIAMoCzItLnN3aXRjaGJvYXJkLnJvdXRpbmcudjEuRGlhbFBsYW5PdmVyZmxvd0NoYWluKuIBCgtTaXRlV2Vla2RheRIcChhTSVRFX1dFRUtEQVlfVU5TUEVDSUZJRUQQABIXChNTSVRFX1dFRUtEQVlfTU9OREFZEAESGAoUU0lURV9XRUVLREFZX1RVRVNEQVkQAhIaChZTSVRFX1dFRUtEQVlfV0VETkVTREFZEAMSGQoVU0lURV9XRUVLREFZX1RIVVJTREFZEAQSFwoTU0lURV9XRUVLREFZX0ZSSURBWRAFEhkKFVNJVEVfV0VFS0RBWV9TQVRVUkRBWRAGEhcKE1NJVEVfV0VFS0RBWV9TVU5EQVkQB2IGcHJvdG8z");
+  fileDesc("CiZzd2l0Y2hib2FyZC9yb3V0aW5nL3YxL2RpYWxfcGxhbi5wcm90bxIWc3dpdGNoYm9hcmQucm91dGluZy52MSIuCg1TaXRlVGltZVJhbmdlEg0KBW9wZW5zGAEgASgJEg4KBmNsb3NlcxgCIAEoCSJ/ChBTaXRlT3BlbmluZ0hvdXJzEjQKB3dlZWtkYXkYASABKA4yIy5zd2l0Y2hib2FyZC5yb3V0aW5nLnYxLlNpdGVXZWVrZGF5EjUKBnJhbmdlcxgCIAMoCzIlLnN3aXRjaGJvYXJkLnJvdXRpbmcudjEuU2l0ZVRpbWVSYW5nZSJnCgtTaXRlSG9saWRheRIMCgRkYXRlGAEgASgJEgwKBG5hbWUYAiABKAkSPAoNc3BlY2lhbF9ob3VycxgDIAMoCzIlLnN3aXRjaGJvYXJkLnJvdXRpbmcudjEuU2l0ZVRpbWVSYW5nZSLuAQoKU2l0ZUNvbmZpZxIPCgdzaXRlX2lkGAEgASgJEgwKBG5hbWUYAiABKAkSDAoEY2l0eRgDIAEoCRIQCgh0aW1lem9uZRgEIAEoCRIXCg9pc19oZWFkcXVhcnRlcnMYBSABKAgSEAoIY2FwYWNpdHkYBiABKA0SPwoNb3BlbmluZ19ob3VycxgHIAMoCzIoLnN3aXRjaGJvYXJkLnJvdXRpbmcudjEuU2l0ZU9wZW5pbmdIb3VycxI1Cghob2xpZGF5cxgIIAMoCzIjLnN3aXRjaGJvYXJkLnJvdXRpbmcudjEuU2l0ZUhvbGlkYXkiQgoYRGlhbFBsYW5CdXNpbmVzc1R5cGVSdWxlEhUKDWJ1c2luZXNzX3R5cGUYASABKAkSDwoHc2l0ZV9pZBgCIAEoCSIUChJEaWFsUGxhblJlZ2lvblJ1bGUiIwoQRGlhbFBsYW5TaXRlUnVsZRIPCgdzaXRlX2lkGAEgASgJItkBCgxEaWFsUGxhblJ1bGUSSQoNYnVzaW5lc3NfdHlwZRgBIAEoCzIwLnN3aXRjaGJvYXJkLnJvdXRpbmcudjEuRGlhbFBsYW5CdXNpbmVzc1R5cGVSdWxlSAASPAoGcmVnaW9uGAIgASgLMiouc3dpdGNoYm9hcmQucm91dGluZy52MS5EaWFsUGxhblJlZ2lvblJ1bGVIABI4CgRzaXRlGAMgASgLMiguc3dpdGNoYm9hcmQucm91dGluZy52MS5EaWFsUGxhblNpdGVSdWxlSABCBgoEcnVsZSJHChREaWFsUGxhblJlZ2lvblByZWZpeBIOCgZwcmVmaXgYASABKAkSDwoHc2l0ZV9pZBgCIAEoCRIOCgZyZWdpb24YAyABKAkiWQoVRGlhbFBsYW5PdmVyZmxvd0NoYWluEg8KB3NpdGVfaWQYASABKAkSFQoNdGhlbl9zaXRlX2lkcxgCIAMoCRIYChBtYXhfd2FpdF9zZWNvbmRzGAMgASgNIkEKF0RpYWxQbGFuQnVzaW5lc3NVcmdlbmN5EhUKDWJ1c2luZXNzX3R5cGUYASABKAkSDwoHdXJnZW5jeRgCIAEoDSKcAgoIRGlhbFBsYW4SFwoPbmF0aW9uYWxfbnVtYmVyGAEgASgJEjMKBXJ1bGVzGAIgAygLMiQuc3dpdGNoYm9hcmQucm91dGluZy52MS5EaWFsUGxhblJ1bGUSPQoHcmVnaW9ucxgDIAMoCzIsLnN3aXRjaGJvYXJkLnJvdXRpbmcudjEuRGlhbFBsYW5SZWdpb25QcmVmaXgSPwoIb3ZlcmZsb3cYBCADKAsyLS5zd2l0Y2hib2FyZC5yb3V0aW5nLnYxLkRpYWxQbGFuT3ZlcmZsb3dDaGFpbhJCCgl1cmdlbmNpZXMYBSADKAsyLy5zd2l0Y2hib2FyZC5yb3V0aW5nLnYxLkRpYWxQbGFuQnVzaW5lc3NVcmdlbmN5KuIBCgtTaXRlV2Vla2RheRIcChhTSVRFX1dFRUtEQVlfVU5TUEVDSUZJRUQQABIXChNTSVRFX1dFRUtEQVlfTU9OREFZEAESGAoUU0lURV9XRUVLREFZX1RVRVNEQVkQAhIaChZTSVRFX1dFRUtEQVlfV0VETkVTREFZEAMSGQoVU0lURV9XRUVLREFZX1RIVVJTREFZEAQSFwoTU0lURV9XRUVLREFZX0ZSSURBWRAFEhkKFVNJVEVfV0VFS0RBWV9TQVRVUkRBWRAGEhcKE1NJVEVfV0VFS0RBWV9TVU5EQVkQB2IGcHJvdG8z");
 
 /**
  * A span of the site's local wall-clock time within one day: opens "08:00", closes "18:00" (exclusive; "24:00" is the end of the day).
@@ -314,6 +314,32 @@ export const DialPlanOverflowChainSchema: GenMessage<DialPlanOverflowChain> = /*
   messageDesc(file_switchboard_routing_v1_dial_plan, 9);
 
 /**
+ * How urgent a business type's calls are: within a tier, a more urgent call is answered first.
+ *
+ * @generated from message switchboard.routing.v1.DialPlanBusinessUrgency
+ */
+export type DialPlanBusinessUrgency = Message<"switchboard.routing.v1.DialPlanBusinessUrgency"> & {
+  /**
+   * @generated from field: string business_type = 1;
+   */
+  businessType: string;
+
+  /**
+   * 0 (the default for a business type the plan does not name) to 99.
+   *
+   * @generated from field: uint32 urgency = 2;
+   */
+  urgency: number;
+};
+
+/**
+ * Describes the message switchboard.routing.v1.DialPlanBusinessUrgency.
+ * Use `create(DialPlanBusinessUrgencySchema)` to create a new message.
+ */
+export const DialPlanBusinessUrgencySchema: GenMessage<DialPlanBusinessUrgency> = /*@__PURE__*/
+  messageDesc(file_switchboard_routing_v1_dial_plan, 10);
+
+/**
  * The dial plan of one national number.
  *
  * @generated from message switchboard.routing.v1.DialPlan
@@ -340,6 +366,11 @@ export type DialPlan = Message<"switchboard.routing.v1.DialPlan"> & {
    * @generated from field: repeated switchboard.routing.v1.DialPlanOverflowChain overflow = 4;
    */
   overflow: DialPlanOverflowChain[];
+
+  /**
+   * @generated from field: repeated switchboard.routing.v1.DialPlanBusinessUrgency urgencies = 5;
+   */
+  urgencies: DialPlanBusinessUrgency[];
 };
 
 /**
@@ -347,7 +378,7 @@ export type DialPlan = Message<"switchboard.routing.v1.DialPlan"> & {
  * Use `create(DialPlanSchema)` to create a new message.
  */
 export const DialPlanSchema: GenMessage<DialPlan> = /*@__PURE__*/
-  messageDesc(file_switchboard_routing_v1_dial_plan, 10);
+  messageDesc(file_switchboard_routing_v1_dial_plan, 11);
 
 /**
  * A day of the week, for a site's weekly opening hours.
