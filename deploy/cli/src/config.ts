@@ -18,6 +18,8 @@ export const launcherConfig = z
     SWITCHBOARD_HOST: z.string().min(1).default('127.0.0.1'),
     SWITCHBOARD_POSTGRES_PORT: fields.port(54329),
     SWITCHBOARD_READY_TIMEOUT_MS: fields.positiveInt(60_000),
+    /** Load pg_stat_statements into the embedded Postgres (./switchboard pg-stats reads it). */
+    SWITCHBOARD_POSTGRES_STATEMENT_STATS: fields.flag(false),
     LOG_LEVEL: fields.logLevel(),
     /** Shared with the switch (PBX, CPaaS or the simulator) to sign its webhooks; made and kept in the data folder when unset. */
     SWITCH_WEBHOOK_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),

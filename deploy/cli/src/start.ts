@@ -122,7 +122,11 @@ export function embeddedSystem(config: LauncherConfig, options: SystemOptions = 
   async function bringUp(): Promise<void> {
     if (embedded) {
       postgres = await stepOf(`starting the embedded Postgres (data in ${join(config.SWITCHBOARD_DATA_DIR, 'postgres')})`, () =>
-        startEmbeddedPostgres({ dataDir: join(config.SWITCHBOARD_DATA_DIR, 'postgres'), port: config.SWITCHBOARD_POSTGRES_PORT }),
+        startEmbeddedPostgres({
+          dataDir: join(config.SWITCHBOARD_DATA_DIR, 'postgres'),
+          port: config.SWITCHBOARD_POSTGRES_PORT,
+          statementStats: config.SWITCHBOARD_POSTGRES_STATEMENT_STATS,
+        }),
       );
       const server = postgres;
       await stepOf('creating a database per service', async () => {

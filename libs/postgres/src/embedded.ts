@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { chmod, chown, mkdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir, userInfo } from 'node:os';
 import { dirname, join, parse } from 'node:path';
+import { statementStatsSettings } from './statement-stats.ts';
 
 export interface EmbeddedPostgresOptions {
   /** Folder holding the cluster; created and initialised on first start, reused after. */
@@ -15,6 +16,8 @@ export interface EmbeddedPostgresOptions {
   readonly password?: string;
   /** Skip initdb's fsync (throw-away clusters of tests and benchmarks). */
   readonly fastInit?: boolean;
+  /** Load pg_stat_statements, to see what the server spends its time on (./switchboard pg-stats). */
+  readonly statementStats?: boolean;
   readonly onLog?: (line: string) => void;
 }
 
@@ -57,6 +60,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
       '-c', 'unix_socket_directories=',
       '-c', 'max_connections=400',
       '-c', 'shared_buffers=256MB',
+      ...(options.statementStats ? statementStatsSettings : []),
     ],
     // Its own process group: a Ctrl-C in the terminal must not stop Postgres before the services.
     { ...runAs, detached: true, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, LC_MESSAGES: 'C' } },

@@ -2,3 +2,4 @@
 export { startEmbeddedPostgres, type EmbeddedPostgresOptions, type RunningPostgres } from './embedded.ts';
 export { applyMigrations, readMigrations, type Migration } from './migrations.ts';
 export { ensureDatabase, dropDatabase, withDatabase } from './databases.ts';
+export { resetStatementStats, statementStats, statementStatsSettings, type DatabaseStat, type StatementStat } from './statement-stats.ts';
