@@ -1,5 +1,5 @@
 // Historical reports: the same API the CLI and CSV use, drawn as charts (volume; answer rate, service
-// level, self-service share; satisfaction shares per site) and a table of every column.
+// level, self-service share; satisfaction shares per site, over the range and per interval) and a table of every column.
 import { chartOptions as baseOptions, el, pct } from '/assets/common.js';
 
 /** Every chart spans the whole range asked for, so one busy hour is not stretched over the width. */
@@ -83,18 +83,85 @@ function draw(rows, report) {
 
 const satisfactionPanel = document.getElementById('satisfaction');
 const shareParts = [['satisfied', 'satisfied_share'], ['neutral', 'neutral_share'], ['dissatisfied', 'dissatisfied_share']];
+const intervalName = { '15m': '15 minutes', hour: 'hour', day: 'day', month: 'month' };
+
+/** The start of the interval after `t` (seconds of wall-clock time "as if UTC", as the charts' x). */
+function nextStart(t, interval) {
+  if (interval === 'month') {
+    const d = new Date(t * 1000);
+    return Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1) / 1000;
+  }
+  return t + { '15m': 900, hour: 3600, day: 86_400 }[interval];
+}
+
+/** Draw a point only where the line cannot show the value: one interval between two gaps. */
+const isolatedPoints = (u, seriesIdx, show) => {
+  if (show) return null;
+  const ys = u.data[seriesIdx];
+  const idxs = ys.flatMap((v, i) => (v != null && ys[i - 1] == null && ys[i + 1] == null ? [i] : []));
+  return idxs.length > 0 ? idxs : null;
+};
+
+let trendCharts = [];
+/**
+ * Per site, the shares of every interval from its first to its last with calls — the API's shares, as
+ * for the bar; an interval with no answered survey (or no call at all) is a gap in the lines, not 0 %.
+ * Each chart's uPlot is the `chart` property of its element (the browser test reads what is drawn).
+ */
+function drawSatisfactionTrend(rows, interval) {
+  for (const c of trendCharts) c.destroy();
+  trendCharts = [];
+  const root = document.getElementById('satisfaction-trend');
+  root.replaceChildren();
+  document.getElementById('satisfaction-trend-part').hidden = interval === 'all' || rows.length === 0;
+  if (interval === 'all') return;
+  document.getElementById('satisfaction-trend-title').textContent = `Post-call satisfaction per ${intervalName[interval]}`;
+  const x = (r) => Date.parse(`${r.interval_start.replace(' ', 'T')}Z`) / 1000;
+  const sites = [...new Set(rows.map((r) => r.site_id))];
+  const targets = sites.map((site) => root.appendChild(el('div', { class: 'trend', 'data-trend': site })));
+  sites.forEach((site, i) => {
+    const byStart = new Map(rows.filter((r) => r.site_id === site).map((r) => [x(r), r]));
+    const starts = [...byStart.keys()].sort((a, b) => a - b);
+    const t = [];
+    for (let s = starts[0]; s <= starts.at(-1); s = nextStart(s, interval)) t.push(s);
+    const share = (k) => t.map((s) => (byStart.get(s)?.[k] == null ? null : byStart.get(s)[k] * 100));
+    const percent = (u, v) => (v == null ? '—' : `${v.toFixed(1)} %`);
+    const width = targets[i].clientWidth;
+    // Bars as wide as 60 % of an interval, also when a site has one interval only (no neighbour to measure by).
+    const slot = ((width - 110) * (nextStart(t[0], interval) - t[0])) / (xRange[1] - xRange[0]);
+    const options = chartOptions(site, width, [
+      { label: 'surveys answered', scale: 'n', stroke: '#58a6ff', fill: 'rgba(88, 166, 255, 0.3)', paths: uPlot.paths.bars({ size: [0.6, Math.max(1, Math.min(40, 0.6 * slot))] }), points: { show: false } },
+      ...shareParts.map(([name], j) => ({ label: name, stroke: ['#3fb950', '#8b9bab', '#f85149'][j], width: 2, value: percent, points: { filter: isolatedPoints } })),
+    ], {
+      scales: { y: { range: [0, 100] }, n: { range: (u, min, max) => [0, Math.max(4, max)] } },
+      axes: [
+        { stroke: '#8b9bab', grid: { stroke: '#263443' } },
+        { stroke: '#8b9bab', grid: { stroke: '#263443' }, values: (u, vals) => vals.map((v) => `${v} %`), size: 56 },
+        { scale: 'n', side: 1, stroke: '#8b9bab', grid: { show: false }, incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10_000] },
+      ],
+    });
+    const chart = new uPlot(options, [t, t.map((s) => byStart.get(s)?.surveys_answered ?? 0), ...shareParts.map(([, k]) => share(k))], targets[i]);
+    targets[i].chart = chart;
+    trendCharts.push(chart);
+  });
+}
 
 let asked = 0;
-/** One stacked bar per site over the whole range: the shares as the API computes them (never recomputed here). */
+/**
+ * One stacked bar per site over the whole range, and each site's shares per interval: the shares as the
+ * API computes them (never recomputed here).
+ */
 async function drawSatisfaction(report) {
   const question = ++asked;
   satisfactionPanel.hidden = report !== 'queues' && report !== 'sites';
   if (satisfactionPanel.hidden) return;
-  const response = await fetch(url('json', { interval: 'all', groupBy: 'site' }));
-  const body = await response.json();
+  const interval = new FormData(form).get('interval');
+  const [rows, perInterval] = await Promise.all([url('json', { interval: 'all', groupBy: 'site' }), url('json', { groupBy: 'site' })].map(async (u) => {
+    const response = await fetch(u);
+    return response.ok ? (await response.json()).rows : undefined;
+  }));
   // A later question was asked meanwhile: its answer is the one to show.
-  if (!response.ok || question !== asked) return;
-  const rows = body.rows;
+  if (rows === undefined || perInterval === undefined || question !== asked) return;
   document.getElementById('satisfaction-sites').replaceChildren(
     ...(rows.length === 0 ? [el('p', { class: 'muted' }, 'no calls in this range')] : []),
     ...rows.map((r) => {
@@ -106,6 +173,7 @@ async function drawSatisfaction(report) {
       return el('div', { class: 'share-row', 'data-site': r.site_id }, el('span', { class: 'text' }, r.site_id), bar, el('span', { class: 'figures-line' }, line));
     }),
   );
+  drawSatisfactionTrend(perInterval, interval);
 }
 
 async function show(event) {
