@@ -49,10 +49,23 @@ export async function refusal(response: Response): Promise<Error> {
   }
 }
 
+/** How a table shows its columns: each column's heading and each value's text. */
+export interface TableFormat {
+  heading(column: string): string;
+  cell(column: string, value: unknown): string;
+}
+
+/** Values as they come (SQL results): numbers that are not whole to three decimals, null as —. */
+export const plainFormat: TableFormat = {
+  heading: (column) => column,
+  cell: (_column, v) => (v === null || v === undefined ? '—' : typeof v === 'number' && !Number.isInteger(v) ? v.toFixed(3) : String(v)),
+};
+
 /** Rows as an aligned text table. */
-export function table(rows: readonly Record<string, unknown>[], columns: readonly string[]): string {
-  const cell = (v: unknown) => (v === null || v === undefined ? '—' : typeof v === 'number' && !Number.isInteger(v) ? v.toFixed(3) : String(v));
-  const widths = columns.map((c) => Math.max(c.length, ...rows.map((r) => cell(r[c]).length)));
+export function table(rows: readonly Record<string, unknown>[], columns: readonly string[], format: TableFormat = plainFormat): string {
+  const headings = columns.map((c) => format.heading(c));
+  const cells = rows.map((r) => columns.map((c) => format.cell(c, r[c])));
+  const widths = columns.map((_c, i) => Math.max(headings[i]!.length, ...cells.map((line) => line[i]!.length)));
   const line = (values: string[]) => values.map((v, i) => v.padStart(widths[i]!)).join('  ');
-  return [line([...columns]), line(widths.map((w) => '-'.repeat(w))), ...rows.map((r) => line(columns.map((c) => cell(r[c]))))].join('\n');
+  return [line(headings), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n');
 }

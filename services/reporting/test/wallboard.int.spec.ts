@@ -230,11 +230,20 @@ describe('the live wallboard', () => {
     const report = await run('report', 'queues', '--from', today, '--to', today, '--timezone', timezone);
     expect(report.status, report.stderr).toBe(0);
     expect(report.stdout).toContain('queues report');
-    expect(report.stdout).toMatch(/hz\s+general\s+\S+ \S+\s+3\s+1\s+1/);
+    // As the reports page shows them: durations in seconds, ratios in percent, each to a tenth.
+    expect(report.stdout).toMatch(/offered\s+answered\s+abandoned\s+service level \(%\)\s+answer rate \(%\)\s+asa \(s\)\s+aht \(s\)\n/);
+    // offered 3, answered 1, abandoned 1, service level 1/2, answer rate 1/3, asa 4 s, aht 60 s
+    expect(report.stdout).toMatch(/hz\s+general\s+\S+ \S+\s+3\s+1\s+1\s+50\.0\s+33\.3\s+4\.0\s+60\.0\n/);
     const satisfaction = await run('report', 'satisfaction', '--from', today, '--to', today, '--timezone', timezone);
     expect(satisfaction.status, satisfaction.stderr).toBe(0);
+    expect(satisfaction.stdout).toMatch(/surveys answered\s+satisfied share \(%\)\s+neutral share \(%\)\s+dissatisfied share \(%\)\s+survey response rate \(%\)\n/);
     // offered, answered, satisfied / neutral / dissatisfied share, response rate
-    expect(satisfaction.stdout).toMatch(/hz\s+general\s+\S+ \S+\s+1\s+1\s+1\s+0\s+0\s+1\n/);
+    expect(satisfaction.stdout).toMatch(/hz\s+general\s+\S+ \S+\s+1\s+1\s+100\.0\s+0\.0\s+0\.0\s+100\.0\n/);
+    // The agent report, by the same formatter: handle time in seconds, occupancy and utilisation in percent.
+    const agents = await run('report', 'agents', '--from', today, '--to', today, '--timezone', timezone);
+    expect(agents.status, agents.stderr).toBe(0);
+    expect(agents.stdout).toMatch(/aht \(s\)\s+occupancy \(%\)\s+utilisation \(%\)\n/);
+    expect(agents.stdout).toMatch(/hz\s+a1\s+\S+ \S+\s+1\s+1\s+60\.0\s+\d+\.\d\s+\d+\.\d\n/);
     const refused = await run('sql', 'drop table calls_v1');
     expect(refused.status).toBe(1);
     expect(refused.stderr).toContain('only read');

@@ -1,6 +1,7 @@
 // `./switchboard report <queues|sites|agents|self-service|satisfaction> --from YYYY-MM-DD --to YYYY-MM-DD [--interval hour] [--timezone Asia/Shanghai] [--site x] [--csv]`
 import { parseArgs } from 'node:util';
 import { refusal, reportingClient, table } from '../reporting-client.ts';
+import { reportFormat } from '../report-format.ts';
 import type { CliCommand } from './types.ts';
 
 const shown: Record<string, string[]> = {
@@ -58,6 +59,6 @@ export const command: CliCommand = {
     }
     const { rows } = (await response.json()) as { rows: Record<string, unknown>[] };
     process.stdout.write(`${kind} report, ${values.from} to ${values.to} (${values.timezone}), by ${values.interval}: ${rows.length} rows (--csv for every column)\n\n`);
-    process.stdout.write(`${table(rows, shown[kind]!)}\n`);
+    process.stdout.write(`${table(rows, shown[kind]!, reportFormat)}\n`);
   },
 };
