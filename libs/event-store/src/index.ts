@@ -3,6 +3,6 @@ export { migrateEventStore, connectPrisma, poolOf, type PrismaClient, type Prism
 export { EventStore, StreamVersionConflict, type StoredEvent, type AppendOptions, type LoadOptions, type EventStoreOptions } from './store.ts';
 export { StreamSnapshots, type StreamSnapshot, type SnapshotLoad } from './snapshots.ts';
 export { startOutboxRelay, type OutboxRelay, type OutboxRelayOptions } from './relay.ts';
-export { handleCommand, type Decider, type CommandResult } from './command.ts';
+export { handleCommand, currentState, RecentStates, type Decider, type CommandResult, type CommandOptions } from './command.ts';
 export { runProjection, rebuildProjection, applyToProjection, applyBatchToProjection, type Projection, type ProjectionTx, type AroundMessage } from './projection.ts';
 export { sqlOn, inTransaction, type Sql } from './sql.ts';

@@ -18,6 +18,7 @@ import {
   connectPrisma,
   handleCommand,
   migrateEventStore,
+  RecentStates,
   startOutboxRelay,
   type Decider,
   type PrismaClient,
@@ -137,6 +138,59 @@ describe('the command handler', () => {
     );
     expect(results.every((r) => r.ok)).toBe(true);
     expect((await store.load(id)).map((e) => e.version)).toEqual([1, 2, 3]);
+  });
+});
+
+describe('the command handler with recent states in memory', () => {
+  /** The store as one process sees it, counting the streams it reads. */
+  const counting = () => {
+    const reads = { count: 0 };
+    const seen = { load: (...args: Parameters<EventStore['load']>) => (reads.count++, store.load(...args)), append: store.append.bind(store) } as unknown as EventStore;
+    return { seen, reads };
+  };
+
+  it('reads a stream once, then decides from memory; the results are the log’s', async () => {
+    const id = uniqueName('customer');
+    const { seen, reads } = counting();
+    const recent = new RecentStates<TierState>();
+    await handleCommand(seen, tiers, id, { type: 'Register', customerId: id, tier: CustomerTier.NORMAL }, { occurredAt: at }, { recent });
+    const gold = await handleCommand(seen, tiers, id, { type: 'ChangeTier', tier: CustomerTier.GOLD }, { occurredAt: at }, { recent });
+    const platinum = await handleCommand(seen, tiers, id, { type: 'ChangeTier', tier: CustomerTier.PLATINUM }, { occurredAt: at }, { recent });
+    expect(reads.count).toBe(1);
+    expect([gold, platinum]).toMatchObject([{ ok: true, version: 2 }, { ok: true, version: 3, state: { tier: CustomerTier.PLATINUM } }]);
+    expect((await store.load(id)).map((e) => e.event.type)).toEqual(['CustomerRegistered', 'CustomerTierChanged', 'CustomerTierChanged']);
+  });
+
+  it('folds the log again when another writer moved the stream on: no change is recorded twice', async () => {
+    const id = uniqueName('customer');
+    const { seen, reads } = counting();
+    const recent = new RecentStates<TierState>();
+    await handleCommand(seen, tiers, id, { type: 'Register', customerId: id, tier: CustomerTier.NORMAL }, { occurredAt: at }, { recent });
+    // Another replica upgrades the customer; this process's copy still says normal.
+    await handleCommand(store, tiers, id, { type: 'ChangeTier', tier: CustomerTier.GOLD }, { occurredAt: at });
+    const same = await handleCommand(seen, tiers, id, { type: 'ChangeTier', tier: CustomerTier.GOLD }, { occurredAt: at }, { recent });
+    expect(same).toMatchObject({ ok: true, version: 2, events: [], state: { tier: CustomerTier.GOLD } });
+    expect(reads.count).toBe(2);
+    expect((await store.load(id)).length).toBe(2);
+  });
+
+  it('never refuses on a stale copy: the refusal is checked against the log', async () => {
+    const id = uniqueName('customer');
+    const { seen } = counting();
+    const recent = new RecentStates<TierState>();
+    expect(await handleCommand(seen, tiers, id, { type: 'ChangeTier', tier: CustomerTier.GOLD }, { occurredAt: at }, { recent })).toEqual({ ok: false, rejected: 'no such customer' });
+    // Registered by another replica meanwhile: the copy in memory still says "new".
+    await handleCommand(store, tiers, id, { type: 'Register', customerId: id, tier: CustomerTier.NORMAL }, { occurredAt: at });
+    expect(await handleCommand(seen, tiers, id, { type: 'ChangeTier', tier: CustomerTier.GOLD }, { occurredAt: at }, { recent })).toMatchObject({ ok: true, version: 2 });
+  });
+
+  it('keeps at most its capacity, forgetting the least recently used stream', () => {
+    const recent = new RecentStates<number>(2);
+    recent.set('a', 1, 1);
+    recent.set('b', 2, 1);
+    recent.get('a');
+    recent.set('c', 3, 1);
+    expect([recent.get('a')?.state, recent.get('b'), recent.get('c')?.state, recent.size]).toEqual([1, undefined, 3, 2]);
   });
 });
 

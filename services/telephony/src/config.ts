@@ -17,6 +17,8 @@ export const telephonyConfigSchema = z.object({
   SWITCH_CONTROL_TIMEOUT_MS: fields.positiveInt(5_000),
   /** A command the switch has not taken after this long is given up and recorded as refused. */
   SWITCH_CONTROL_GIVE_UP_SECONDS: fields.positiveInt(120),
+  /** How many calls' folded states are kept in memory (the least recently used go first). */
+  TELEPHONY_RECENT_CALLS: fields.positiveInt(10_000),
 });
 
 export type TelephonyConfig = z.output<typeof telephonyConfigSchema>;

@@ -1,6 +1,6 @@
 // The telephony service: the switch interface (signed webhooks, call control), calls as aggregates, and IVR flows as data.
 import { fileURLToPath } from 'node:url';
-import { handleCommand } from '@switchboard/event-store';
+import { handleCommand, RecentStates } from '@switchboard/event-store';
 import { accessTokens, requireSignIn, type EventSourcedServiceSpec, type ServiceContext } from '@switchboard/service-kit';
 import { ivrFlowStore } from './adapters/db/ivr-flows.ts';
 import { offerBook, switchCommandOutbox } from './adapters/db/switch-commands.ts';
@@ -18,6 +18,7 @@ import { startSwitchDispatcher, type SwitchDispatcher } from './application/swit
 import { switchEventHandler } from './application/switch-events.ts';
 import type { TelephonyConfig } from './config.ts';
 import { callDecider } from './domain/call/decide.ts';
+import type { CallState } from './domain/call/state.ts';
 
 export interface TelephonyDependencies {
   /** How self-service steps reach their endpoints (HTTP unless a test says otherwise). */
@@ -30,6 +31,9 @@ export interface TelephonyDependencies {
 export function telephonyService(config: TelephonyConfig, dependencies: TelephonyDependencies = {}): EventSourcedServiceSpec {
   const clock = dependencies.clock ?? (() => new Date());
   const tokens = accessTokens(config.AUTH_TOKEN_SECRET);
+  // Every switch report is a command on its call's stream: the live calls' states stay in memory (a few
+  // thousand at 20 calls/s), so a report reads nothing from the log; the append's version check keeps them honest.
+  const recentCalls = new RecentStates<CallState>(config.TELEPHONY_RECENT_CALLS);
   const control =
     dependencies.switchControl ??
     (config.SWITCH_CONTROL_URL === undefined
@@ -52,6 +56,7 @@ export function telephonyService(config: TelephonyConfig, dependencies: Telephon
           callStream(command.callId),
           { type: 'RecordCommandRefusal', commandId: command.commandId, command: command.kind, agentId: command.agentId, status, reason, at: clock() },
           context.commandOptions(),
+          { recent: recentCalls },
         );
         if (!result.ok) context.logger.warn({ callId: command.callId, rejected: result.rejected }, 'could not record a refused command on its call');
       },
@@ -72,6 +77,7 @@ export function telephonyService(config: TelephonyConfig, dependencies: Telephon
         lookup: dependencies.lookup ?? httpLookup,
         selfServiceTimeoutMs: config.SELF_SERVICE_TIMEOUT_MS,
         clock,
+        recentCalls,
       });
       const controlCall = control && callControl({ store: context.store, outbox: switchCommandOutbox(context.sql), offers: offerBook(context.sql), wake });
       return async (app) => {

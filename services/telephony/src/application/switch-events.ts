@@ -1,5 +1,5 @@
 // Handles one switch report: claim its event id, run the call's command (and the IVR's self-service steps), answer with call control.
-import { handleCommand, type AppendOptions, type EventStore } from '@switchboard/event-store';
+import { currentState, handleCommand, type AppendOptions, type EventStore, type RecentStates } from '@switchboard/event-store';
 import { CallEndedBy } from '@switchboard/contracts';
 import type { CallCommand, CallRejection } from '../domain/call/commands.ts';
 import { callDecider } from '../domain/call/decide.ts';
@@ -34,6 +34,8 @@ export interface SwitchEventDeps {
   readonly selfServiceTimeoutMs: number;
   /** When a self-service answer came (the switch's report carries its own time). */
   readonly clock: () => Date;
+  /** The calls' states this process folded last: a report on a live call reads nothing from the log. */
+  readonly recentCalls?: RecentStates<CallState>;
 }
 
 const endedBy: Record<CallEnder, CallEndedBy> = { caller: CallEndedBy.CALLER, agent: CallEndedBy.AGENT, system: CallEndedBy.SYSTEM };
@@ -43,11 +45,11 @@ const MAX_SELF_SERVICE_STEPS = 10;
 type Step = { readonly ok: true; readonly state: CallState; readonly instructions: Instruction[] } | { readonly ok: false; readonly rejection: CallRejection };
 
 export function switchEventHandler(deps: SwitchEventDeps): (report: SwitchReport) => Promise<SwitchOutcome> {
-  const load = async (callId: string) => (await deps.store.load(callStream(callId))).reduce((s, e) => callDecider.evolve(s, e.event), callDecider.initialState);
+  const load = async (callId: string) => (await currentState(deps.store, callDecider, callStream(callId), deps.recentCalls)).state;
 
   /** Runs a command; the IVR's events are read against the flow as call control. */
   async function run(callId: string, command: CallCommand, before: CallState, flow?: SavedIvrFlow): Promise<Step> {
-    const result = await handleCommand(deps.store, callDecider, callStream(callId), command, deps.commandOptions());
+    const result = await handleCommand(deps.store, callDecider, callStream(callId), command, deps.commandOptions(), { recent: deps.recentCalls });
     if (!result.ok) return { ok: false, rejection: result.rejected };
     if (flow === undefined) return { ok: true, state: result.state, instructions: [] };
     const view =
