@@ -1,10 +1,10 @@
 // What the ACD's read API shows of a site: queues with their waiting callers, agents with their state and last offer's why.
 import { timestampMs } from '@bufbuild/protobuf/wkt';
 import { CallChoice, DecisionRule, type CallOffered_RoutingDecision } from '@switchboard/contracts';
+import type { OfferRecord } from '../domain/acd/offer-records.ts';
 import { queuePosition } from '../domain/acd/queue-position.ts';
 import type { Agent, Call, Queue, RegisteredSite } from '../domain/acd/state.ts';
 import { tierName } from './caller-tiers.ts';
-import type { OfferRecord } from './acd-offers.ts';
 import type { CachedSite } from './site-desk.ts';
 
 const iso = (ms: number): string => new Date(ms).toISOString();

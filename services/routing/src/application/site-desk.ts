@@ -4,7 +4,7 @@ import { StreamVersionConflict, type AppendOptions, type EventStore } from '@swi
 import type { AcdCommand, AcdRejection } from '../domain/acd/commands.ts';
 import { acdDecider } from '../domain/acd/decide.ts';
 import type { SiteRouting } from '../domain/acd/state.ts';
-import { recordOffer, type OfferRecord } from './acd-offers.ts';
+import { recordOffer, type OfferRecord } from '../domain/acd/offer-records.ts';
 
 export const acdSiteStream = (siteId: string): string => `acd-site-${siteId}`;
 
