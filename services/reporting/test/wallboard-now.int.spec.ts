@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectClickHouse, type ClickHouseClient } from '../src/adapters/clickhouse/client.ts';
 import { insertAgentStateChanges, insertCallMilestones } from '../src/adapters/clickhouse/facts.ts';
 import { applyClickHouseSchema } from '../src/adapters/clickhouse/schema.ts';
+import { agentIntervalReport } from '../src/adapters/clickhouse/reports.ts';
 import { agentsNow, waitingNow } from '../src/adapters/clickhouse/wallboard.ts';
 import { rebuildCallFacts } from '../src/application/facts.ts';
 import type { AgentStateChange, CallMilestone, MilestoneKind } from '../src/domain/facts/call-milestones.ts';
@@ -80,6 +81,16 @@ describe('the wallboard now', () => {
     await insertAgentStateChanges(clickhouse, [...changes].reverse());
     await insertAgentStateChanges(clickhouse, changes.slice(0, 2));
     expect(await agentsNow(clickhouse)).toEqual([{ site_id: 'hz', agent_id: 'a1', state: 'not_ready', reason_code: 'lunch', since: now - 20_000 }]);
+  });
+
+  it('counts an agent’s time in her latest state up to now in the agent report, not to the end of today', async () => {
+    const rows = await agentIntervalReport(clickhouse, { from: new Date(now - 3_600_000), to: new Date(now + 6 * 3_600_000), timezone: 'UTC', interval: 'hour' });
+    const a1 = rows.filter((r) => r.agent_id === 'a1');
+    const loggedIn = a1.reduce((sum, r) => sum + Number(r['logged_in_ms']), 0);
+    // a1 logged in 60 s before the test's "now" (ready, on call, then not ready): at most that and the seconds the test has run.
+    expect(loggedIn).toBeGreaterThanOrEqual(60_000);
+    expect(loggedIn).toBeLessThan(60_000 + (Date.now() - now) + 1_000);
+    expect(a1.filter((r) => Date.parse(`${String(r.interval_start).replace(' ', 'T')}Z`) > Date.now()).map((r) => Number(r['logged_in_ms']))).toEqual([]);
   });
 
   it('builds each agent’s state from the changes recorded before an upgrade added the table', async () => {

@@ -320,12 +320,13 @@ export interface AgentReportRow {
  * by the interval of the visit; offers and no-answers when they rang; state time split across the intervals it covers.
  */
 export async function agentIntervalReport(client: ClickHouseClient, range: ReportRange): Promise<AgentReportRow[]> {
+  // An agent's latest state runs until now, not to the end of the range: the hours of today still to come hold no state time.
   const result = await client.query({
     query: `
       with
       states as (
         select site_id, agent_id, state, at as started_at,
-          leadInFrame(at, 1, toDateTime64('2100-01-01 00:00:00', 3, 'UTC')) over (partition by site_id, agent_id order by at, change_id rows between unbounded preceding and unbounded following) as ended_at
+          leadInFrame(at, 1, {now: DateTime64(3, 'UTC')}) over (partition by site_id, agent_id order by at, change_id rows between unbounded preceding and unbounded following) as ended_at
         from agent_states_v1 final
         where at < {to: DateTime64(3, 'UTC')} and ${scope('site_id', "''")}
       ),
@@ -398,7 +399,7 @@ export async function agentIntervalReport(client: ClickHouseClient, range: Repor
       left join rings using (site_id, agent_id, interval_start)
       left join surveys using (site_id, agent_id, interval_start)
       order by site_id, agent_id, interval_start`,
-    query_params: params(range),
+    query_params: { ...params(range), now: clickHouseTime(Date.now()) },
     format: 'JSONEachRow',
     clickhouse_settings: { join_use_nulls: 0 },
   });
