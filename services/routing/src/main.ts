@@ -1,5 +1,7 @@
 // Entry point of the routing service process: the only place that reads its own settings from the environment.
-import { loadAuthConfigOrExit, runService } from '@switchboard/service-kit';
+import { loadConfigOrExit } from '@switchboard/config';
+import { runService } from '@switchboard/service-kit';
+import { routingConfigSchema } from './config.ts';
 import { routingService } from './service.ts';
 
-await runService(routingService(loadAuthConfigOrExit(process.env)));
+await runService(routingService(loadConfigOrExit(routingConfigSchema, process.env)));

@@ -1,6 +1,6 @@
 // The routing service: sites, dial plan, queues and agents (the ACD) with its clock and telephony's calls, and the caller-tier read model.
 import { fileURLToPath } from 'node:url';
-import { accessTokens, requireSignIn, type AuthConfig, type EventSourcedServiceSpec } from '@switchboard/service-kit';
+import { accessTokens, requireSignIn, type EventSourcedServiceSpec, type ServiceContext } from '@switchboard/service-kit';
 import { acdRoutes } from './adapters/http/acd.ts';
 import { callerTierRoutes } from './adapters/http/caller-tiers.ts';
 import { dialPlanRoutes } from './adapters/http/dial-plan.ts';
@@ -9,9 +9,11 @@ import { siteDeskOf } from './application/acd-desks.ts';
 import { overflowReactor } from './application/acd-overflow.ts';
 import { telephonyCallsReactor } from './application/acd-telephony.ts';
 import { callerTiers } from './application/caller-tiers.ts';
+import type { RoutingConfig } from './config.ts';
 
-export function routingService(config: AuthConfig): EventSourcedServiceSpec {
+export function routingService(config: RoutingConfig): EventSourcedServiceSpec {
   const tokens = accessTokens(config.AUTH_TOKEN_SECRET);
+  const deskOf = (context: ServiceContext) => siteDeskOf(context, { snapshotEvery: config.ACD_SNAPSHOT_EVERY });
   return {
     name: 'routing',
     defaultPort: 4102,
@@ -22,15 +24,15 @@ export function routingService(config: AuthConfig): EventSourcedServiceSpec {
       requireSignIn(app, { tokens });
       await app.register(callerTierRoutes(context));
       await app.register(dialPlanRoutes(context));
-      await app.register(acdRoutes(siteDeskOf(context)));
+      await app.register(acdRoutes(deskOf(context)));
     },
     projections: (context) => [
       callerTiers,
-      telephonyCallsReactor(siteDeskOf(context), context.store, context.logger),
-      overflowReactor(siteDeskOf(context), context.logger),
+      telephonyCallsReactor(deskOf(context), context.store, context.logger),
+      overflowReactor(deskOf(context), context.logger),
     ],
     workers: async (context) => {
-      const clock = startAcdClock(siteDeskOf(context), context.logger);
+      const clock = startAcdClock(deskOf(context), context.logger);
       return [() => clock.stop()];
     },
   };

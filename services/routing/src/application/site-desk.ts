@@ -3,8 +3,9 @@ import { asDecodedEvent, type DecodedEvent, type EventMessage } from '@switchboa
 import { StreamVersionConflict, type AppendOptions, type EventStore } from '@switchboard/event-store';
 import type { AcdCommand, AcdRejection } from '../domain/acd/commands.ts';
 import { acdDecider } from '../domain/acd/decide.ts';
-import type { SiteRouting } from '../domain/acd/state.ts';
 import { recordOffer, type OfferRecord } from '../domain/acd/offer-records.ts';
+import type { SiteRouting } from '../domain/acd/state.ts';
+import type { SiteSnapshots } from './site-snapshots.ts';
 
 export const acdSiteStream = (siteId: string): string => `acd-site-${siteId}`;
 
@@ -14,6 +15,8 @@ export interface CachedSite {
   version: number;
   /** agentId → the last offer made to the agent, with its decision record (the state keeps no "why"). */
   readonly offers: Map<string, OfferRecord>;
+  /** The version of the site's latest snapshot this process started from or took (0: none). */
+  snapshotVersion: number;
 }
 
 export type DeskResult =
@@ -25,12 +28,15 @@ export interface SiteDeskOptions {
   /** Append options for a command of the site (its trace and occurred-at, taken when the command runs). */
   readonly appendOptions: (siteId: string) => AppendOptions;
   readonly maxAttempts?: number;
+  /** Keeps a snapshot of each site every so many events and loads a site from it; without, a site is folded from its whole stream. */
+  readonly snapshots?: SiteSnapshots;
 }
 
 export class SiteDesk {
   private readonly store: EventStore;
   private readonly appendOptions: (siteId: string) => AppendOptions;
   private readonly maxAttempts: number;
+  private readonly snapshots: SiteSnapshots | undefined;
   private readonly cache = new Map<string, CachedSite>();
   /** The tail of each site's chain of work: a site's commands run one after another, sites run side by side. */
   private readonly tails = new Map<string, Promise<unknown>>();
@@ -39,6 +45,7 @@ export class SiteDesk {
     this.store = options.store;
     this.appendOptions = options.appendOptions;
     this.maxAttempts = options.maxAttempts ?? 3;
+    this.snapshots = options.snapshots;
   }
 
   /** Decides and records the command; a rejection is returned, an infrastructure failure thrown. */
@@ -73,9 +80,10 @@ export class SiteDesk {
     return [...this.cache.keys()];
   }
 
-  /** Settles once every command queued so far has run (for a clean shutdown). */
+  /** Settles once every command queued so far has run and the snapshots they took are written (for a clean shutdown). */
   async idle(): Promise<void> {
     await Promise.allSettled([...this.tails.values()]);
+    await this.snapshots?.idle();
   }
 
   private enqueue<T>(siteId: string, work: () => Promise<T>): Promise<T> {
@@ -111,13 +119,16 @@ export class SiteDesk {
         if (!(error instanceof StreamVersionConflict) || attempt >= this.maxAttempts) throw error;
         continue;
       }
+      let events: DecodedEvent[];
       try {
-        return { ok: true, events: this.fold(site, decision), version: site.version };
+        events = this.fold(site, decision);
       } catch (error) {
         // A fold that failed half-way leaves a state nobody can trust; the next use rebuilds it from the log.
         this.cache.delete(siteId);
         throw error;
       }
+      this.snapshots?.take(siteId, acdSiteStream(siteId), site);
+      return { ok: true, events, version: site.version };
     }
   }
 
@@ -130,9 +141,15 @@ export class SiteDesk {
   private async site(siteId: string): Promise<CachedSite> {
     const cached = this.cache.get(siteId);
     if (cached !== undefined) return cached;
-    const history = await this.store.load(acdSiteStream(siteId));
-    const site: CachedSite = { state: acdDecider.initialState, version: history.length, offers: new Map() };
-    for (const stored of history) apply(site, stored.event);
+    // From the latest snapshot when there is one: a busy site's stream grows by millions of events a day.
+    const streamId = acdSiteStream(siteId);
+    const { from, events } = this.snapshots === undefined ? { from: undefined, events: await this.store.load(streamId) } : await this.snapshots.load(siteId, streamId);
+    const version = from?.version ?? 0;
+    const site: CachedSite = { state: from?.state ?? acdDecider.initialState, version, offers: from?.offers ?? new Map(), snapshotVersion: version };
+    for (const stored of events) {
+      apply(site, stored.event);
+      site.version = stored.version;
+    }
     this.cache.set(siteId, site);
     return site;
   }
