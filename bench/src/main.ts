@@ -4,6 +4,7 @@ import { eventStore } from './event-store.ts';
 import { projections } from './projections.ts';
 import { kafka } from './kafka.ts';
 import { routing } from './routing.ts';
+import { acdSnapshots } from './acd-snapshots.ts';
 import { ingestion } from './ingestion.ts';
 import { reports } from './reports.ts';
 import { system } from './system.ts';
@@ -15,6 +16,7 @@ const suites: Record<string, () => Promise<Figure[]>> = {
   projections,
   kafka,
   routing,
+  'acd-snapshots': acdSnapshots,
   ingestion,
   system,
   reports,
