@@ -1,3 +1,4 @@
+// A site restored from a snapshot is the site folded from its log: indexes, their order and shared objects, and every decision after.
 import { create } from '@bufbuild/protobuf';
 import { describe, expect, it } from 'vitest';
 import { asDecodedEvent, CallOfferedSchema, type EventMessage } from '@switchboard/contracts';

@@ -124,6 +124,8 @@ export interface RegisteredSite {
  * A site's routing state. Its single writer (the partition's owner) folds events into it in place: a copy
  * per event would cost O(agents) and the engine must take a decision in microseconds. The initial state is
  * never changed (SiteRegistered starts a fresh object), and decide only reads.
+ * Sites are loaded from snapshots of this state: a change to its shape (or to what evolve makes of an event)
+ * needs a new SITE_SNAPSHOT_FORMAT in snapshot.ts, so that the older snapshots are ignored.
  */
 export type SiteRouting = { readonly status: 'unregistered' } | RegisteredSite;
 
