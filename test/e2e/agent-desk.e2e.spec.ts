@@ -55,6 +55,8 @@ async function aDayAtTheDesk() {
   desks.set('li-na', page);
   const pageErrors: string[] = [];
   page.on('pageerror', (error) => pageErrors.push(error.message));
+  const cardRequests: string[] = [];
+  page.on('request', (request) => void (request.url().includes('/desk/api/customer-card') && cardRequests.push(request.url())));
 
   // A wrong password first: a plain message, and still on the sign-in page.
   await page.goto(`${consoleApp.url}/desk`);
@@ -97,9 +99,11 @@ async function aDayAtTheDesk() {
   expect(await page.textContent('#why-text')).toContain('the only ready agent with the skills');
   expect(await page.textContent('#call-meta')).toContain('queue general');
   expect(await page.getAttribute('#customer-card', 'data-calling-number')).toBe(CALLER);
-  // The screen pop: the caller's card from the customers service, on the page with the offer.
+  // The screen pop: the caller's card from the customers service, pushed by the console right behind the offer
+  // (the page did not have to ask for it).
   await expect.poll(() => page.textContent('[data-card="name"]'), { timeout: 10_000 }).toBe('Shenzhen Fast Freight');
   expect(await page.textContent('[data-card="tier"]')).toContain('platinum');
+  expect(cardRequests).toEqual([]);
   mkdirSync(shots, { recursive: true });
   await page.screenshot({ path: resolve(shots, 'agent-desk-offer.png') });
   expect(await other.isVisible('#offer')).toBe(false);

@@ -13,12 +13,15 @@ import { serviceClient } from './adapters/services/service-client.ts';
 import { deskSockets, type DeskSockets } from './adapters/ws/desk-sockets.ts';
 import { agentDesk } from './application/desk.ts';
 import { deskFeed } from './application/desk-feed.ts';
+import { cardsForDesks, consoleToken } from './application/screen-pop.ts';
 import { people } from './application/people.ts';
 import type { ConsoleConfig } from './config.ts';
 
 export function consoleService(config: ConsoleConfig, sockets: DeskSockets = deskSockets()): EventSourcedServiceSpec {
   const tokens = accessTokens(config.AUTH_TOKEN_SECRET);
   const sessionSeconds = config.CONSOLE_SESSION_MINUTES * 60;
+  const consoleTokenOf = consoleToken(tokens);
+  const customers = serviceClient('customers', config.CUSTOMERS_URL);
   const peopleOf = (context: ServiceContext) =>
     people({ store: context.store, credentials: credentials(context.prisma), tokens, sessionSeconds, appendOptions: () => context.commandOptions() });
 
@@ -27,7 +30,7 @@ export function consoleService(config: ConsoleConfig, sockets: DeskSockets = des
     defaultPort: 4100,
     topic: 'console.events',
     migrationsFolder: fileURLToPath(new URL('../migrations', import.meta.url)),
-    projections: () => [peopleReadModel, deskFeed(sockets)],
+    projections: (context) => [peopleReadModel, deskFeed(sockets, { cardOf: cardsForDesks(customers, consoleTokenOf), logger: context.logger })],
     workers: async (context) => {
       if (config.CONSOLE_ADMIN_LOGIN !== undefined && config.CONSOLE_ADMIN_PASSWORD !== undefined) {
         const outcome = await peopleOf(context).ensureFirstAdmin(config.CONSOLE_ADMIN_LOGIN, config.CONSOLE_ADMIN_PASSWORD);
@@ -49,9 +52,8 @@ export function consoleService(config: ConsoleConfig, sockets: DeskSockets = des
         await app.register(pageRoutes(tokens));
         await app.register(peopleRoutes(peopleOf(context), context.prisma, { secure: config.CONSOLE_SECURE_COOKIE, maxAgeSeconds: sessionSeconds }));
         await app.register(deskRoutes(desk, sockets));
-        const customers = serviceClient('customers', config.CUSTOMERS_URL);
-        await app.register(customerCardRoutes(customers, context.sql, tokens));
-        await app.register(customerWorkRoutes(customers, context.sql, tokens));
+        await app.register(customerCardRoutes(customers, context.sql, consoleTokenOf));
+        await app.register(customerWorkRoutes(customers, context.sql, consoleTokenOf));
       };
     },
   };

@@ -50,4 +50,44 @@ describe('the desk feed', () => {
       { type: 'caller', agentId: 'li-na', readable: true },
     ]);
   });
+
+  it('sends the caller’s card right behind the offer to an agent with a desk open, and to nobody else', async () => {
+    const prisma = service.context.prisma;
+    const pushed: Array<{ agentId: string; type: string; callId?: string; found?: boolean }> = [];
+    const openDesks = new Set(['wang-wei']);
+    const sockets = {
+      push(agentId: string, news: unknown) {
+        if (!openDesks.has(agentId)) return 0;
+        const n = news as { type: string; callId?: string; offer?: { callId: string }; found?: boolean };
+        pushed.push({ agentId, type: n.type, callId: n.callId ?? n.offer?.callId, ...(n.found === undefined ? {} : { found: n.found }) });
+        return 1;
+      },
+    } as DeskSockets;
+    const asked: string[] = [];
+    const warnings: string[] = [];
+    const feed = deskFeed(sockets, {
+      cardOf: async (number) => {
+        asked.push(number);
+        if (number === '+862155550099') throw new Error('customers is away');
+        return number === '+862155550001' ? { found: true, card: { name: 'Li Wei' } } : { found: false, callingNumber: number };
+      },
+      logger: { warn: (_: unknown, text: string) => void warnings.push(text) } as never,
+    });
+    const event = (callId: string, agentId: string, number: string, version: number) => [
+      message('telephony.calls', version, encodeEvent(CallArrivedSchema, { callId, callingNumber: number, dialledNumber: '+864008001234' }, { eventId: randomUUID(), streamId: `call-${callId}`, streamVersion: 1, occurredAt: new Date() })),
+      message('routing.events', version, encodeEvent(CallOfferedSchema, { siteId: 'shanghai', callId, queueId: 'general', agentId, offeredAt: timestampFromMs(Date.now()) }, { eventId: randomUUID(), streamId: 'acd-shanghai', streamVersion: version, occurredAt: new Date(), siteId: 'shanghai' })),
+    ];
+    await applyBatchToProjection(prisma, feed, event('c-51', 'wang-wei', '+862155550001', 20));
+    await applyBatchToProjection(prisma, feed, event('c-52', 'zhao-lei', '+862155550002', 21));
+    await applyBatchToProjection(prisma, feed, event('c-53', 'wang-wei', '+862155550099', 22));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(pushed).toEqual([
+      { agentId: 'wang-wei', type: 'offer', callId: 'c-51' },
+      { agentId: 'wang-wei', type: 'card', callId: 'c-51', found: true },
+      { agentId: 'wang-wei', type: 'offer', callId: 'c-53' },
+    ]);
+    // zhao-lei has no desk open: nobody asks for his caller's card.
+    expect(asked).toEqual(['+862155550001', '+862155550099']);
+    expect(warnings).toEqual(['the caller’s card could not be resolved for the desk']);
+  });
 });

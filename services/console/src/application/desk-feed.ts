@@ -1,8 +1,10 @@
 // Follows routing.events and telephony.calls: keeps what the desk knows of each call, and pushes each agent's news to that agent's pages.
 import type { DecodedEvent } from '@switchboard/contracts';
 import type { Projection, ProjectionTx } from '@switchboard/event-store';
+import type { Logger } from '@switchboard/service-kit';
 import type { DeskSockets } from '../adapters/ws/desk-sockets.ts';
 import { deskNews } from '../domain/desk/desk-news.ts';
+import type { CardAnswer } from './screen-pop.ts';
 
 export interface DeskCallRow {
   readonly call_id: string;
@@ -18,16 +20,42 @@ export async function deskCall(tx: Pick<ProjectionTx, '$queryRaw'>, callId: stri
   return (await tx.$queryRaw<DeskCallRow[]>`select call_id, calling_number, agent_id, site_id, queue_id, state, detail from desk_calls where call_id = ${callId}`)[0];
 }
 
-export function deskFeed(deskSockets: DeskSockets): Projection {
+export interface ScreenPop {
+  /** The card of the caller of a call on an agent's desk. */
+  readonly cardOf: (callingNumber: string) => Promise<CardAnswer>;
+  readonly logger: Logger;
+}
+
+/** The call and caller a pushed message pops a card for: an offer with the caller's number, or the number arriving after the offer. */
+function poppedCaller(message: unknown): { callId: string; callingNumber: string } | undefined {
+  const m = message as { type?: string; callId?: string; callingNumber?: string; offer?: { callId: string; callingNumber: string } };
+  if (m.type === 'offer' && m.offer !== undefined && m.offer.callingNumber !== '') return { callId: m.offer.callId, callingNumber: m.offer.callingNumber };
+  if (m.type === 'caller' && m.callId !== undefined && m.callingNumber) return { callId: m.callId, callingNumber: m.callingNumber };
+  return undefined;
+}
+
+export function deskFeed(deskSockets: DeskSockets, screenPop?: ScreenPop): Projection {
   // News goes to the pages only once its rows are committed: a page that acts on an offer at once (the card's
   // caller check reads desk_calls) must find the call there. The batch's events come back to `committed`.
   const held = new WeakMap<DecodedEvent, Array<Parameters<DeskSockets['push']>>>();
+  /** Right behind an offer, the caller's card on the same socket: the page shows it without asking. */
+  const popCard = (agentId: string, { callId, callingNumber }: { callId: string; callingNumber: string }) =>
+    screenPop!
+      .cardOf(callingNumber)
+      .then((answer) => deskSockets.push(agentId, { type: 'card', callId, callingNumber, ...answer }))
+      // The page asks for the card itself when none came: a failure here costs a round trip, not the card.
+      .catch((error: unknown) => screenPop!.logger.warn({ err: error, callId }, 'the caller’s card could not be resolved for the desk'));
   return {
     name: 'console.desk-feed',
     topics: ['routing.events', 'telephony.calls'],
     handles: (event) => deskNews(event) !== undefined,
     committed(event) {
-      for (const [agentId, message] of held.get(event) ?? []) deskSockets.push(agentId, message);
+      for (const [agentId, message] of held.get(event) ?? []) {
+        const pages = deskSockets.push(agentId, message);
+        // Only for an agent with a desk open: nobody would see the card otherwise.
+        const caller = screenPop === undefined || pages === 0 ? undefined : poppedCaller(message);
+        if (caller !== undefined) void popCard(agentId, caller);
+      }
       held.delete(event);
     },
     async apply(tx, event) {

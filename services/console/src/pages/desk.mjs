@@ -1,6 +1,8 @@
 // The agent desk: state at routing, the offer pushed over /ws/desk with why it came, call controls, and the wrap-up.
 const $ = (selector) => document.querySelector(selector);
 const desk = { me: undefined, siteId: undefined, state: 'logged-out', reason: null, call: undefined, wrapUpPending: false, handover: undefined, customerId: '', categories: [], departments: [], ticket: undefined };
+/** Callers' cards the console pushed right behind their offers, by call id (the last few). */
+const pushedCards = new Map();
 
 function log(text) {
   const item = document.createElement('li');
@@ -169,6 +171,12 @@ function onNews(news) {
     case 'caller':
       if (desk.call?.callId === news.callId) desk.call.callingNumber = news.callingNumber;
       break;
+    case 'card':
+      // The console resolved the caller's card as the offer went out: shown at once, nothing to ask.
+      pushedCards.set(news.callId, news);
+      for (const callId of [...pushedCards.keys()].slice(0, -20)) pushedCards.delete(callId);
+      if (desk.call?.callId === news.callId && $('#customer-card').classList.contains('placeholder')) showCard(news.callingNumber, news);
+      return;
     case 'call-state':
       if (desk.call?.callId !== news.callId) return;
       desk.call.state = news.state;
@@ -393,10 +401,21 @@ function complaintForm(c, number) {
   return form;
 }
 
+/** How long the desk waits for the card the console pushes behind an offer before asking for it itself. */
+const PUSHED_CARD_WAIT_MS = 1500;
+
 document.addEventListener('switchboard:screen-pop', (event) => {
-  const number = event.detail.callingNumber;
+  const { callingNumber: number, callId } = event.detail;
   if (!number) return;
-  act('Finding the caller', async () => showCard(number, await fetchCard(number)));
+  const pushed = pushedCards.get(callId);
+  if (pushed?.callingNumber === number) return showCard(number, pushed);
+  // Normally the card arrives on the socket right behind the offer; a caller picked up another way (or a card
+  // the console could not resolve) is asked for.
+  setTimeout(() => {
+    const card = $('#customer-card');
+    if (card.dataset.callingNumber !== number || !card.classList.contains('placeholder')) return;
+    act('Finding the caller', async () => showCard(number, await fetchCard(number)));
+  }, callId && desk.call?.state === 'offered' ? PUSHED_CARD_WAIT_MS : 0);
 });
 
 // Tickets: the complaints the agent may see (customers keeps the list to their sites' customers), soonest due first;

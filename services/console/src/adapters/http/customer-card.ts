@@ -3,9 +3,10 @@
 // except for the caller of the call on the agent's desk: a call overflowed from another site shows its caller's
 // card too, so that one is asked with the console's service token once the console has checked the call.
 import type { Sql } from '@switchboard/event-store';
-import { principalOf, ProblemError, Type, type AccessTokens, type ServiceRoutes } from '@switchboard/service-kit';
+import { principalOf, Type, type ServiceRoutes } from '@switchboard/service-kit';
 import type { FastifyRequest } from 'fastify';
 import { deskCall } from '../../application/desk-feed.ts';
+import { cardOf } from '../../application/screen-pop.ts';
 import type { ServiceClient } from '../services/service-client.ts';
 import { tokenOf } from './session.ts';
 
@@ -19,25 +20,18 @@ export async function callerOnMyDesk(sql: Sql, request: FastifyRequest, callId: 
   return call !== undefined && call.agent_id === p.agentId && call.calling_number !== '' ? call.calling_number : undefined;
 }
 
-export function customerCardRoutes(customers: ServiceClient, sql: Sql, tokens: AccessTokens): ServiceRoutes {
+export function customerCardRoutes(customers: ServiceClient, sql: Sql, consoleToken: () => Promise<string>): ServiceRoutes {
   const deskPeople = { allow: ['agent', 'supervisor'] } as const;
   /** The console's own token when `number` is the caller of `callId` and that call is on the asking agent's desk. */
   async function tokenFor(request: FastifyRequest, number: string, callId: string | undefined): Promise<string> {
     if (callId === undefined || (await callerOnMyDesk(sql, request, callId)) !== number) return tokenOf(request);
-    return tokens.issueService('console', 60);
+    return consoleToken();
   }
   return async (app) => {
     const CardQuery = Type.Object({ number: Number, callId: Type.Optional(Type.String({ minLength: 1, maxLength: 128, description: 'the call on your desk this caller is on' })) }, { additionalProperties: false });
     app.get('/desk/api/customer-card', { config: deskPeople, schema: { querystring: CardQuery } }, async (request) => {
-      try {
-        const token = await tokenFor(request, request.query.number, request.query.callId);
-        const card = await customers<Record<string, unknown>>({ method: 'GET', path: `/customers/by-number/${encodeURIComponent(request.query.number)}/card`, token });
-        return { found: true, card };
-      } catch (error) {
-        // A stranger: the desk offers to capture them.
-        if (error instanceof ProblemError && error.status === 404) return { found: false, callingNumber: request.query.number };
-        throw error;
-      }
+      // A stranger is found: false, and the desk offers to capture them.
+      return cardOf(customers, request.query.number, await tokenFor(request, request.query.number, request.query.callId));
     });
 
     app.post(

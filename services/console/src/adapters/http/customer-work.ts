@@ -66,7 +66,7 @@ const query = (params: Record<string, string | number | boolean | undefined>): s
   return pairs.length === 0 ? '' : `?${new URLSearchParams(pairs.map(([k, v]): [string, string] => [k, String(v)])).toString()}`;
 };
 
-export function customerWorkRoutes(customers: ServiceClient, sql: Sql, tokens: AccessTokens): ServiceRoutes {
+export function customerWorkRoutes(customers: ServiceClient, sql: Sql, consoleToken: () => Promise<string>): ServiceRoutes {
   const deskPeople = { allow: ['agent', 'supervisor'] } as const;
   const asPerson = <T = Record<string, unknown>>(request: FastifyRequest, method: 'GET' | 'POST', path: string, body?: unknown) =>
     customers<T>({ method, path, token: tokenOf(request), ...(body === undefined ? {} : { body }) });
@@ -97,7 +97,7 @@ export function customerWorkRoutes(customers: ServiceClient, sql: Sql, tokens: A
       // opened with the console's token, in the agent's name, once the console has checked the call and the caller.
       const callerNumber = request.body.callId === undefined ? undefined : await callerOnMyDesk(sql, request, request.body.callId);
       if (callerNumber !== undefined) {
-        const service = await tokens.issueService('console', 60);
+        const service = await consoleToken();
         const caller = await customers<{ customerId?: string }>({ method: 'GET', path: `/customers/by-number/${encodeURIComponent(callerNumber)}`, token: service }).catch(() => undefined);
         if (caller?.customerId === request.body.customerId) {
           const p = principalOf(request);
