@@ -1,7 +1,7 @@
 // createService: the one way a service becomes an HTTP process (logging, probes, problems, tracing, close).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyPluginAsyncTypebox, TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from 'fastify';
 import type { BaseServiceConfig } from './config.ts';
 import { installProblemResponses, sendProblem } from './http-problems.ts';
 import { traceHttpRequests } from './http-tracing.ts';
@@ -51,7 +51,8 @@ export function createService<C extends BaseServiceConfig>(options: ServiceOptio
   // fastify's own 503 while closing is not problem+json; refuseWhileClosing answers instead.
   // One line per request, at debug: fastify's two info lines a request flooded `switchboard start` under the
   // simulator (hundreds a second) and cost every service a synchronous write each. Failures are logged where they happen.
-  const app = Fastify({ loggerInstance: logger, return503OnClosing: false, disableRequestLogging: true }).withTypeProvider<TypeBoxTypeProvider>() as unknown as ServiceApp;
+  // (Through a LogController: fastify 5.12 deprecates the top-level disableRequestLogging and warned at every start.)
+  const app = Fastify({ loggerInstance: logger, return503OnClosing: false, logController: new LogController({ disableRequestLogging: true }) }).withTypeProvider<TypeBoxTypeProvider>() as unknown as ServiceApp;
   app.addHook('onResponse', async (request, reply) => {
     request.log.debug({ req: request, statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
   });
