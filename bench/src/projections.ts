@@ -1,5 +1,7 @@
-// Projections: events/s applied to a read model through applyBatchToProjection, against the same statements
-// (the stream's position, the read model's upsert) sent in a plain node-postgres transaction in the same run.
+// Projections: events/s applied to a read model through applyBatchToProjection, against the per-event
+// statements it used to send (each stream's position, then the read model's upsert) in a plain node-postgres
+// transaction in the same run. Since the positions of a batch take a constant number of statements, a ratio
+// above 1 is what that saved; at 1 with batches of 1, our layers cost nothing over bare pg.
 import { randomUUID } from 'node:crypto';
 import { CallArrivedSchema, encodeEvent } from '@switchboard/contracts';
 import { applyBatchToProjection, connectPrisma, migrateEventStore, type Projection } from '@switchboard/event-store';
@@ -46,7 +48,7 @@ export async function projections(): Promise<Figure[]> {
       for (let i = 0; i < ours.length; i += batchSize) await applyBatchToProjection(prisma, readModel, ours.slice(i, i + batchSize));
       const oursSeconds = seconds(start);
 
-      // The baseline: the same two statements per event, in one transaction per batch, straight through pg.
+      // The baseline: a position and an upsert per event, in one transaction per batch, straight through pg.
       const plain = messages(`plain-${batchSize}`);
       start = now();
       for (let i = 0; i < plain.length; i += batchSize) {
@@ -66,9 +68,9 @@ export async function projections(): Promise<Figure[]> {
       const ratio = plainSeconds / oursSeconds;
       figures.push({
         benchmark: 'projections',
-        figure: `events applied, batches of ${batchSize}: ours / plain pg`,
+        figure: `events applied, batches of ${batchSize}: ours / plain pg, a position and an upsert per event`,
         value: `${rate(EVENTS, oursSeconds)} / ${rate(EVENTS, plainSeconds)} = ${ratio.toFixed(2)}`,
-        note: 'one read-model upsert per event; ratio 1 = no cost over the bare statements',
+        note: 'one read-model upsert per event; above 1: fewer statements than a position per event',
       });
     }
     await prisma.$disconnect();
