@@ -51,7 +51,7 @@ describe('the desk feed', () => {
     ]);
   });
 
-  it('sends the caller’s card right behind the offer to an agent with a desk open, and to nobody else', async () => {
+  it('sends the caller’s card, looked up when the call arrived, right behind the offer to an agent with a desk open, and to nobody else', async () => {
     const prisma = service.context.prisma;
     const pushed: Array<{ agentId: string; type: string; callId?: string; found?: boolean }> = [];
     const openDesks = new Set(['wang-wei']);
@@ -86,8 +86,9 @@ describe('the desk feed', () => {
       { agentId: 'wang-wei', type: 'card', callId: 'c-51', found: true },
       { agentId: 'wang-wei', type: 'offer', callId: 'c-53' },
     ]);
-    // zhao-lei has no desk open: nobody asks for his caller's card.
-    expect(asked).toEqual(['+862155550001', '+862155550099']);
+    // Every card is looked up as its call arrives (zhao-lei's too, though his desk is closed and he gets none); the
+    // offer takes it from there, and a lookup that failed is tried once more at the offer.
+    expect(asked).toEqual(['+862155550001', '+862155550002', '+862155550099', '+862155550099']);
     expect(warnings).toEqual(['the caller’s card could not be resolved for the desk']);
   });
 });

@@ -4,7 +4,7 @@ import type { Projection, ProjectionTx } from '@switchboard/event-store';
 import type { Logger } from '@switchboard/service-kit';
 import type { DeskSockets } from '../adapters/ws/desk-sockets.ts';
 import { deskNews } from '../domain/desk/desk-news.ts';
-import type { CardAnswer } from './screen-pop.ts';
+import { cardsAhead, type CardAnswer } from './screen-pop.ts';
 
 export interface DeskCallRow {
   readonly call_id: string;
@@ -38,10 +38,11 @@ export function deskFeed(deskSockets: DeskSockets, screenPop?: ScreenPop): Proje
   // News goes to the pages only once its rows are committed: a page that acts on an offer at once (the card's
   // caller check reads desk_calls) must find the call there. The batch's events come back to `committed`.
   const held = new WeakMap<DecodedEvent, Array<Parameters<DeskSockets['push']>>>();
+  const cards = screenPop === undefined ? undefined : cardsAhead(screenPop.cardOf);
   /** Right behind an offer, the caller's card on the same socket: the page shows it without asking. */
   const popCard = (agentId: string, { callId, callingNumber }: { callId: string; callingNumber: string }) =>
-    screenPop!
-      .cardOf(callingNumber)
+    cards!
+      .take(callId, callingNumber)
       .then((answer) => deskSockets.push(agentId, { type: 'card', callId, callingNumber, ...answer }))
       // The page asks for the card itself when none came: a failure here costs a round trip, not the card.
       .catch((error: unknown) => screenPop!.logger.warn({ err: error, callId }, 'the caller’s card could not be resolved for the desk'));
@@ -50,6 +51,8 @@ export function deskFeed(deskSockets: DeskSockets, screenPop?: ScreenPop): Proje
     topics: ['routing.events', 'telephony.calls'],
     handles: (event) => deskNews(event) !== undefined,
     committed(event) {
+      const news = cards === undefined ? undefined : deskNews(event);
+      if (news?.kind === 'call-arrived' && news.callingNumber !== '') cards!.lookAhead(news.callId, news.callingNumber);
       for (const [agentId, message] of held.get(event) ?? []) {
         const pages = deskSockets.push(agentId, message);
         // Only for an agent with a desk open: nobody would see the card otherwise.
