@@ -12,6 +12,8 @@ import {
   RecordingReadySchema,
   SelfServiceCompletedSchema,
   SelfServiceOutcome,
+  SurveyAnsweredSchema,
+  SurveyRating,
   type EventMeta,
 } from '@switchboard/contracts';
 import { startEventSourcedService } from '@switchboard/service-kit';
@@ -65,10 +67,12 @@ describe('the interaction timeline', () => {
     await publish('routing.events', 'acd-site-shenzhen', (m) => encodeEvent(CallCompletedSchema, { siteId: 'shenzhen', callId: 'call-t1', queueId: 'general', agentId: 'li-na', talkMs: 95_000 }, m));
     await publish('telephony.calls', 'call-t1', (m) => encodeEvent(CallEndedSchema, { callId: 'call-t1', endedBy: CallEndedBy.CALLER }, m));
     await publish('telephony.calls', 'call-t1', (m) => encodeEvent(RecordingReadySchema, { callId: 'call-t1', url: 'https://switch.example/rec/call-t1.wav', durationSeconds: 97 }, m));
+    await publish('telephony.calls', 'call-t1', (m) => encodeEvent(SurveyAnsweredSchema, { callId: 'call-t1', rating: SurveyRating.DISSATISFIED }, m));
 
-    await waitFor(customerId, 'customer-registered', 'call-arrived', 'ivr-self-service', 'call-answered', 'call-completed', 'call-ended', 'recording-ready');
+    await waitFor(customerId, 'customer-registered', 'call-arrived', 'ivr-self-service', 'call-answered', 'call-completed', 'call-ended', 'recording-ready', 'survey-answered');
     const entries = (await timeline(customerId))['entries'] as Json[];
-    expect(entries.map((e) => e['kind']).filter((k) => k !== 'call-completed')).toEqual(['recording-ready', 'call-ended', 'call-answered', 'ivr-self-service', 'call-arrived', 'customer-registered']);
+    expect(entries.map((e) => e['kind']).filter((k) => k !== 'call-completed')).toEqual(['survey-answered', 'recording-ready', 'call-ended', 'call-answered', 'ivr-self-service', 'call-arrived', 'customer-registered']);
+    expect(entries.find((e) => e['kind'] === 'survey-answered')).toMatchObject({ callId: 'call-t1', summary: 'Rated the call dissatisfied in the post-call survey', details: { rating: 'dissatisfied' } });
     expect(entries.find((e) => e['kind'] === 'ivr-self-service')).toMatchObject({ callId: 'call-t1', summary: 'IVR self-service waybill-tracking: answered', source: 'telephony' });
     expect(entries.find((e) => e['kind'] === 'call-completed')).toMatchObject({ source: 'routing', summary: 'Talked 95 s with agent li-na' });
 

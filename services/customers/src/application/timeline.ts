@@ -1,7 +1,7 @@
 // The interaction timeline: every context's events about a customer, one entry per event id. Calls are kept
 // by call and number, so a number nobody owns yet keeps its calls until someone registers it.
 import { toJson } from '@bufbuild/protobuf';
-import { ComplaintCallbackOutcome, eventRegistry, eventTypeInfo, SelfServiceOutcome, type DecodedEvent, type Envelope } from '@switchboard/contracts';
+import { ComplaintCallbackOutcome, eventRegistry, eventTypeInfo, SelfServiceOutcome, SurveyRating, type DecodedEvent, type Envelope } from '@switchboard/contracts';
 import type { Projection, ProjectionTx } from '@switchboard/event-store';
 import { CallEndedBy } from '@switchboard/contracts';
 import { kindName, tierName } from '../domain/customer/names.ts';
@@ -28,7 +28,7 @@ const seconds = (ms: number) => `${Math.round(ms / 1000)} s`;
 /** The call events that make or change a step of a customer's history; the rest (menus, digits, holds, offers) are passed over. */
 const CALL_STEPS: ReadonlySet<string> = new Set([
   'CallArrived', 'SelfServiceCompleted', 'CallbackRequested', 'CallAnsweredByAgent', 'CallTransferred', 'CallEnded', 'RecordingReady',
-  'OfferAccepted', 'CallAbandoned', 'CallbackScheduled', 'CallCompleted',
+  'SurveyAnswered', 'SurveyNotAnswered', 'OfferAccepted', 'CallAbandoned', 'CallbackScheduled', 'CallCompleted',
 ]);
 
 export const customerTimeline: Projection = {
@@ -110,8 +110,15 @@ async function telephony(tx: ProjectionTx, event: DecodedEvent, at: Date): Promi
       await tx.$executeRaw`insert into timeline_calls (call_id, recording_url) values (${callId}, ${url}) on conflict (call_id) do update set recording_url = excluded.recording_url`;
       return { callId, kind: 'recording-ready', summary: `Recording ready (${durationSeconds} s)`, details: { recordingUrl: url, durationSeconds } };
     }
+    case 'SurveyAnswered': {
+      // The caller's own word on the call (docs/metrics.md, "Satisfaction shares").
+      const rating = { [SurveyRating.SATISFIED]: 'satisfied', [SurveyRating.NEUTRAL]: 'neutral', [SurveyRating.DISSATISFIED]: 'dissatisfied' }[event.message.rating as number] ?? 'unknown';
+      return { callId: event.message.callId, kind: 'survey-answered', summary: `Rated the call ${rating} in the post-call survey`, details: { rating } };
+    }
+    case 'SurveyNotAnswered':
+      return { callId: event.message.callId, kind: 'survey-not-answered', summary: 'Left the post-call survey unanswered' };
     default:
-      // Menus, digits, holds: the detail of a call, not a step in the customer's history.
+      // Menus, digits, holds, the survey's offer: the detail of a call, not a step in the customer's history.
       return undefined;
   }
 }
