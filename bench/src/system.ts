@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { timestampMs } from '@bufbuild/protobuf/wkt';
 import { decodeEnvelope } from '@switchboard/contracts';
 import { freePort } from '@switchboard/testing';
+import { embeddedServerUrl, withDatabase } from '@switchboard/postgres';
 import pg from 'pg';
 import { launcherConfig } from '../../deploy/cli/src/config.ts';
 import { embeddedSystem, type EmbeddedSystem } from '../../deploy/cli/src/start.ts';
@@ -164,9 +165,9 @@ export async function system(): Promise<Figure[]> {
     await system.up();
     process.stderr.write(`  system up in ${((Date.now() - upStarted) / 1000).toFixed(1)} s (data in ${dataDir})\n`);
     const secret = await launcherSecret(config);
-    const bus = new pg.Pool({ connectionString: `postgres://switchboard:switchboard@127.0.0.1:${config.SWITCHBOARD_POSTGRES_PORT}/${BUS_DATABASE}`, max: 2 });
+    const bus = new pg.Pool({ connectionString: withDatabase(embeddedServerUrl(config.SWITCHBOARD_POSTGRES_PORT), BUS_DATABASE), max: 2 });
     // Telephony's switch-command outbox: when each bridge command was written, to split the last hop.
-    const telephonyDb = new pg.Pool({ connectionString: `postgres://switchboard:switchboard@127.0.0.1:${config.SWITCHBOARD_POSTGRES_PORT}/${databaseName('telephony')}`, max: 1 });
+    const telephonyDb = new pg.Pool({ connectionString: withDatabase(embeddedServerUrl(config.SWITCHBOARD_POSTGRES_PORT), databaseName('telephony')), max: 1 });
 
     // A signed-in supervisor's wallboard, for the whole run.
     const pushes: Push[] = [];

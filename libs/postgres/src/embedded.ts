@@ -34,6 +34,11 @@ interface Binaries {
   readonly postgres: string;
 }
 
+/** The embedded server's address on this machine (its user and password by default): for a client of a running one. */
+export function embeddedServerUrl(port: number, user = 'switchboard', password = 'switchboard'): string {
+  return `postgres://${user}:${password}@127.0.0.1:${port}`;
+}
+
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<RunningPostgres> {
   const user = options.user ?? 'switchboard';
   const password = options.password ?? 'switchboard';
@@ -66,7 +71,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     { ...runAs, detached: true, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, LC_MESSAGES: 'C' } },
   );
   await waitUntilReady(child, options, log);
-  const baseUrl = `postgres://${user}:${password}@127.0.0.1:${options.port}`;
+  const baseUrl = embeddedServerUrl(options.port, user, password);
   return {
     baseUrl,
     urlFor: (database) => `${baseUrl}/${database}`,

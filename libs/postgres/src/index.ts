@@ -1,5 +1,5 @@
 // Postgres plumbing shared by services, the launcher and the tests.
-export { startEmbeddedPostgres, type EmbeddedPostgresOptions, type RunningPostgres } from './embedded.ts';
+export { embeddedServerUrl, startEmbeddedPostgres, type EmbeddedPostgresOptions, type RunningPostgres } from './embedded.ts';
 export { applyMigrations, readMigrations, type Migration } from './migrations.ts';
-export { ensureDatabase, dropDatabase, withDatabase } from './databases.ts';
+export { ensureDatabase, dropDatabase, onServer, withDatabase } from './databases.ts';
 export { resetStatementStats, statementStats, statementStatsSettings, type DatabaseStat, type StatementStat } from './statement-stats.ts';

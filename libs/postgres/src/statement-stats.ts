@@ -1,7 +1,6 @@
 // What the embedded Postgres spends its time on, per statement (pg_stat_statements): loaded at start when
 // SWITCHBOARD_POSTGRES_STATEMENT_STATS is set, read with ./switchboard pg-stats.
-import pg from 'pg';
-import { withDatabase } from './databases.ts';
+import { onServer } from './databases.ts';
 
 /** The server settings that load the extension (it must be preloaded at start). */
 export const statementStatsSettings = ['-c', 'shared_preload_libraries=pg_stat_statements', '-c', 'pg_stat_statements.track=all'] as const;
@@ -17,16 +16,6 @@ export interface DatabaseStat {
   readonly database: string;
   readonly calls: number;
   readonly totalMs: number;
-}
-
-async function onServer<T>(serverUrl: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: withDatabase(serverUrl, 'postgres') });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
 }
 
 /** Creates the extension's views (once the server was started with statementStatsSettings) and starts counting from zero. */

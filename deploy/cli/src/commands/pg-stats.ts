@@ -1,7 +1,7 @@
 // `./switchboard pg-stats [--reset] [--top N]`: the statements the embedded Postgres spent most time on
 // since the last reset, and each database's totals. Needs `start` run with SWITCHBOARD_POSTGRES_STATEMENT_STATS=true.
 import { loadConfigOrExit } from '@switchboard/config';
-import { resetStatementStats, statementStats } from '@switchboard/postgres';
+import { embeddedServerUrl, resetStatementStats, statementStats } from '@switchboard/postgres';
 import { launcherConfig } from '../config.ts';
 import type { CliCommand } from './types.ts';
 
@@ -9,7 +9,7 @@ export const command: CliCommand = {
   summary: 'what the embedded Postgres spends its time on (start with SWITCHBOARD_POSTGRES_STATEMENT_STATS=true); --reset starts counting again',
   async run(args) {
     const config = loadConfigOrExit(launcherConfig);
-    const server = `postgres://switchboard:switchboard@127.0.0.1:${config.SWITCHBOARD_POSTGRES_PORT}`;
+    const server = embeddedServerUrl(config.SWITCHBOARD_POSTGRES_PORT);
     const topAt = args.indexOf('--top');
     const top = topAt >= 0 ? Number(args[topAt + 1]) : 25;
     if (!Number.isInteger(top) || top < 1) throw new Error('--top takes a whole number of statements, e.g. --top 40');
