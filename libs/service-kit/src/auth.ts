@@ -81,6 +81,19 @@ export interface AccessTokens {
   verify(token: string, now?: Date): Promise<Principal>;
 }
 
+/**
+ * A service's own token for its calls to other services: issued once and reused until half its life has passed,
+ * not signed per call (the console asks customers for a card per offer; the simulator drives a run for days).
+ */
+export function serviceToken(tokens: AccessTokens, service: string, ttlSeconds: number): () => Promise<string> {
+  let current: { token: Promise<string>; renewAt: number } | undefined;
+  return () => {
+    const now = Date.now();
+    if (current === undefined || now >= current.renewAt) current = { token: tokens.issueService(service, ttlSeconds), renewAt: now + (ttlSeconds * 1000) / 2 };
+    return current.token;
+  };
+}
+
 export function accessTokens(secret: string): AccessTokens {
   if (secret.length < 32) throw new RangeError(`AUTH_TOKEN_SECRET ${SECRET_HINT.replace('the key', 'is')}`);
   const key = new TextEncoder().encode(secret);

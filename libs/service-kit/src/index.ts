@@ -43,6 +43,7 @@ export {
   requireSignIn,
   requireSite,
   roles,
+  serviceToken,
   TokenRefused,
   type Access,
   type AccessTokens,

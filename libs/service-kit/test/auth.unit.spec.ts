@@ -1,6 +1,6 @@
 // Tokens and roles: who gets in, who is refused and why, through a small service's HTTP API.
 import { parseConfig, z } from '@switchboard/config';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import {
   accessTokens,
   authConfigFields,
@@ -10,6 +10,7 @@ import {
   createService,
   principalOf,
   requireOwnAgent,
+  serviceToken,
   requireSignIn,
   requireSite,
   Type,
@@ -132,5 +133,24 @@ describe('a route behind sign-in', () => {
 
   it('leaves the probes open', async () => {
     expect((await get('/healthz')).statusCode).toBe(200);
+  });
+});
+
+describe("a service's own token", () => {
+  it('is issued once and reused until half its life has passed, then renewed', async () => {
+    vi.useFakeTimers({ now: new Date('2026-12-07T08:00:00Z') });
+    try {
+      const tokens = accessTokens('a-secret-of-at-least-thirty-two-characters');
+      const token = serviceToken(tokens, 'console', 120);
+      const first = await token();
+      vi.setSystemTime(new Date('2026-12-07T08:00:59Z'));
+      expect(await token()).toBe(first);
+      vi.setSystemTime(new Date('2026-12-07T08:01:01Z'));
+      const renewed = await token();
+      expect(renewed).not.toBe(first);
+      expect(await tokens.verify(renewed)).toMatchObject({ kind: 'service', service: 'console' });
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

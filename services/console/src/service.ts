@@ -1,7 +1,7 @@
 // The console service: sign-in and roles, the people admins manage, and the agent desk (pages, its API and its WebSocket fan-out).
 import { fileURLToPath } from 'node:url';
 import websocket from '@fastify/websocket';
-import { accessTokens, requireSignIn, type EventSourcedServiceSpec, type ServiceContext } from '@switchboard/service-kit';
+import { accessTokens, requireSignIn, serviceToken, type EventSourcedServiceSpec, type ServiceContext } from '@switchboard/service-kit';
 import { credentials, peopleReadModel } from './adapters/db/people.ts';
 import { deskRoutes } from './adapters/http/desk.ts';
 import { pageRoutes } from './adapters/http/pages.ts';
@@ -13,14 +13,16 @@ import { serviceClient } from './adapters/services/service-client.ts';
 import { deskSockets, type DeskSockets } from './adapters/ws/desk-sockets.ts';
 import { agentDesk } from './application/desk.ts';
 import { deskFeed } from './application/desk-feed.ts';
-import { cardsForDesks, consoleToken } from './application/screen-pop.ts';
+import { cardsForDesks } from './application/screen-pop.ts';
 import { people } from './application/people.ts';
 import type { ConsoleConfig } from './config.ts';
 
 export function consoleService(config: ConsoleConfig, sockets: DeskSockets = deskSockets()): EventSourcedServiceSpec {
   const tokens = accessTokens(config.AUTH_TOKEN_SECRET);
   const sessionSeconds = config.CONSOLE_SESSION_MINUTES * 60;
-  const consoleTokenOf = consoleToken(tokens);
+  // The console's own token, for the caller's card of a call on an agent's desk (an overflowed call's caller
+  // belongs to another site's region) and a complaint opened for them.
+  const consoleTokenOf = serviceToken(tokens, 'console', 120);
   const customers = serviceClient('customers', config.CUSTOMERS_URL);
   const peopleOf = (context: ServiceContext) =>
     people({ store: context.store, credentials: credentials(context.prisma), tokens, sessionSeconds, appendOptions: () => context.commandOptions() });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfigOrExit } from '@switchboard/config';
 import { formatProgress, formatSummary, startSimulation, type Simulation } from '@switchboard/simulator';
-import { accessTokens } from '@switchboard/service-kit';
+import { accessTokens, serviceToken } from '@switchboard/service-kit';
 import { DEFAULT_SIMULATOR_PORT, launcherConfig, portOf, type LauncherConfig } from '../config.ts';
 import type { CliCommand } from './types.ts';
 
@@ -53,13 +53,7 @@ export async function launcherAuthSecret(config: LauncherConfig): Promise<string
 
 /** The simulator's service token, renewed well before it expires (a run may last for days). */
 export function simulatorToken(authSecret: string): () => Promise<string> {
-  const tokens = accessTokens(authSecret);
-  const ttlSeconds = 3600;
-  let current: { token: Promise<string>; renewAt: number } | undefined;
-  return () => {
-    if (current === undefined || Date.now() >= current.renewAt) current = { token: tokens.issueService('simulator', ttlSeconds), renewAt: Date.now() + (ttlSeconds / 2) * 1000 };
-    return current.token;
-  };
+  return serviceToken(accessTokens(authSecret), 'simulator', 3600);
 }
 
 export async function simulate(options: SimulateOptions, print: (line: string) => void): Promise<Simulation> {

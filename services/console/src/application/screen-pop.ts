@@ -1,7 +1,7 @@
-// The screen pop: the caller's card from the customers service. Asked by the desk page, and resolved by the
-// console itself as soon as an offer reaches an agent, so the card arrives on the desk's socket right behind
-// the offer (issue 4: "the offer arrives with the customer's card already resolved").
-import { ProblemError, type AccessTokens } from '@switchboard/service-kit';
+// The screen pop: the caller's card from the customers service. Looked up by the console as the call arrives
+// and pushed on the desk's socket right behind the offer (issue 4: "the offer arrives with the customer's card
+// already resolved"); asked by the desk page only when none came.
+import { ProblemError } from '@switchboard/service-kit';
 import type { ServiceClient } from '../adapters/services/service-client.ts';
 
 export type CardAnswer = { readonly found: true; readonly card: Record<string, unknown> } | { readonly found: false; readonly callingNumber: string };
@@ -14,19 +14,6 @@ export async function cardOf(customers: ServiceClient, number: string, token: st
     if (error instanceof ProblemError && error.status === 404) return { found: false, callingNumber: number };
     throw error;
   }
-}
-
-/**
- * The console's own token for the card of the caller on an agent's desk (an overflowed call's caller belongs to
- * another site's region): issued once and reused until shortly before it expires, not signed per card.
- */
-export function consoleToken(tokens: AccessTokens, ttlSeconds = 120): () => Promise<string> {
-  let current: { token: Promise<string>; renewAt: number } | undefined;
-  return () => {
-    const now = Date.now();
-    if (current === undefined || now >= current.renewAt) current = { token: tokens.issueService('console', ttlSeconds), renewAt: now + (ttlSeconds * 1000) / 2 };
-    return current.token;
-  };
 }
 
 /** The card of the caller of a call on an agent's desk, with the console's token. */
