@@ -1,7 +1,7 @@
 // People and sign-in: create (hash the password, record the person), lock, unlock, and sign in to a signed access token.
 import { randomUUID } from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
-import { handleCommand, type AppendOptions, type EventStore } from '@switchboard/event-store';
+import { currentState, handleCommand, type AppendOptions, type EventStore } from '@switchboard/event-store';
 import type { AccessTokens, PersonPrincipal } from '@switchboard/service-kit';
 import type { Credentials } from '../adapters/db/people.ts';
 import { personDecider, personStream, type Person, type PersonRejection, type PersonState } from '../domain/people/person.ts';
@@ -33,8 +33,7 @@ const decoy = hash('a password nobody has, hashed once at start');
 export function people(options: PeopleOptions) {
   const { store, credentials, tokens } = options;
   const clock = options.clock ?? (() => new Date());
-  const load = async (login: string): Promise<PersonState> =>
-    (await store.load(personStream(login))).reduce<PersonState>((s, e) => personDecider.evolve(s, e.event), personDecider.initialState);
+  const load = async (login: string): Promise<PersonState> => (await currentState(store, personDecider, personStream(login))).state;
 
   return {
     /** Records the person, then keeps the password's hash (never the password, never in an event). */

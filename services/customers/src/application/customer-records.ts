@@ -1,7 +1,7 @@
 // Commands on customer records: load, decide, append (the one command handler), with the number index
 // guarding that a number belongs to one customer at a time, and the directory brought up to date at once.
 import type { EventMessage } from '@switchboard/contracts';
-import { connectPrisma, handleCommand, type PrismaClient } from '@switchboard/event-store';
+import { connectPrisma, currentState, handleCommand, type PrismaClient } from '@switchboard/event-store';
 import type { ServiceContext } from '@switchboard/service-kit';
 import type { CustomerCommand, CustomerRejection } from '../domain/customer/commands.ts';
 import { customerDecider } from '../domain/customer/decide.ts';
@@ -88,10 +88,7 @@ function customerRecords(context: ServiceContext): CustomerRecords {
     return new Map(rows.map((r) => [r.phone_number, r.customer_id]));
   };
 
-  const load = async (customerId: string) => {
-    const history = await context.store.load(customerStream(customerId));
-    return { state: history.reduce((s, e) => customerDecider.evolve(s, e.event), customerDecider.initialState), version: history.length };
-  };
+  const load = (customerId: string) => currentState(context.store, customerDecider, customerStream(customerId));
 
   const homeSite = async (customerId: string) => {
     let id = customerId;

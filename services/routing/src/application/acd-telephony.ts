@@ -1,7 +1,7 @@
 // Telephony's calls drive the ACD: a caller asking for an agent (or a callback) is queued at the site the dial plan picks; the switch's answers, no-answers and transfers move the offer; a hang-up leaves the queue.
 import { timestampMs, type Timestamp } from '@bufbuild/protobuf/wkt';
 import type { DecodedEvent } from '@switchboard/contracts';
-import type { EventStore, Projection, ProjectionTx } from '@switchboard/event-store';
+import { currentState, type EventStore, type Projection, type ProjectionTx } from '@switchboard/event-store';
 import type { Logger } from '@switchboard/service-kit';
 import type { AcdCommand, AcdRejection } from '../domain/acd/commands.ts';
 import type { Call } from '../domain/acd/state.ts';
@@ -37,10 +37,9 @@ export function telephonyCallsReactor(desk: SiteDesk, store: EventStore, logger:
     const version = await store.version(streamId);
     const cached = folded.get(streamId);
     if (cached !== undefined && cached.version === version) return cached.state as S;
-    const history = await store.load(streamId);
-    const state = history.reduce<S>((s, e) => decider.evolve(s, e.event), decider.initialState);
-    folded.set(streamId, { version: history.length, state });
-    return state;
+    const current = await currentState(store, decider, streamId);
+    folded.set(streamId, { version: current.version, state: current.state });
+    return current.state;
   }
   const loadDirectory = (): Promise<SiteDirectory> => foldedStream(SITE_DIRECTORY_STREAM, siteDirectoryDecider);
   const loadPlan = (nationalNumber: string): Promise<DialPlanState> => foldedStream(dialPlanStream(nationalNumber), dialPlanDecider);

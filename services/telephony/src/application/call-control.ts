@@ -1,6 +1,6 @@
 // An agent's desk controls a call through telephony: checked against the call as it stands, then sent to the switch as a command.
 import { randomUUID } from 'node:crypto';
-import type { EventStore } from '@switchboard/event-store';
+import { currentState, type EventStore } from '@switchboard/event-store';
 import { callDecider } from '../domain/call/decide.ts';
 import type { CallState } from '../domain/call/state.ts';
 import { refusalOf, type ControlRefusal } from '../domain/switch-control/agent-control.ts';
@@ -21,7 +21,7 @@ export interface CallControlDeps {
 }
 
 export async function loadCall(store: EventStore, callId: string): Promise<CallState> {
-  return (await store.load(callStream(callId))).reduce((s, e) => callDecider.evolve(s, e.event), callDecider.initialState);
+  return (await currentState(store, callDecider, callStream(callId))).state;
 }
 
 export function callControl(deps: CallControlDeps): (callId: string, request: ControlRequest) => Promise<ControlOutcome> {

@@ -1,5 +1,5 @@
 // Admin API of the dial plan: sites, the plan of each national number, and a dry run of where a call would go.
-import { handleCommand } from '@switchboard/event-store';
+import { currentState, handleCommand } from '@switchboard/event-store';
 import { canSee, ProblemError, requireSite, Type, type Access, type FieldProblem, type ServiceContext, type ServiceRoutes, type Static } from '@switchboard/service-kit';
 import { dialPlanDecider, dialPlanStream, type DialPlanState } from '../../domain/dial-plan/dial-plan.ts';
 import type { ConfigurationRejection } from '../../domain/dial-plan/rejections.ts';
@@ -186,10 +186,8 @@ const ADMIN_WRITE: { allow: readonly Access[] } = { allow: ['admin', 'service'] 
 const ADMIN_READ: { allow: readonly Access[] } = { allow: ['admin', 'supervisor', 'service'] };
 
 export function dialPlanRoutes(context: ServiceContext): ServiceRoutes {
-  const loadDirectory = async (): Promise<SiteDirectory> =>
-    (await context.store.load(SITE_DIRECTORY_STREAM)).reduce<SiteDirectory>((s, e) => siteDirectoryDecider.evolve(s, e.event), siteDirectoryDecider.initialState);
-  const loadPlan = async (nationalNumber: string): Promise<DialPlanState> =>
-    (await context.store.load(dialPlanStream(nationalNumber))).reduce<DialPlanState>((s, e) => dialPlanDecider.evolve(s, e.event), dialPlanDecider.initialState);
+  const loadDirectory = async (): Promise<SiteDirectory> => (await currentState(context.store, siteDirectoryDecider, SITE_DIRECTORY_STREAM)).state;
+  const loadPlan = async (nationalNumber: string): Promise<DialPlanState> => (await currentState(context.store, dialPlanDecider, dialPlanStream(nationalNumber))).state;
 
   return async (app) => {
     app.put(
