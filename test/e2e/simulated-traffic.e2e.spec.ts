@@ -65,4 +65,43 @@ describe('simulated traffic against the real services', () => {
       expect(waiting.filter((c) => c['callback'] !== true).map((c) => c['callId']), summary).toEqual([]);
     }
   }, 90_000);
+
+  it('starts again where a stopped system left its callers: agents ringing or talking and callers waiting are cleared', async () => {
+    const bus = await freshDatabase('bus');
+    const databases = { telephony: await freshDatabase('telephony'), routing: await freshDatabase('routing') };
+    const services = async (switchPort: number) => {
+      const start = async (name: 'telephony' | 'routing', extra: Record<string, string> = {}) => {
+        const p = await startServiceProcess(name, { DATABASE_URL: databases[name], EVENTBUS_DATABASE_URL: bus, AUTH_TOKEN_SECRET: E2E_AUTH_SECRET, ...extra }, await freePort());
+        running.push(p);
+        return p;
+      };
+      return Promise.all([start('telephony', { SWITCH_WEBHOOK_SECRET: SECRET, SWITCH_CONTROL_URL: `http://127.0.0.1:${switchPort}/control` }), start('routing')]);
+    };
+    const simulate = (urls: { telephony: string; routing: string }, switchPort: number, seed: number, durationMs: number) =>
+      startSimulation({ urls, secret: SECRET, accessToken: () => serviceToken('simulator'), seed, ratePerSecond: 6, speed: 4, sites: 2, agentsPerSite: 3, durationMs, drainMs: 15_000, switchPort });
+
+    // The first run is stopped with the whole system while callers wait and agents ring or talk (Ctrl-C on `start --simulate`).
+    const firstSwitch = await freePort();
+    const [telephony, routing] = await services(firstSwitch);
+    const first = await simulate({ telephony: telephony.url, routing: routing.url }, firstSwitch, 7, 120_000);
+    for (const until = Date.now() + 30_000; Date.now() < until; await new Promise((r) => setTimeout(r, 200))) {
+      const now = first.snapshot();
+      if (now.waitingNow >= 2 && now.talkingNow >= 2) break;
+    }
+    first.stop();
+    await Promise.all([telephony.kill('SIGKILL'), routing.kill('SIGKILL')]);
+    await first.switchServer.close();
+    void first.done.catch(() => undefined);
+
+    // The next start finds them in routing's log: its simulator clears them, brings every agent to ready and runs.
+    const secondSwitch = await freePort();
+    const [telephony2, routing2] = await services(secondSwitch);
+    const second = await simulate({ telephony: telephony2.url, routing: routing2.url }, secondSwitch, 8, 8_000);
+    expect(second.setup.cleared.some((c) => c.startsWith('agent ')), second.setup.cleared.join('; ')).toBe(true);
+    const { tally } = await second.done;
+    const summary = formatSummary({ elapsedMs: 0, tally });
+    expect(tally.violations, summary).toEqual([]);
+    expect(countsAddUp(tally), summary).toBe(true);
+    expect(tally.outcomes['answered'] + tally.outcomes['overflowed-then-answered'], summary).toBeGreaterThan(3);
+  }, 120_000);
 });

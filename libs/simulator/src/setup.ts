@@ -45,46 +45,54 @@ export async function setUpNetwork(platform: Platform, network: SampleNetwork, o
 
   const log = options.log ?? (() => undefined);
   log(`simulator: sites, dial plan and IVR flow in place (${created.length} created)`);
-  // Agents: registered when absent, then brought to ready from wherever a previous run left them.
+  // Agents: registered when absent, then brought to ready from wherever a previous run left them. The callers
+  // that run left are gone with its switch: their calls are abandoned first, or routing would offer them to
+  // the agents being made ready (and a reserved agent cannot go ready).
   await Promise.all(
     network.sites.map(async (site) => {
-      for (const agent of network.agents.filter((a) => a.siteId === site.siteId)) {
-        const path = `/sites/${site.siteId}/agents/${agent.agentId}`;
-        let desk = await platform.acd('GET', path);
-        if (desk.status === 404) {
-          await expectOk(`agent ${agent.agentId}`, platform.acd('PUT', path, { name: agent.name, skills: agent.skills }));
-          desk = await platform.acd('GET', path);
-        }
-        const state = desk.body['state'];
-        const callId = desk.body['callId'] as string | null;
-        if (state === 'on-call' && callId) await platform.acd('POST', `/sites/${site.siteId}/calls/${callId}/end`);
-        if (state === 'reserved' && callId) {
-          const offer = desk.body['offer'] as { callback?: boolean } | null;
-          if (offer?.callback) {
-            await platform.acd('POST', `/sites/${site.siteId}/calls/${callId}/accept`, { agentId: agent.agentId });
-            await platform.acd('POST', `/sites/${site.siteId}/calls/${callId}/callback-outcome`, { outcome: 'not-reached' });
-          } else {
-            await platform.acd('POST', `/sites/${site.siteId}/calls/${callId}/no-answer`, { agentId: agent.agentId });
+      const abandonWaiting = async () => {
+        const view = await platform.acd('GET', `/sites/${site.siteId}`);
+        for (const queue of (view.body['queues'] as { waiting: { callId: string }[] }[] | undefined) ?? []) {
+          for (const call of queue.waiting) {
+            await platform.acd('POST', `/sites/${site.siteId}/calls/${call.callId}/abandon`);
+            cleared.push(`call ${call.callId} left waiting at ${site.siteId}`);
           }
         }
-        if (state !== 'ready' && state !== 'logged-out') cleared.push(`agent ${agent.agentId} was ${String(state)}`);
-        await platform.acd('POST', `${path}/state`, { state: 'logged-in' });
-        await platform.acd('POST', `${path}/state`, { state: 'not-ready', reason: 'getting-ready' });
-        await expectOk(`agent ${agent.agentId} ready`, platform.acd('POST', `${path}/state`, { state: 'ready' }));
+      };
+      await abandonWaiting();
+      for (const agent of network.agents.filter((a) => a.siteId === site.siteId)) {
+        const path = `/sites/${site.siteId}/agents/${agent.agentId}`;
+        if ((await platform.acd('GET', path)).status === 404) {
+          await expectOk(`agent ${agent.agentId}`, platform.acd('PUT', path, { name: agent.name, skills: agent.skills }));
+        }
+        for (let attempt = 1; ; attempt++) {
+          const desk = await platform.acd('GET', path);
+          const state = desk.body['state'];
+          const callId = desk.body['callId'] as string | null;
+          if (state === 'on-call' && callId) await platform.acd('POST', `/sites/${site.siteId}/calls/${callId}/end`);
+          if (state === 'reserved' && callId) {
+            const offer = desk.body['offer'] as { callback?: boolean } | null;
+            if (offer?.callback) {
+              await platform.acd('POST', `/sites/${site.siteId}/calls/${callId}/accept`, { agentId: agent.agentId });
+              await platform.acd('POST', `/sites/${site.siteId}/calls/${callId}/callback-outcome`, { outcome: 'not-reached' });
+            } else {
+              await platform.acd('POST', `/sites/${site.siteId}/calls/${callId}/abandon`);
+            }
+          }
+          if (attempt === 1 && state !== 'ready' && state !== 'logged-out') cleared.push(`agent ${agent.agentId} was ${String(state)}`);
+          await platform.acd('POST', `${path}/state`, { state: 'logged-in' });
+          await platform.acd('POST', `${path}/state`, { state: 'not-ready', reason: 'getting-ready' });
+          const ready = platform.acd('POST', `${path}/state`, { state: 'ready' });
+          // A call of the previous run that was still in its IVR may have reached this agent meanwhile: clear it and try again.
+          if (attempt >= 5) await expectOk(`agent ${agent.agentId} ready`, ready);
+          if ((await ready).status < 300) break;
+          await abandonWaiting();
+        }
       }
+      await abandonWaiting();
     }),
   );
   log(`simulator: ${network.agents.length} agents ready`);
-  // Callers a previous run left waiting are gone with its switch.
-  for (const site of network.sites) {
-    const view = await platform.acd('GET', `/sites/${site.siteId}`);
-    for (const queue of (view.body['queues'] as { waiting: { callId: string }[] }[] | undefined) ?? []) {
-      for (const call of queue.waiting) {
-        await platform.acd('POST', `/sites/${site.siteId}/calls/${call.callId}/abandon`);
-        cleared.push(`call ${call.callId} left waiting at ${site.siteId}`);
-      }
-    }
-  }
 
   let customersRegistered = 0;
   // The most frequent callers are the first of the population: those with a tier among them become customers.
