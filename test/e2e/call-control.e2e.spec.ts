@@ -14,20 +14,20 @@ const allDay = [{ opens: '00:00', closes: '24:00' }];
 const week = { mon: allDay, tue: allDay, wed: allDay, thu: allDay, fri: allDay, sat: allDay, sun: allDay };
 
 const running: ServiceProcess[] = [];
-let fakeSwitch: Server | undefined;
+const fakeSwitches: Server[] = [];
 afterAll(async () => {
   await Promise.all(running.map((p) => p.kill('SIGTERM')));
-  await new Promise((resolve) => (fakeSwitch ? fakeSwitch.close(resolve) : resolve(undefined)));
+  await Promise.all(fakeSwitches.map((server) => new Promise((resolve) => server.close(resolve))));
 });
 
 const send = (method: string, url: string, body?: unknown, headers: Record<string, string> = {}) => jsonClient(() => '', asService)(method, url, body, headers);
 const sign = (timestamp: string, raw: string) => `sha256=${createHmac('sha256', SECRET).update(`${timestamp}.`).update(raw).digest('hex')}`;
 
-/** A switch that takes every correctly signed command and remembers it. */
-async function startFakeSwitch(): Promise<{ url: string; commands: Json[]; forged: number[] }> {
+/** A switch that remembers every correctly signed command and takes it (or answers as `answer` says). */
+async function startFakeSwitch(answer: (command: Json) => { status: number; body: Json } = () => ({ status: 200, body: {} })): Promise<{ url: string; commands: Json[]; forged: number[] }> {
   const commands: Json[] = [];
   const forged: number[] = [];
-  fakeSwitch = createServer((request, response) => {
+  const fakeSwitch = createServer((request, response) => {
     let raw = '';
     request.on('data', (chunk: Buffer) => (raw += chunk.toString()));
     request.on('end', () => {
@@ -37,39 +37,48 @@ async function startFakeSwitch(): Promise<{ url: string; commands: Json[]; forge
         response.writeHead(401).end();
         return;
       }
-      commands.push(JSON.parse(raw) as Json);
-      response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+      const command = JSON.parse(raw) as Json;
+      commands.push(command);
+      const { status, body } = answer(command);
+      response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
     });
   });
-  await new Promise<void>((resolve) => fakeSwitch!.listen(0, '127.0.0.1', resolve));
+  fakeSwitches.push(fakeSwitch);
+  await new Promise<void>((resolve) => fakeSwitch.listen(0, '127.0.0.1', resolve));
   return { url: `http://127.0.0.1:${(fakeSwitch.address() as AddressInfo).port}/control`, commands, forged };
+}
+
+/** Routing and telephony on one log, with one site, queue and ready agent (Li Na), and a flow that hands every call to the queue. */
+async function startCallCenter(switchUrl: string, switchCallRef: string) {
+  const bus = await freshDatabase('bus');
+  const start = async (name: string, extra: Record<string, string> = {}) => {
+    const p = await startServiceProcess(name, { DATABASE_URL: await freshDatabase(name), EVENTBUS_DATABASE_URL: bus, AUTH_TOKEN_SECRET: E2E_AUTH_SECRET, ...extra }, await freePort());
+    running.push(p);
+    return p;
+  };
+  const [routing, telephony] = await Promise.all([start('routing'), start('telephony', { SWITCH_WEBHOOK_SECRET: SECRET, SWITCH_CONTROL_URL: switchUrl })]);
+
+  expect((await send('PUT', `${routing.url}/sites/shenzhen`, { name: 'Shenzhen center', city: 'Shenzhen', timezone: 'Asia/Shanghai', headquarters: true, capacity: 20, openingHours: week })).status).toBe(200);
+  expect((await send('PUT', `${routing.url}/dial-plan/${NATIONAL}`, { rules: [{ kind: 'site', siteId: 'shenzhen' }] })).status).toBe(200);
+  expect((await send('PUT', `${routing.url}/acd/sites/shenzhen`, { name: 'Shenzhen center', city: 'Shenzhen', timezone: 'Asia/Shanghai' })).status).toBe(200);
+  expect((await send('PUT', `${routing.url}/acd/sites/shenzhen/queues/general`, { name: 'General', requiredSkills: [{ skill: 'general', minLevel: 1 }] })).status).toBe(200);
+  expect((await send('PUT', `${routing.url}/acd/sites/shenzhen/agents/li-na`, { name: 'Li Na', skills: [{ skill: 'general', level: 5 }] })).status).toBe(200);
+  for (const state of ['logged-in', 'ready']) expect((await send('POST', `${routing.url}/acd/sites/shenzhen/agents/li-na/state`, { state })).status).toBe(200);
+  const flow = { language: 'zh-CN', open: { start: 'to-agent', nodes: { 'to-agent': { kind: 'queue', queue: 'general', businessType: 'general' } } } };
+  expect((await send('PUT', `${telephony.url}/ivr-flows/${encodeURIComponent(NATIONAL)}`, flow)).status).toBe(200);
+
+  const report = async (body: Json) => {
+    const raw = JSON.stringify({ switchEventId: randomUUID(), switchCallRef, at: new Date().toISOString(), ...body });
+    const timestamp = String(Math.floor(Date.now() / 1000));
+    return send('POST', `${telephony.url}/switch/events`, raw, { 'content-type': 'application/json', 'x-switchboard-signature': sign(timestamp, raw), 'x-switchboard-timestamp': timestamp });
+  };
+  return { routing, telephony, report };
 }
 
 describe('call control from the agent desk', () => {
   it('answer sends a signed bridge, the switch confirms, routing accepts the offer; a hold before the answer is refused', async () => {
     const fake = await startFakeSwitch();
-    const bus = await freshDatabase('bus');
-    const start = async (name: string, extra: Record<string, string> = {}) => {
-      const p = await startServiceProcess(name, { DATABASE_URL: await freshDatabase(name), EVENTBUS_DATABASE_URL: bus, AUTH_TOKEN_SECRET: E2E_AUTH_SECRET, ...extra }, await freePort());
-      running.push(p);
-      return p;
-    };
-    const [routing, telephony] = await Promise.all([start('routing'), start('telephony', { SWITCH_WEBHOOK_SECRET: SECRET, SWITCH_CONTROL_URL: fake.url })]);
-
-    expect((await send('PUT', `${routing.url}/sites/shenzhen`, { name: 'Shenzhen center', city: 'Shenzhen', timezone: 'Asia/Shanghai', headquarters: true, capacity: 20, openingHours: week })).status).toBe(200);
-    expect((await send('PUT', `${routing.url}/dial-plan/${NATIONAL}`, { rules: [{ kind: 'site', siteId: 'shenzhen' }] })).status).toBe(200);
-    expect((await send('PUT', `${routing.url}/acd/sites/shenzhen`, { name: 'Shenzhen center', city: 'Shenzhen', timezone: 'Asia/Shanghai' })).status).toBe(200);
-    expect((await send('PUT', `${routing.url}/acd/sites/shenzhen/queues/general`, { name: 'General', requiredSkills: [{ skill: 'general', minLevel: 1 }] })).status).toBe(200);
-    expect((await send('PUT', `${routing.url}/acd/sites/shenzhen/agents/li-na`, { name: 'Li Na', skills: [{ skill: 'general', level: 5 }] })).status).toBe(200);
-    for (const state of ['logged-in', 'ready']) expect((await send('POST', `${routing.url}/acd/sites/shenzhen/agents/li-na/state`, { state })).status).toBe(200);
-    const flow = { language: 'zh-CN', open: { start: 'to-agent', nodes: { 'to-agent': { kind: 'queue', queue: 'general', businessType: 'general' } } } };
-    expect((await send('PUT', `${telephony.url}/ivr-flows/${encodeURIComponent(NATIONAL)}`, flow)).status).toBe(200);
-
-    const report = async (body: Json) => {
-      const raw = JSON.stringify({ switchEventId: randomUUID(), switchCallRef: 'pbx-cc-1', at: new Date().toISOString(), ...body });
-      const timestamp = String(Math.floor(Date.now() / 1000));
-      return send('POST', `${telephony.url}/switch/events`, raw, { 'content-type': 'application/json', 'x-switchboard-signature': sign(timestamp, raw), 'x-switchboard-timestamp': timestamp });
-    };
+    const { routing, telephony, report } = await startCallCenter(fake.url, 'pbx-cc-1');
     const arrived = await report({ kind: 'call-arrived', callingNumber: CALLER, dialledNumber: NATIONAL });
     expect(arrived.status).toBe(200);
     const callId = arrived.body['callId'] as string;
@@ -112,4 +121,22 @@ describe('call control from the agent desk', () => {
     await eventually('Li Na free again', async () => (await desk())['state'] === 'ready', 20_000);
     expect(fake.forged).toEqual([]);
   }, 90_000);
+
+  it('a call the switch no longer has (404 call-not-found) is ended, and routing lets its agent go', async () => {
+    const gone = { status: 404, body: { reason: 'no call pbx-gone-1 at this switch', code: 'call-not-found' } };
+    const fake = await startFakeSwitch((command) => (command['kind'] === 'bridge' ? gone : { status: 200, body: {} }));
+    const { routing, report } = await startCallCenter(fake.url, 'pbx-gone-1');
+    const arrived = await report({ kind: 'call-arrived', callingNumber: CALLER, dialledNumber: NATIONAL });
+    expect(arrived.status).toBe(200);
+
+    // Routing offers the call to Li Na; the switch says it has no such call.
+    await eventually('the ringing bridge', () => fake.commands.some((c) => c['kind'] === 'bridge' && c['ring'] === true), 20_000);
+    const desk = async () => (await send('GET', `${routing.url}/acd/sites/shenzhen/agents/li-na`)).body;
+    await eventually('Li Na free again, holding no call', async () => {
+      const now = await desk();
+      return now['state'] === 'ready' && !now['callId'];
+    }, 20_000);
+    // Ended in telephony: a late report of the call is out of order.
+    expect((await report({ kind: 'answered', agentId: 'li-na' })).status).toBe(409);
+  }, 60_000);
 });

@@ -104,7 +104,7 @@ export async function startSimulation(options: SimulationOptions): Promise<Simul
       return { ok: true };
     }
     const call = calls.get(command.callId);
-    if (call === undefined) return { ok: false, status: 404, reason: `no call ${command.switchCallRef} at this switch` };
+    if (call === undefined) return { ok: false, status: 404, reason: `no call ${command.switchCallRef} at this switch`, code: 'call-not-found' };
     if (call.stage === 'gone') return { ok: false, status: 409, reason: 'the caller already hung up' };
     if (command.kind === 'bridge') {
       if (!ourAgents.has(command.agentId)) return { ok: false, status: 404, reason: `no phone for agent ${command.agentId} at this switch` };

@@ -24,7 +24,8 @@ export interface ControlCommand {
 }
 
 /** What the switch says to a command: taken (200), or refused for good with a reason (4xx). */
-export type ControlAnswer = { readonly ok: true } | { readonly ok: false; readonly status: number; readonly reason: string };
+/** `code: 'call-not-found'` (with 404): this switch has no such call (docs/switch-interface.md). */
+export type ControlAnswer = { readonly ok: true } | { readonly ok: false; readonly status: number; readonly reason: string; readonly code?: string };
 
 export interface SwitchServer {
   readonly url: string;
@@ -58,7 +59,7 @@ const send = (response: ServerResponse, status: number, body: unknown) => respon
 export async function startSwitchServer(options: SwitchServerOptions): Promise<SwitchServer> {
   // A repeated command id gets the first answer: telephony retries what it did not hear back about.
   const answered = new Map<string, ControlAnswer>();
-  const reply = (response: ServerResponse, answer: ControlAnswer) => (answer.ok ? send(response, 200, { ok: true }) : send(response, answer.status, { reason: answer.reason }));
+  const reply = (response: ServerResponse, answer: ControlAnswer) => (answer.ok ? send(response, 200, { ok: true }) : send(response, answer.status, { reason: answer.reason, ...(answer.code === undefined ? {} : { code: answer.code }) }));
 
   const server: Server = createServer((request, response) => {
     void (async () => {

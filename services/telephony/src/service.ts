@@ -49,12 +49,12 @@ export function telephonyService(config: TelephonyConfig, dependencies: Telephon
       control: switchControl,
       logger: context.logger,
       giveUpAfterMs: config.SWITCH_CONTROL_GIVE_UP_SECONDS * 1000,
-      async recordRefusal(command, status, reason) {
+      async recordRefusal(command, status, reason, callGone) {
         const result = await handleCommand(
           context.store,
           callDecider,
           callStream(command.callId),
-          { type: 'RecordCommandRefusal', commandId: command.commandId, command: command.kind, agentId: command.agentId, status, reason, at: clock() },
+          { type: 'RecordCommandRefusal', commandId: command.commandId, command: command.kind, agentId: command.agentId, status, reason, callGone, at: clock() },
           context.commandOptions(),
           { recent: recentCalls },
         );

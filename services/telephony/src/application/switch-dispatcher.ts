@@ -7,7 +7,7 @@ export interface SwitchDispatcherOptions {
   readonly outbox: SwitchCommandOutbox;
   readonly control: SwitchControl;
   /** Records on the call that the switch will not carry the command out (status 0: never reached). */
-  readonly recordRefusal: (command: SwitchCommand, status: number, reason: string) => Promise<void>;
+  readonly recordRefusal: (command: SwitchCommand, status: number, reason: string, callGone?: boolean) => Promise<void>;
   readonly logger: Logger;
   readonly giveUpAfterMs: number;
   /** How often to look for due retries when nothing wakes the dispatcher. */
@@ -40,11 +40,15 @@ export function startSwitchDispatcher(options: SwitchDispatcherOptions): SwitchD
       case 'accepted':
         await options.outbox.delivered(command.commandId);
         return;
-      case 'refused':
-        options.logger.warn({ commandId: command.commandId, callId: command.callId, kind: command.kind, status: delivery.status, reason: delivery.reason }, 'the switch refused a command');
-        await options.recordRefusal(command, delivery.status, delivery.reason);
+      case 'refused': {
+        const said = { commandId: command.commandId, callId: command.callId, kind: command.kind, status: delivery.status, reason: delivery.reason };
+        // No such call at the switch (a switch restarted, a caller long gone): the call is ended, not a fault to warn of.
+        if (delivery.callGone) options.logger.info(said, 'the switch no longer has the call: ended');
+        else options.logger.warn(said, 'the switch refused a command');
+        await options.recordRefusal(command, delivery.status, delivery.reason, delivery.callGone === true);
         await options.outbox.refused(command.commandId, delivery.reason);
         return;
+      }
       case 'failed': {
         if (Date.now() - createdAt.getTime() >= options.giveUpAfterMs) {
           const reason = `gave up after ${attempts} attempts in ${Math.round(options.giveUpAfterMs / 1000)} s: ${delivery.reason}`;

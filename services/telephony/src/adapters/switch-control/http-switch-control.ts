@@ -11,16 +11,19 @@ export interface HttpSwitchControlOptions {
 /** Statuses that say "not now" rather than "never": the command is tried again. */
 const TRANSIENT = new Set([408, 425, 429]);
 
-async function reasonOf(response: Response): Promise<string> {
+/** Why the switch said no, and its code when the body has one (`call-not-found`: it has no such call). */
+async function refusalOf(response: Response): Promise<{ reason: string; code?: string }> {
   const text = await response.text().catch(() => '');
   try {
-    const body = JSON.parse(text) as { detail?: unknown; reason?: unknown; title?: unknown };
+    const body = JSON.parse(text) as { detail?: unknown; reason?: unknown; title?: unknown; code?: unknown };
     const reason = body.detail ?? body.reason ?? body.title;
-    if (typeof reason === 'string' && reason !== '') return reason;
+    const code = typeof body.code === 'string' ? body.code : undefined;
+    if (typeof reason === 'string' && reason !== '') return { reason, code };
+    return { reason: text.slice(0, 500) || `HTTP ${response.status}`, code };
   } catch {
     // not JSON: the text itself
   }
-  return text.slice(0, 500) || `HTTP ${response.status}`;
+  return { reason: text.slice(0, 500) || `HTTP ${response.status}` };
 }
 
 export function httpSwitchControl(options: HttpSwitchControlOptions): SwitchControl {
@@ -43,9 +46,9 @@ export function httpSwitchControl(options: HttpSwitchControlOptions): SwitchCont
         await response.body?.cancel();
         return { kind: 'accepted' };
       }
-      const reason = await reasonOf(response);
+      const { reason, code } = await refusalOf(response);
       if (response.status >= 500 || TRANSIENT.has(response.status)) return { kind: 'failed', reason: `HTTP ${response.status}: ${reason}` };
-      return { kind: 'refused', status: response.status, reason };
+      return { kind: 'refused', status: response.status, reason, callGone: response.status === 404 && code === 'call-not-found' };
     },
   };
 }

@@ -4,6 +4,7 @@ import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import {
   CallAnsweredByAgentSchema,
   CallArrivedSchema,
+  CallEndedBy,
   CallEndedSchema,
   CallHeldSchema,
   CallNotAnsweredByAgentSchema,
@@ -90,17 +91,18 @@ export function decide(command: CallCommand, state: CallState): Decision {
     case 'RecordCommandRefusal': {
       // Kept even after the end: a hang-up refused because the caller already left is still worth seeing.
       if (state.status === 'none') return reject('not-arrived', 'command refused: the call has not arrived');
-      return [
-        create(SwitchCommandRefusedSchema, {
-          callId: state.call.callId,
-          commandId: command.commandId,
-          command: command.command,
-          agentId: command.agentId,
-          status: command.status,
-          reason: command.reason,
-          refusedAt: at(command.at),
-        }),
-      ];
+      const refused = create(SwitchCommandRefusedSchema, {
+        callId: state.call.callId,
+        commandId: command.commandId,
+        command: command.command,
+        agentId: command.agentId,
+        status: command.status,
+        reason: command.reason,
+        refusedAt: at(command.at),
+      });
+      // A call the switch no longer has is over: ended here too, so that routing and the desks let go of it.
+      if (command.callGone && state.status !== 'ended') return [refused, create(CallEndedSchema, { callId: state.call.callId, endedBy: CallEndedBy.SYSTEM, endedAt: at(command.at) })];
+      return [refused];
     }
     case 'Hold': {
       if (state.status !== 'with-agent') return outOfOrder(state, 'held', ['with-agent']) ?? [];

@@ -124,4 +124,15 @@ describe('its post-call survey', () => {
     // The recording may still come after the survey.
     expect(given(answered, { type: 'ReportRecording', url: 'https://recordings.test/r2.wav', durationSeconds: 30, at })).toMatchObject([{ $typeName: 'switchboard.telephony.v1.RecordingReady' }]);
   });
+
+  it('is ended by the system when the switch says it has no such call; a plain refusal is only recorded', () => {
+    const refusal = (callGone: boolean): CallCommand => ({ type: 'RecordCommandRefusal', commandId: 'cmd-1', command: 'bridge', agentId: 'a-1', status: 404, reason: 'no call sip-abc at this switch', callGone, at });
+    expect((given(queued(), refusal(false)) as EventMessage[]).map((e) => e.$typeName)).toEqual(['switchboard.telephony.v1.SwitchCommandRefused']);
+    const ended = given(queued(), refusal(true)) as EventMessage[];
+    expect(ended.map((e) => e.$typeName)).toEqual(['switchboard.telephony.v1.SwitchCommandRefused', 'switchboard.telephony.v1.CallEnded']);
+    expect(ended[1]).toMatchObject({ endedBy: CallEndedBy.SYSTEM });
+    // Already over: recorded, not ended twice.
+    const over = history(...[arrive, digits('0'), digits('')], { type: 'End', by: CallEndedBy.CALLER, at });
+    expect((given(over, refusal(true)) as EventMessage[]).map((e) => e.$typeName)).toEqual(['switchboard.telephony.v1.SwitchCommandRefused']);
+  });
 });
