@@ -77,13 +77,13 @@ describe('simulated traffic against the real services', () => {
       };
       return Promise.all([start('telephony', { SWITCH_WEBHOOK_SECRET: SECRET, SWITCH_CONTROL_URL: `http://127.0.0.1:${switchPort}/control` }), start('routing')]);
     };
-    const simulate = (urls: { telephony: string; routing: string }, switchPort: number, seed: number, durationMs: number) =>
-      startSimulation({ urls, secret: SECRET, accessToken: () => serviceToken('simulator'), seed, ratePerSecond: 6, speed: 4, sites: 2, agentsPerSite: 3, durationMs, drainMs: 15_000, switchPort });
+    const simulate = (urls: { telephony: string; routing: string }, switchPort: number, seed: number, durationMs: number, agentsPerSite: number) =>
+      startSimulation({ urls, secret: SECRET, accessToken: () => serviceToken('simulator'), seed, ratePerSecond: 6, speed: 4, sites: 2, agentsPerSite, durationMs, drainMs: 15_000, switchPort });
 
     // The first run is stopped with the whole system while callers wait and agents ring or talk (Ctrl-C on `start --simulate`).
     const firstSwitch = await freePort();
     const [telephony, routing] = await services(firstSwitch);
-    const first = await simulate({ telephony: telephony.url, routing: routing.url }, firstSwitch, 7, 120_000);
+    const first = await simulate({ telephony: telephony.url, routing: routing.url }, firstSwitch, 7, 120_000, 3);
     for (const until = Date.now() + 30_000; Date.now() < until; await new Promise((r) => setTimeout(r, 200))) {
       const now = first.snapshot();
       if (now.waitingNow >= 2 && now.talkingNow >= 2) break;
@@ -93,15 +93,23 @@ describe('simulated traffic against the real services', () => {
     await first.switchServer.close();
     void first.done.catch(() => undefined);
 
-    // The next start finds them in routing's log: its simulator clears them, brings every agent to ready and runs.
+    // The next start (with fewer agents) finds them in routing's log: its simulator clears them, logs out the agents it
+    // has no phone for, brings its own to ready and runs.
     const secondSwitch = await freePort();
     const [telephony2, routing2] = await services(secondSwitch);
-    const second = await simulate({ telephony: telephony2.url, routing: routing2.url }, secondSwitch, 8, 8_000);
-    expect(second.setup.cleared.some((c) => c.startsWith('agent ')), second.setup.cleared.join('; ')).toBe(true);
+    const second = await simulate({ telephony: telephony2.url, routing: routing2.url }, secondSwitch, 8, 8_000, 2);
+    const cleared = second.setup.cleared.join('; ');
+    expect(second.setup.cleared.some((c) => / was (reserved|on-call)$| left waiting at /.test(c)), cleared).toBe(true);
+    expect(cleared).toContain('agent sim-shanghai-003 logged out (not in this run)');
     const { tally } = await second.done;
     const summary = formatSummary({ elapsedMs: 0, tally });
     expect(tally.violations, summary).toEqual([]);
     expect(countsAddUp(tally), summary).toBe(true);
     expect(tally.outcomes['answered'] + tally.outcomes['overflowed-then-answered'], summary).toBeGreaterThan(3);
+    const routed = jsonClient(() => routing2.url, asService);
+    for (const site of second.network.sites) {
+      const agents = (await routed('GET', `/acd/sites/${site.siteId}`)).body['agents'] as Json[];
+      expect(agents.find((a) => a['agentId'] === `sim-${site.siteId}-003`)?.['state'], site.siteId).toBe('logged-out');
+    }
   }, 120_000);
 });

@@ -59,7 +59,33 @@ export async function setUpNetwork(platform: Platform, network: SampleNetwork, o
           }
         }
       };
+      /** Frees an agent of the call a previous run left it ringing or talking on (that caller is gone with its switch). */
+      const release = async (agentId: string, desk: Record<string, unknown>) => {
+        const state = desk['state'];
+        const callId = desk['callId'] as string | null;
+        if (state === 'on-call' && callId) await platform.acd('POST', `/sites/${site.siteId}/calls/${callId}/end`);
+        if (state === 'reserved' && callId) {
+          const offer = desk['offer'] as { callback?: boolean } | null;
+          if (offer?.callback) {
+            await platform.acd('POST', `/sites/${site.siteId}/calls/${callId}/accept`, { agentId });
+            await platform.acd('POST', `/sites/${site.siteId}/calls/${callId}/callback-outcome`, { outcome: 'not-reached' });
+          } else {
+            await platform.acd('POST', `/sites/${site.siteId}/calls/${callId}/abandon`);
+          }
+        }
+      };
       await abandonWaiting();
+      // Virtual agents of an earlier, larger run have no phone at this switch: logged out, or routing would ring them.
+      const mine = new Set(network.agents.map((a) => a.agentId));
+      const view = await platform.acd('GET', `/sites/${site.siteId}`);
+      for (const other of (view.body['agents'] as { agentId: string; state: string }[] | undefined) ?? []) {
+        if (mine.has(other.agentId) || !other.agentId.startsWith('sim-') || other.state === 'logged-out') continue;
+        const path = `/sites/${site.siteId}/agents/${other.agentId}`;
+        await release(other.agentId, (await platform.acd('GET', path)).body);
+        await platform.acd('POST', `${path}/state`, { state: 'not-ready', reason: 'logging-out' });
+        await platform.acd('POST', `${path}/state`, { state: 'logged-out' });
+        cleared.push(`agent ${other.agentId} logged out (not in this run)`);
+      }
       for (const agent of network.agents.filter((a) => a.siteId === site.siteId)) {
         const path = `/sites/${site.siteId}/agents/${agent.agentId}`;
         if ((await platform.acd('GET', path)).status === 404) {
@@ -68,17 +94,7 @@ export async function setUpNetwork(platform: Platform, network: SampleNetwork, o
         for (let attempt = 1; ; attempt++) {
           const desk = await platform.acd('GET', path);
           const state = desk.body['state'];
-          const callId = desk.body['callId'] as string | null;
-          if (state === 'on-call' && callId) await platform.acd('POST', `/sites/${site.siteId}/calls/${callId}/end`);
-          if (state === 'reserved' && callId) {
-            const offer = desk.body['offer'] as { callback?: boolean } | null;
-            if (offer?.callback) {
-              await platform.acd('POST', `/sites/${site.siteId}/calls/${callId}/accept`, { agentId: agent.agentId });
-              await platform.acd('POST', `/sites/${site.siteId}/calls/${callId}/callback-outcome`, { outcome: 'not-reached' });
-            } else {
-              await platform.acd('POST', `/sites/${site.siteId}/calls/${callId}/abandon`);
-            }
-          }
+          await release(agent.agentId, desk.body);
           if (attempt === 1 && state !== 'ready' && state !== 'logged-out') cleared.push(`agent ${agent.agentId} was ${String(state)}`);
           await platform.acd('POST', `${path}/state`, { state: 'logged-in' });
           await platform.acd('POST', `${path}/state`, { state: 'not-ready', reason: 'getting-ready' });

@@ -43,8 +43,8 @@ export function startSwitchDispatcher(options: SwitchDispatcherOptions): SwitchD
       case 'refused': {
         const said = { commandId: command.commandId, callId: command.callId, kind: command.kind, status: delivery.status, reason: delivery.reason };
         // No such call at the switch (a switch restarted, a caller long gone): the call is ended, not a fault to warn of.
-        if (delivery.callGone) options.logger.info(said, 'the switch no longer has the call: ended');
-        else options.logger.warn(said, 'the switch refused a command');
+        if (delivery.callGone) options.logger.info(said, `the switch no longer has call ${command.callId}: ended`);
+        else options.logger.warn(said, `the switch refused a ${command.kind} of call ${command.callId}: HTTP ${delivery.status} ${delivery.reason}`);
         await options.recordRefusal(command, delivery.status, delivery.reason, delivery.callGone === true);
         await options.outbox.refused(command.commandId, delivery.reason);
         return;
