@@ -139,4 +139,24 @@ describe('call control from the agent desk', () => {
     // Ended in telephony: a late report of the call is out of order.
     expect((await report({ kind: 'answered', agentId: 'li-na' })).status).toBe(409);
   }, 60_000);
+
+  it("a ring the switch refuses (no phone for the agent) puts the caller back in line at once; the agent's repeated misses set her not ready", async () => {
+    const noPhone = { status: 404, body: { reason: 'no phone for agent li-na at this switch' } };
+    const fake = await startFakeSwitch((command) => (command['kind'] === 'bridge' ? noPhone : { status: 200, body: {} }));
+    const { routing, report } = await startCallCenter(fake.url, 'pbx-nophone-1');
+    const started = Date.now();
+    expect((await report({ kind: 'call-arrived', callingNumber: CALLER, dialledNumber: NATIONAL })).status).toBe(200);
+
+    // Each refused ring is a no-answer: re-offered to Li Na (the only agent) until the no-answer limit sets her not ready.
+    const desk = async () => (await send('GET', `${routing.url}/acd/sites/shenzhen/agents/li-na`)).body;
+    await eventually('Li Na set not ready after her phone could not ring', async () => {
+      const now = await desk();
+      return now['state'] === 'not-ready' && now['reason'] === 'no-answer';
+    }, 20_000);
+    // Well before one ring timeout per offer, and the caller still waits in the queue.
+    expect(Date.now() - started).toBeLessThan(20_000);
+    expect(fake.commands.filter((c) => c['kind'] === 'bridge').length).toBeGreaterThanOrEqual(2);
+    const site = (await send('GET', `${routing.url}/acd/sites/shenzhen`)).body;
+    expect((site['queues'] as Json[]).flatMap((q) => q['waiting'] as Json[]).length).toBe(1);
+  }, 60_000);
 });

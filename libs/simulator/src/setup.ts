@@ -81,9 +81,15 @@ export async function setUpNetwork(platform: Platform, network: SampleNetwork, o
       for (const other of (view.body['agents'] as { agentId: string; state: string }[] | undefined) ?? []) {
         if (mine.has(other.agentId) || !other.agentId.startsWith('sim-') || other.state === 'logged-out') continue;
         const path = `/sites/${site.siteId}/agents/${other.agentId}`;
-        await release(other.agentId, (await platform.acd('GET', path)).body);
-        await platform.acd('POST', `${path}/state`, { state: 'not-ready', reason: 'logging-out' });
-        await platform.acd('POST', `${path}/state`, { state: 'logged-out' });
+        for (let attempt = 1; ; attempt++) {
+          await release(other.agentId, (await platform.acd('GET', path)).body);
+          await platform.acd('POST', `${path}/state`, { state: 'not-ready', reason: 'logging-out' });
+          const out = platform.acd('POST', `${path}/state`, { state: 'logged-out' });
+          // Released, the agent was free for a moment: a caller overflowing from another site may have reached it.
+          if (attempt >= 5) await expectOk(`agent ${other.agentId} logged out`, out);
+          if ((await out).status < 300) break;
+          await abandonWaiting();
+        }
         cleared.push(`agent ${other.agentId} logged out (not in this run)`);
       }
       for (const agent of network.agents.filter((a) => a.siteId === site.siteId)) {

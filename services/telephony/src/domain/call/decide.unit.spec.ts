@@ -126,7 +126,7 @@ describe('its post-call survey', () => {
   });
 
   it('is ended by the system when the switch says it has no such call; a plain refusal is only recorded', () => {
-    const refusal = (callGone: boolean): CallCommand => ({ type: 'RecordCommandRefusal', commandId: 'cmd-1', command: 'bridge', agentId: 'a-1', status: 404, reason: 'no call sip-abc at this switch', callGone, at });
+    const refusal = (callGone: boolean): CallCommand => ({ type: 'RecordCommandRefusal', commandId: 'cmd-1', command: 'hold', agentId: 'a-1', status: 404, reason: 'no call sip-abc at this switch', callGone, at });
     expect((given(queued(), refusal(false)) as EventMessage[]).map((e) => e.$typeName)).toEqual(['switchboard.telephony.v1.SwitchCommandRefused']);
     const ended = given(queued(), refusal(true)) as EventMessage[];
     expect(ended.map((e) => e.$typeName)).toEqual(['switchboard.telephony.v1.SwitchCommandRefused', 'switchboard.telephony.v1.CallEnded']);
@@ -134,5 +134,15 @@ describe('its post-call survey', () => {
     // Already over: recorded, not ended twice.
     const over = history(...[arrive, digits('0'), digits('')], { type: 'End', by: CallEndedBy.CALLER, at });
     expect((given(over, refusal(true)) as EventMessage[]).map((e) => e.$typeName)).toEqual(['switchboard.telephony.v1.SwitchCommandRefused']);
+  });
+
+  it('counts a ring the switch refuses (no phone for the agent) as a ring nobody answered, while the caller waits for an agent', () => {
+    const ring: CallCommand = { type: 'RecordCommandRefusal', commandId: 'cmd-2', command: 'bridge', agentId: 'a-1', status: 404, reason: 'no phone for agent a-1 at this switch', at };
+    const decided = given(queued(), ring) as EventMessage[];
+    expect(decided.map((e) => e.$typeName)).toEqual(['switchboard.telephony.v1.SwitchCommandRefused', 'switchboard.telephony.v1.CallNotAnsweredByAgent']);
+    expect(decided[1]).toMatchObject({ agentId: 'a-1' });
+    // Once the call is with an agent, a refused bridge changes nothing more.
+    const talking = history(...[arrive, digits('0'), digits('')], { type: 'AnswerByAgent', agentId: 'a-1', at });
+    expect((given(talking, ring) as EventMessage[]).map((e) => e.$typeName)).toEqual(['switchboard.telephony.v1.SwitchCommandRefused']);
   });
 });
