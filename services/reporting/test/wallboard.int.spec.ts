@@ -105,6 +105,9 @@ describe('the live wallboard', () => {
     expect(latest().watermark.lastEventAt).toBe(new Date(t0 + 64_000).toISOString());
     expect(latest().alerts).toEqual([expect.objectContaining({ siteId: 'hz', queueId: 'general', kind: 'wait_above_threshold' })]);
     await eventually('the alert went out on reporting.alerts', () => alerts.includes('WallboardAlertRaised'), 10_000);
+    // The alert shows the wait now, not the wait when it was raised.
+    const raisedWith = latest().alerts[0]!.value;
+    await eventually('the alert follows the caller’s growing wait', () => (latest().alerts[0]?.value ?? 0) >= raisedWith + 2, 10_000);
     socket.close();
 
     // Live and history agree: the report over today says what the wallboard says.
