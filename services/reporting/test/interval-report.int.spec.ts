@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectClickHouse, type ClickHouseClient } from '../src/adapters/clickhouse/client.ts';
 import { applyClickHouseSchema } from '../src/adapters/clickhouse/schema.ts';
 import { insertAgentStateChanges, insertCallMilestones } from '../src/adapters/clickhouse/facts.ts';
-import { agentIntervalReport, queueAndSiteIntervalReport, queueIntervalReport, selfServiceReport, type ReportRange } from '../src/adapters/clickhouse/reports.ts';
+import { agentIntervalReport, queueAndSiteIntervalReport, queueIntervalReport, rebuildQueueRollupRange, selfServiceReport, type ReportRange } from '../src/adapters/clickhouse/reports.ts';
 import { rebuildCallFacts } from '../src/application/facts.ts';
 import { intervalI, workedExampleAgentStates, workedExampleMilestones } from './fixtures/worked-example.ts';
 
@@ -136,5 +136,18 @@ describe('the interval report (docs/metrics.md, worked example)', () => {
     await rebuildCallFacts(clickhouse, workedExampleMilestones.map((m) => m.call_id));
     await insertAgentStateChanges(clickhouse, workedExampleAgentStates.slice(1));
     expect(await queueIntervalReport(clickhouse, range)).toEqual(before);
+  });
+
+  it('keeps every survey in the rollup after an upgrade moves the survey counts onto the segments (steps 014–015)', async () => {
+    const before = await queueIntervalReport(clickhouse, range);
+    // As a folder from before step 014: segments without the column, its steps not recorded.
+    await clickhouse.command({ query: 'alter table call_segments_v1 drop column survey_answer settings mutations_sync = 1' });
+    await clickhouse.command({ query: "alter table schema_migrations delete where name like '01%survey_answer%' settings mutations_sync = 1" });
+    expect(await applyClickHouseSchema(clickhouse)).toEqual(['014_call_segments_v1_survey_answer', '015_call_segments_v1_survey_answer_backfill']);
+    // Every bucket rolled up again from the upgraded segments: the same figures, surveys included.
+    await rebuildQueueRollupRange(clickhouse, new Date(intervalI.from.getTime() - 86_400_000), new Date(intervalI.to.getTime() + 86_400_000), Date.now() * 1000 + 1);
+    const after = await queueIntervalReport(clickhouse, range);
+    expect(after.find((r) => r.site_id === 'hz' && r.queue_id === 'complaints')).toMatchObject({ surveys_offered: 1, surveys_answered: 1, neutral: 1 });
+    expect(after).toEqual(before);
   });
 });

@@ -84,6 +84,14 @@ const SEGMENT_SUMS = `
 
 const SEGMENT_COLUMNS = 'segments.handled as handled, segments.sum_talk_ms as sum_talk_ms, segments.sum_hold_ms as sum_hold_ms, segments.sum_acw_ms as sum_acw_ms, segments.sum_handle_ms as sum_handle_ms';
 
+/** SURVEY_SUMS over the segments that carry their call's survey (call_segments_v1.survey_answer, '' on the others): what the rollup counts. */
+const SEGMENT_SURVEY_SUMS = `
+  countIf(survey_answer != '') as surveys_offered,
+  countIf(survey_answer in ('satisfied', 'neutral', 'dissatisfied')) as surveys_answered,
+  countIf(survey_answer = 'satisfied') as satisfied,
+  countIf(survey_answer = 'neutral') as neutral,
+  countIf(survey_answer = 'dissatisfied') as dissatisfied`;
+
 /** Sums of call_surveys_v1 (docs/metrics.md, "Satisfaction shares"): every offered survey, and the answered ones by answer. */
 const SURVEY_SUMS = `
   count() as surveys_offered,
@@ -183,10 +191,9 @@ const rollupInsert = (where: string) => {
   insert into queue_rollup_15m_v1
   with
   visits as (${sumsBy('queue_visits_v1', 'queued_at', QUEUE_SUMS)}),
-  segments as (${sumsBy('call_segments_v1', 'visit_queued_at', SEGMENT_SUMS)}),
-  surveys as (${sumsBy('call_surveys_v1', 'visit_queued_at', SURVEY_SUMS)})
-  select visits.*, ${SEGMENT_COLUMNS}, ${surveyColumns('surveys')}, {built: UInt64} as built_at
-  from visits left join segments using (site_id, queue_id, bucket) left join surveys using (site_id, queue_id, bucket)`;
+  segments as (${sumsBy('call_segments_v1', 'visit_queued_at', `${SEGMENT_SUMS}, ${SEGMENT_SURVEY_SUMS}`)})
+  select visits.*, ${SEGMENT_COLUMNS}, ${surveyColumns('segments')}, {built: UInt64} as built_at
+  from visits left join segments using (site_id, queue_id, bucket)`;
 };
 
 /**

@@ -3,7 +3,7 @@
 // with the wrap-up after it). Pure: the same milestones, in any order and however often delivered, give
 // the same rows, so a replay or a second import changes no figure.
 import type { CallMilestone, MilestoneKind, MilestoneSource } from './call-milestones.ts';
-import { surveyFact, type SurveyFact } from './survey-fact.ts';
+import { surveyFact, type SurveyAnswer, type SurveyFact } from './survey-fact.ts';
 
 export type VisitOutcome = 'answered' | 'abandoned' | 'overflowed' | 'callback' | 'system_exit' | 'waiting';
 export type VisitVia = 'ivr' | 'transfer' | 'overflow';
@@ -64,6 +64,8 @@ export interface SegmentFact {
   readonly hold_ms: number;
   readonly acw_ms: number;
   readonly handle_ms: number;
+  /** The call's post-call survey on the segment it is attributed to (the last): '' on every other segment and while none was offered. */
+  readonly survey_answer: SurveyAnswer | '';
   readonly source: MilestoneSource;
 }
 
@@ -397,9 +399,14 @@ export function callFacts(milestones: readonly CallMilestone[], thresholds: (sit
       hold_ms: s.hold_ms,
       acw_ms: s.acw_ms,
       handle_ms: talk + s.hold_ms + s.acw_ms,
+      survey_answer: '',
       source,
     };
   });
+  // The survey, attributed to the last segment, is also carried on that segment's row: the rollup reads the
+  // segments of an interval by their sort key instead of scanning every survey of the table.
+  const survey = surveyFact(sorted, segmentRows.at(-1));
+  if (survey !== undefined) segmentRows[segmentRows.length - 1] = { ...segmentRows.at(-1)!, survey_answer: survey.answer };
   const queued = visits.length > 0;
   return {
     call: {
@@ -419,6 +426,6 @@ export function callFacts(milestones: readonly CallMilestone[], thresholds: (sit
     },
     visits: visitRows,
     segments: segmentRows,
-    survey: surveyFact(sorted, segmentRows.at(-1)),
+    survey,
   };
 }
