@@ -138,8 +138,14 @@ export interface QueueReportRow {
 
 /** The columns that name things; every other column is a number (ClickHouse sends 64-bit integers as strings). */
 const labels = new Set(['site_id', 'queue_id', 'agent_id', 'interval_start']);
-const numeric = (row: Record<string, unknown>): QueueReportRow =>
-  Object.fromEntries(Object.entries(row).map(([k, v]) => [k, labels.has(k) || v === null ? v : Number(v)])) as QueueReportRow;
+const numeric = (row: Record<string, unknown>): QueueReportRow => {
+  // In place: a month of 15-minute rows is ~30,000 rows × 60 columns, and copying each row cost as much as the query.
+  for (const key in row) {
+    const value = row[key];
+    if (typeof value === 'string' && !labels.has(key)) row[key] = Number(value);
+  }
+  return row as QueueReportRow;
+};
 
 /** The rollup's sums re-added over any interval (max for the longest wait): every bucket of the report. */
 const ROLLUP_SUMS = `
