@@ -105,7 +105,7 @@ export async function startSimulation(options: SimulationOptions): Promise<Simul
     }
     const call = calls.get(command.callId);
     if (call === undefined) return { ok: false, status: 404, reason: `no call ${command.switchCallRef} at this switch`, code: 'call-not-found' };
-    if (call.stage === 'gone') return { ok: false, status: 409, reason: 'the caller already hung up' };
+    if (call.stage === 'gone') return { ok: false, status: 404, reason: 'the caller already hung up', code: 'call-not-found' };
     if (command.kind === 'bridge') {
       if (!ourAgents.has(command.agentId)) return { ok: false, status: 404, reason: `no phone for agent ${command.agentId} at this switch` };
       if (command.ring === false) {
