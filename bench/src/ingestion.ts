@@ -36,7 +36,7 @@ import { now, rate, seconds, withPostgres, type Figure } from './harness.ts';
 const EVENTS = 200_000;
 const SITES = ['shenzhen', 'shanghai', 'beijing', 'guangzhou'];
 
-interface Published {
+export interface Published {
   readonly topic: 'telephony.calls' | 'routing.events';
   readonly key: string;
   readonly value: Uint8Array;
@@ -52,7 +52,7 @@ function publisher() {
 }
 
 /** Whole answered calls, a call every 50 ms over the sites, each with its 13 events in the order they happen. */
-function wholeCalls(count: number): Published[] {
+export function wholeCalls(count: number): Published[] {
   const event = publisher();
   const ts = timestampFromMs;
   const start = Date.parse('2026-11-23T01:00:00Z');

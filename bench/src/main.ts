@@ -6,6 +6,7 @@ import { kafka } from './kafka.ts';
 import { routing } from './routing.ts';
 import { acdSnapshots } from './acd-snapshots.ts';
 import { ingestion } from './ingestion.ts';
+import { flush } from './flush.ts';
 import { reports } from './reports.ts';
 import { system } from './system.ts';
 import { machine, type Figure } from './harness.ts';
@@ -18,6 +19,7 @@ const suites: Record<string, () => Promise<Figure[]>> = {
   routing,
   'acd-snapshots': acdSnapshots,
   ingestion,
+  flush,
   system,
   reports,
 };
