@@ -99,15 +99,15 @@ export async function startSimulation(options: SimulationOptions): Promise<Simul
   const onCommand = (command: ControlCommand): ControlAnswer => {
     tally.counts.commands++;
     if (command.kind === 'dial') {
-      if (!ourAgents.has(command.agentId)) return { ok: false, status: 404, reason: `no phone for agent ${command.agentId} at this switch` };
+      if (!ourAgents.has(command.agentId)) return { ok: false, status: 404, reason: `no phone for agent ${command.agentId} at this switch`, code: 'agent-unreachable' };
       track(dialBack(command));
       return { ok: true };
     }
     const call = calls.get(command.callId);
     if (call === undefined) return { ok: false, status: 404, reason: `no call ${command.switchCallRef} at this switch`, code: 'call-not-found' };
-    if (call.stage === 'gone') return { ok: false, status: 404, reason: 'the caller already hung up', code: 'call-not-found' };
+    if (call.stage === 'gone') return { ok: false, status: 409, reason: 'the caller already hung up' };
     if (command.kind === 'bridge') {
-      if (!ourAgents.has(command.agentId)) return { ok: false, status: 404, reason: `no phone for agent ${command.agentId} at this switch` };
+      if (!ourAgents.has(command.agentId)) return { ok: false, status: 404, reason: `no phone for agent ${command.agentId} at this switch`, code: 'agent-unreachable' };
       if (command.ring === false) {
         call.waiters.get('bridge')?.(command);
         return { ok: true };

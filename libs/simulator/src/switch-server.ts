@@ -24,7 +24,7 @@ export interface ControlCommand {
 }
 
 /** What the switch says to a command: taken (200), or refused for good with a reason (4xx). */
-/** `code: 'call-not-found'` (with 404): this switch has no such call (docs/switch-interface.md). */
+/** `code` (docs/switch-interface.md): `call-not-found` (404), this switch has no such call; `agent-unreachable`, no phone for the agent here. */
 export type ControlAnswer = { readonly ok: true } | { readonly ok: false; readonly status: number; readonly reason: string; readonly code?: string };
 
 export interface SwitchServer {

@@ -1,5 +1,6 @@
 // The telephony service: the switch interface (signed webhooks, call control), calls as aggregates, and IVR flows as data.
 import { fileURLToPath } from 'node:url';
+import { CallEndedBy } from '@switchboard/contracts';
 import { handleCommand, RecentStates } from '@switchboard/event-store';
 import { accessTokens, requireSignIn, type EventSourcedServiceSpec, type ServiceContext } from '@switchboard/service-kit';
 import { ivrFlowStore } from './adapters/db/ivr-flows.ts';
@@ -49,12 +50,17 @@ export function telephonyService(config: TelephonyConfig, dependencies: Telephon
       control: switchControl,
       logger: context.logger,
       giveUpAfterMs: config.SWITCH_CONTROL_GIVE_UP_SECONDS * 1000,
-      async recordRefusal(command, status, reason, callGone) {
+      async endLostCall(command) {
+        const result = await handleCommand(context.store, callDecider, callStream(command.callId), { type: 'End', by: CallEndedBy.SYSTEM, at: clock() }, context.commandOptions(), { recent: recentCalls });
+        // Already ended (the switch reported the end within the grace): nothing to do.
+        if (result.ok) context.logger.info({ callId: command.callId }, 'ended a call the switch no longer has');
+      },
+      async recordRefusal(command, status, reason, agentUnreachable) {
         const result = await handleCommand(
           context.store,
           callDecider,
           callStream(command.callId),
-          { type: 'RecordCommandRefusal', commandId: command.commandId, command: command.kind, agentId: command.agentId, status, reason, callGone, at: clock() },
+          { type: 'RecordCommandRefusal', commandId: command.commandId, command: command.kind, agentId: command.agentId, status, reason, agentUnreachable, at: clock() },
           context.commandOptions(),
           { recent: recentCalls },
         );

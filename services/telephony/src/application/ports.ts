@@ -37,8 +37,8 @@ export type SelfServiceLookup = (url: string, timeoutMs: number) => Promise<Self
 /** How the switch took a command: carried out (or will be), refused for good, or not reached (try again). */
 export type SwitchDelivery =
   | { readonly kind: 'accepted' }
-  /** `callGone`: the switch has no such call (it ended there, or the switch restarted and lost it). */
-  | { readonly kind: 'refused'; readonly status: number; readonly reason: string; readonly callGone?: boolean }
+  /** `code`: the switch's reason code, if it gave one (docs/switch-interface.md: call-not-found, agent-unreachable). */
+  | { readonly kind: 'refused'; readonly status: number; readonly reason: string; readonly code?: string }
   | { readonly kind: 'failed'; readonly reason: string };
 
 /** The switch's call-control endpoint (HTTP unless a test says otherwise). */

@@ -7,7 +7,13 @@ export interface SwitchDispatcherOptions {
   readonly outbox: SwitchCommandOutbox;
   readonly control: SwitchControl;
   /** Records on the call that the switch will not carry the command out (status 0: never reached). */
-  readonly recordRefusal: (command: SwitchCommand, status: number, reason: string, callGone?: boolean) => Promise<void>;
+  readonly recordRefusal: (command: SwitchCommand, status: number, reason: string, agentUnreachable?: boolean) => Promise<void>;
+  /**
+   * The switch has no such call (404 call-not-found: it ended there, or the switch restarted and lost it). Called
+   * `callGoneGraceMs` later, for the call to be ended if the switch did not report the end itself meanwhile.
+   */
+  readonly endLostCall?: (command: SwitchCommand) => Promise<void>;
+  readonly callGoneGraceMs?: number;
   readonly logger: Logger;
   readonly giveUpAfterMs: number;
   /** How often to look for due retries when nothing wakes the dispatcher. */
@@ -41,11 +47,20 @@ export function startSwitchDispatcher(options: SwitchDispatcherOptions): SwitchD
         await options.outbox.delivered(command.commandId);
         return;
       case 'refused': {
-        const said = { commandId: command.commandId, callId: command.callId, kind: command.kind, status: delivery.status, reason: delivery.reason };
-        // No such call at the switch (a switch restarted, a caller long gone): the call is ended, not a fault to warn of.
-        if (delivery.callGone) options.logger.info(said, `the switch no longer has call ${command.callId}: ended`);
-        else options.logger.warn(said, `the switch refused a ${command.kind} of call ${command.callId}: HTTP ${delivery.status} ${delivery.reason}`);
-        await options.recordRefusal(command, delivery.status, delivery.reason, delivery.callGone === true);
+        const said = { commandId: command.commandId, callId: command.callId, kind: command.kind, status: delivery.status, reason: delivery.reason, code: delivery.code };
+        const callGone = delivery.status === 404 && delivery.code === 'call-not-found';
+        if (callGone) {
+          // No such call at the switch: not a fault to warn of. Its own report of the end (the caller hung up just
+          // now) usually follows; if none comes within the grace, the call is ended here (by system).
+          options.logger.info(said, `the switch no longer has call ${command.callId}`);
+          const endLostCall = options.endLostCall;
+          if (endLostCall) {
+            setTimeout(() => void endLostCall(command).catch((error: unknown) => options.logger.error({ err: error, callId: command.callId }, 'could not end a call the switch no longer has')), options.callGoneGraceMs ?? 5_000).unref();
+          }
+        } else {
+          options.logger.warn(said, `the switch refused a ${command.kind} of call ${command.callId}: HTTP ${delivery.status} ${delivery.reason}`);
+        }
+        await options.recordRefusal(command, delivery.status, delivery.reason, delivery.code === 'agent-unreachable');
         await options.outbox.refused(command.commandId, delivery.reason);
         return;
       }

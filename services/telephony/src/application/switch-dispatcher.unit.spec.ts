@@ -60,4 +60,33 @@ describe('the switch dispatcher', () => {
     await dispatcher.stop();
     expect(await outbox.status('slow-2')).toBe('delivered');
   });
+
+  it('records a refusal with what the switch said, and ends a call the switch no longer has only after a grace for its own report', async () => {
+    const outbox = memoryOutbox();
+    const refusals: string[] = [];
+    const ended: string[] = [];
+    const answers: Record<string, SwitchDelivery> = {
+      'gone-1': { kind: 'refused', status: 404, reason: 'no call pbx-1 at this switch', code: 'call-not-found' },
+      'nophone-1': { kind: 'refused', status: 404, reason: 'no phone for agent li-na', code: 'agent-unreachable' },
+      'bad-1': { kind: 'refused', status: 401, reason: 'not signed with the shared secret' },
+    };
+    const control = { send: async (command: SwitchCommand): Promise<SwitchDelivery> => answers[command.commandId]! };
+    for (const id of Object.keys(answers)) outbox.add(hold(id.split('-')[0]!, 1));
+    const dispatcher = startSwitchDispatcher({
+      outbox,
+      control,
+      recordRefusal: async (command, status, _reason, agentUnreachable) => void refusals.push(`${command.commandId} ${status} ${agentUnreachable ? 'unreachable' : ''}`.trim()),
+      endLostCall: async (command) => void ended.push(command.callId),
+      callGoneGraceMs: 150,
+      logger: silent,
+      giveUpAfterMs: 60_000,
+      pollMs: 20,
+    });
+    await expect.poll(() => refusals.length).toBe(3);
+    expect(refusals.sort()).toEqual(['bad-1 401', 'gone-1 404', 'nophone-1 404 unreachable']);
+    // Not at once: the switch's report of the end may be on its way.
+    expect(ended).toEqual([]);
+    await expect.poll(() => ended).toEqual(['gone']);
+    await dispatcher.stop();
+  });
 });

@@ -11,7 +11,7 @@ export interface HttpSwitchControlOptions {
 /** Statuses that say "not now" rather than "never": the command is tried again. */
 const TRANSIENT = new Set([408, 425, 429]);
 
-/** Why the switch said no, and its code when the body has one (`call-not-found`: it has no such call). */
+/** Why the switch said no, and its reason code when the body has one. */
 async function refusalOf(response: Response): Promise<{ reason: string; code?: string }> {
   const text = await response.text().catch(() => '');
   try {
@@ -48,7 +48,7 @@ export function httpSwitchControl(options: HttpSwitchControlOptions): SwitchCont
       }
       const { reason, code } = await refusalOf(response);
       if (response.status >= 500 || TRANSIENT.has(response.status)) return { kind: 'failed', reason: `HTTP ${response.status}: ${reason}` };
-      return { kind: 'refused', status: response.status, reason, callGone: response.status === 404 && code === 'call-not-found' };
+      return { kind: 'refused', status: response.status, reason, ...(code === undefined ? {} : { code }) };
     },
   };
 }

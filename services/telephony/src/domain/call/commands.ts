@@ -32,8 +32,8 @@ export type CallCommand =
       readonly agentId: string;
       readonly status: number;
       readonly reason: string;
-      /** The switch answered that it has no such call (it ended there, or the switch restarted and lost it). */
-      readonly callGone?: boolean;
+      /** The switch answered that it cannot reach the agent's phone (code agent-unreachable): for a ring, a ring nobody answers. */
+      readonly agentUnreachable?: boolean;
       readonly at: Date;
     }
   | { readonly type: 'Hold'; readonly at: Date }

@@ -4,7 +4,6 @@ import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import {
   CallAnsweredByAgentSchema,
   CallArrivedSchema,
-  CallEndedBy,
   CallEndedSchema,
   CallHeldSchema,
   CallNotAnsweredByAgentSchema,
@@ -100,11 +99,10 @@ export function decide(command: CallCommand, state: CallState): Decision {
         reason: command.reason,
         refusedAt: at(command.at),
       });
-      // A call the switch no longer has is over: ended here too, so that routing and the desks let go of it.
-      if (command.callGone && state.status !== 'ended') return [refused, create(CallEndedSchema, { callId: state.call.callId, endedBy: CallEndedBy.SYSTEM, endedAt: at(command.at) })];
       // A ring the switch cannot carry out (no phone for the agent, a phone not registered) is a ring nobody answers:
-      // routing puts the caller back at the head of the line at once instead of after the ring timeout.
-      if (command.command === 'bridge' && state.status === 'waiting-for-agent') {
+      // routing puts the caller back at the head of the line at once instead of waiting for a ring-out that cannot come.
+      // Only when the switch says so: another refusal (a bad signature, a dead call) must not cost agents misses.
+      if (command.agentUnreachable && command.command === 'bridge' && state.status === 'waiting-for-agent') {
         return [refused, create(CallNotAnsweredByAgentSchema, { callId: state.call.callId, agentId: command.agentId, rangOutAt: at(command.at) })];
       }
       return [refused];

@@ -125,19 +125,10 @@ describe('its post-call survey', () => {
     expect(given(answered, { type: 'ReportRecording', url: 'https://recordings.test/r2.wav', durationSeconds: 30, at })).toMatchObject([{ $typeName: 'switchboard.telephony.v1.RecordingReady' }]);
   });
 
-  it('is ended by the system when the switch says it has no such call; a plain refusal is only recorded', () => {
-    const refusal = (callGone: boolean): CallCommand => ({ type: 'RecordCommandRefusal', commandId: 'cmd-1', command: 'hold', agentId: 'a-1', status: 404, reason: 'no call sip-abc at this switch', callGone, at });
-    expect((given(queued(), refusal(false)) as EventMessage[]).map((e) => e.$typeName)).toEqual(['switchboard.telephony.v1.SwitchCommandRefused']);
-    const ended = given(queued(), refusal(true)) as EventMessage[];
-    expect(ended.map((e) => e.$typeName)).toEqual(['switchboard.telephony.v1.SwitchCommandRefused', 'switchboard.telephony.v1.CallEnded']);
-    expect(ended[1]).toMatchObject({ endedBy: CallEndedBy.SYSTEM });
-    // Already over: recorded, not ended twice.
-    const over = history(...[arrive, digits('0'), digits('')], { type: 'End', by: CallEndedBy.CALLER, at });
-    expect((given(over, refusal(true)) as EventMessage[]).map((e) => e.$typeName)).toEqual(['switchboard.telephony.v1.SwitchCommandRefused']);
-  });
-
-  it('counts a ring the switch refuses (no phone for the agent) as a ring nobody answered, while the caller waits for an agent', () => {
-    const ring: CallCommand = { type: 'RecordCommandRefusal', commandId: 'cmd-2', command: 'bridge', agentId: 'a-1', status: 404, reason: 'no phone for agent a-1 at this switch', at };
+  it('counts a ring the switch says it cannot carry out (agent unreachable) as a ring nobody answered, while the caller waits for an agent', () => {
+    const ring: CallCommand = { type: 'RecordCommandRefusal', commandId: 'cmd-2', command: 'bridge', agentId: 'a-1', status: 404, reason: 'no phone for agent a-1 at this switch', agentUnreachable: true, at };
+    // Any other refusal (a bad signature, a call the switch no longer has) is only recorded: it must not cost the agent a miss.
+    expect((given(queued(), { ...ring, agentUnreachable: false }) as EventMessage[]).map((e) => e.$typeName)).toEqual(['switchboard.telephony.v1.SwitchCommandRefused']);
     const decided = given(queued(), ring) as EventMessage[];
     expect(decided.map((e) => e.$typeName)).toEqual(['switchboard.telephony.v1.SwitchCommandRefused', 'switchboard.telephony.v1.CallNotAnsweredByAgent']);
     expect(decided[1]).toMatchObject({ agentId: 'a-1' });
