@@ -273,7 +273,8 @@ const steps: readonly SchemaStep[] = [
       select s.call_id, s.segment_seq, s.visit_seq, s.visit_queued_at, s.site_id, s.queue_id, s.agent_id, s.answered_at, s.ended_at, s.ended_by,
              s.is_callback, s.talk_ms, s.hold_ms, s.acw_ms, s.handle_ms, v.answer, s.source, s.built_at + 1
       from call_segments_v1 as s final
-      inner join (select call_id, segment_seq, answer from call_surveys_v1 final) as v on v.call_id = s.call_id and v.segment_seq = s.segment_seq`,
+      inner join (select call_id, segment_seq, site_id, queue_id, visit_queued_at, answer from call_surveys_v1 final) as v
+        on v.call_id = s.call_id and v.segment_seq = s.segment_seq and v.site_id = s.site_id and v.queue_id = s.queue_id and v.visit_queued_at = s.visit_queued_at`,
   },
 ];
 
