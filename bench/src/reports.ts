@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { connectClickHouse } from '../../services/reporting/src/adapters/clickhouse/client.ts';
 import { applyClickHouseSchema } from '../../services/reporting/src/adapters/clickhouse/schema.ts';
 import { queueIntervalReport, rebuildQueueRollup, rebuildQueueRollupRange } from '../../services/reporting/src/adapters/clickhouse/reports.ts';
+import { clickHouseTime } from '../../services/reporting/src/domain/facts/milestones-of-event.ts';
 import { now, seconds, type Figure } from './harness.ts';
 
 const CALLS = Number(process.env.BENCH_REPORT_CALLS ?? 10_000_000);
@@ -64,7 +65,7 @@ export async function reports(): Promise<Figure[]> {
     const baseline = await time(() =>
       clickhouse.query({
         query: `select site_id, queue_id, count() from queue_visits_v1 where queued_at >= {from: DateTime64(3, 'UTC')} and queued_at < {to: DateTime64(3, 'UTC')} group by site_id, queue_id`,
-        query_params: { from: range.from.toISOString().replace('T', ' ').replace('Z', ''), to: range.to.toISOString().replace('T', ' ').replace('Z', '') },
+        query_params: { from: clickHouseTime(range.from.getTime()), to: clickHouseTime(range.to.getTime()) },
         format: 'JSONEachRow',
       }).then((r) => r.json()),
     );
@@ -100,7 +101,7 @@ export async function reports(): Promise<Figure[]> {
     const bucketScan = await time(() =>
       clickhouse.query({
         query: `select site_id, queue_id, count() from queue_visits_v1 final where queued_at >= {from: DateTime64(3, 'UTC')} and queued_at < {to: DateTime64(3, 'UTC')} group by site_id, queue_id`,
-        query_params: { from: new Date(bucket).toISOString().replace('T', ' ').replace('Z', ''), to: new Date(bucket + 900_000).toISOString().replace('T', ' ').replace('Z', '') },
+        query_params: { from: clickHouseTime(bucket), to: clickHouseTime(bucket + 900_000) },
         format: 'JSONEachRow',
       }).then((r) => r.json()),
     );

@@ -89,6 +89,7 @@ export async function setUpNetwork(platform: Platform, network: SampleNetwork, o
           if (attempt >= 5) await expectOk(`agent ${other.agentId} logged out`, out);
           if ((await out).status < 300) break;
           await abandonWaiting();
+          await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
         }
         cleared.push(`agent ${other.agentId} logged out (not in this run)`);
       }
@@ -109,6 +110,7 @@ export async function setUpNetwork(platform: Platform, network: SampleNetwork, o
           if (attempt >= 5) await expectOk(`agent ${agent.agentId} ready`, ready);
           if ((await ready).status < 300) break;
           await abandonWaiting();
+          await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
         }
       }
       await abandonWaiting();

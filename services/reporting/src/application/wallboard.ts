@@ -255,11 +255,10 @@ export class WallboardHub {
       if (this.writesStarted === started || attempt >= 3) break;
     }
     const figures = queueFigures(draft);
-    const due = alertsFor(figures, this.options.thresholds);
-    const changes = alertChanges(this.alertsOn, due, figures);
+    const changes = alertChanges(this.alertsOn, alertsFor(figures, this.options.thresholds), figures);
     await this.publish(changes.raised, changes.cleared, now);
-    // An alert still on shows the figure now (a wait keeps growing, a service level keeps falling), not the one it was raised with.
-    for (const alert of due) if (this.alertsOn.has(alertKey(alert))) this.alertsOn.set(alertKey(alert), alert);
+    // An alert still on shows the figure now, not the one it was raised with.
+    for (const alert of changes.kept) this.alertsOn.set(alertKey(alert), alert);
     const wallboard: Wallboard = { ...draft, alerts: [...this.alertsOn.values()] };
     this.latest = wallboard;
     for (const listener of this.listeners) listener(wallboard);

@@ -84,21 +84,19 @@ const SEGMENT_SUMS = `
 
 const SEGMENT_COLUMNS = 'segments.handled as handled, segments.sum_talk_ms as sum_talk_ms, segments.sum_hold_ms as sum_hold_ms, segments.sum_acw_ms as sum_acw_ms, segments.sum_handle_ms as sum_handle_ms';
 
-/** SURVEY_SUMS over the segments that carry their call's survey (call_segments_v1.survey_answer, '' on the others): what the rollup counts. */
-const SEGMENT_SURVEY_SUMS = `
-  countIf(survey_answer != '') as surveys_offered,
-  countIf(survey_answer in ('satisfied', 'neutral', 'dissatisfied')) as surveys_answered,
-  countIf(survey_answer = 'satisfied') as satisfied,
-  countIf(survey_answer = 'neutral') as neutral,
-  countIf(survey_answer = 'dissatisfied') as dissatisfied`;
-
-/** Sums of call_surveys_v1 (docs/metrics.md, "Satisfaction shares"): every offered survey, and the answered ones by answer. */
-const SURVEY_SUMS = `
-  count() as surveys_offered,
-  countIf(answer in ('satisfied', 'neutral', 'dissatisfied')) as surveys_answered,
-  countIf(answer = 'satisfied') as satisfied,
-  countIf(answer = 'neutral') as neutral,
-  countIf(answer = 'dissatisfied') as dissatisfied`;
+/**
+ * The survey sums (docs/metrics.md, "Satisfaction shares"): every offered survey, and the answered ones by answer,
+ * over `answer` where `offered` holds — call_surveys_v1's rows, or the segments that carry their call's survey.
+ */
+const surveySums = (answer: string, offered: string) => `
+  countIf(${offered}) as surveys_offered,
+  countIf(${answer} in ('satisfied', 'neutral', 'dissatisfied')) as surveys_answered,
+  countIf(${answer} = 'satisfied') as satisfied,
+  countIf(${answer} = 'neutral') as neutral,
+  countIf(${answer} = 'dissatisfied') as dissatisfied`;
+const SURVEY_SUMS = surveySums('answer', '1');
+/** What the rollup counts: call_segments_v1.survey_answer, '' on the segments that carry no survey. */
+const SEGMENT_SURVEY_SUMS = surveySums('survey_answer', "survey_answer != ''");
 
 const surveyColumns = (from: string) =>
   ['surveys_offered', 'surveys_answered', 'satisfied', 'neutral', 'dissatisfied'].map((c) => `${from}.${c} as ${c}`).join(', ');
@@ -140,6 +138,7 @@ export interface QueueReportRow {
 const labels = new Set(['site_id', 'queue_id', 'agent_id', 'interval_start']);
 const numeric = (row: Record<string, unknown>): QueueReportRow => {
   // In place: a month of 15-minute rows is ~30,000 rows × 60 columns, and copying each row cost as much as the query.
+  // Only strings change (64-bit integers and decimals come quoted); numbers, nulls (and booleans, none yet) stay.
   for (const key in row) {
     const value = row[key];
     if (typeof value === 'string' && !labels.has(key)) row[key] = Number(value);

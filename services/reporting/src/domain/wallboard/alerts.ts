@@ -49,12 +49,15 @@ export interface AlertChanges {
   readonly raised: readonly Alert[];
   /** Alerts on before whose condition is gone, with the figure now (0 when the queue has no figure). */
   readonly cleared: readonly Alert[];
+  /** Alerts on before and still due, with the figure now (a wait keeps growing, a service level keeps falling). */
+  readonly kept: readonly Alert[];
 }
 
 /** What changed between the alerts on and the alerts that should be on. */
 export function alertChanges(on: ReadonlyMap<string, Alert>, due: readonly Alert[], queues: readonly QueueFigures[]): AlertChanges {
   const dueKeys = new Set(due.map(alertKey));
   const raised = due.filter((a) => !on.has(alertKey(a)));
+  const kept = due.filter((a) => on.has(alertKey(a)));
   const cleared: Alert[] = [];
   for (const [key, alert] of on) {
     if (dueKeys.has(key)) continue;
@@ -62,5 +65,5 @@ export function alertChanges(on: ReadonlyMap<string, Alert>, due: readonly Alert
     const value = alert.kind === 'wait_above_threshold' ? (q?.longestWaitSeconds ?? 0) : (q?.serviceLevel ?? 0);
     cleared.push({ ...alert, value });
   }
-  return { raised, cleared };
+  return { raised, cleared, kept };
 }

@@ -12,13 +12,16 @@ describe('wallboard alerts', () => {
     expect(alertsFor([q({ longestWaitSeconds: 60, serviceLevel: 0.8 })], t)).toEqual([]);
   });
 
-  it('raises only what is new and clears what is gone, with the figure now', () => {
+  it('raises only what is new, clears what is gone and keeps what is still due, each with the figure now', () => {
     const long: Alert = { siteId: 'hz', queueId: 'general', kind: 'wait_above_threshold', value: 90, threshold: 60 };
     const on = new Map([[alertKey(long), long]]);
     const now = [q({ longestWaitSeconds: 5, serviceLevel: 0.5 })];
     const changes = alertChanges(on, alertsFor(now, t), now);
     expect(changes.raised.map((a) => a.kind)).toEqual(['service_level_below_target']);
     expect(changes.cleared).toEqual([{ ...long, value: 5 }]);
-    expect(alertChanges(on, [long], now)).toEqual({ raised: [], cleared: [] });
+    expect(changes.kept).toEqual([]);
+    // Still due: kept, with the figure now.
+    const longer = { ...long, value: 150 };
+    expect(alertChanges(on, [longer], now)).toEqual({ raised: [], cleared: [], kept: [longer] });
   });
 });
