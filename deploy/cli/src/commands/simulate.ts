@@ -59,6 +59,7 @@ export function simulatorToken(authSecret: string): () => Promise<string> {
 export async function simulate(options: SimulateOptions, print: (line: string) => void): Promise<Simulation> {
   const authSecret = options.authSecret ?? (await launcherAuthSecret(loadConfigOrExit(launcherConfig)));
   const agents = options.agents ?? agentsFor(options.rate, options.sites, options.speed);
+  let violationsShown = 0;
   print(`▸ simulating ${options.rate} calls/s for ${Number.isFinite(options.minutes) ? `${options.minutes} min` : 'as long as it runs'} (seed ${options.seed}, ${options.sites} sites × ${agents} agents, speed ${options.speed})`);
   return startSimulation({
     urls: { telephony: options.telephonyUrl, routing: options.routingUrl, ...(options.customersUrl ? { customers: options.customersUrl } : {}) },
@@ -72,7 +73,12 @@ export async function simulate(options: SimulateOptions, print: (line: string) =
     durationMs: options.minutes * 60_000,
     switchPort: options.switchPort,
     progressEveryMs: options.progressEveryMs ?? 5_000,
-    onProgress: (p) => print(`  ${formatProgress(p)}`),
+    onProgress: (p) => {
+      print(`  ${formatProgress(p)}`);
+      // What broke, not only how often: the new violations since the last line (at most 10 a line).
+      for (const violation of p.tally.violations.slice(violationsShown, violationsShown + 10)) print(`    violation: ${violation}`);
+      violationsShown = p.tally.violations.length;
+    },
     log: print,
   });
 }
