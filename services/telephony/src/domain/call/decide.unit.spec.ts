@@ -124,7 +124,9 @@ describe('its post-call survey', () => {
     // The recording may still come after the survey.
     expect(given(answered, { type: 'ReportRecording', url: 'https://recordings.test/r2.wav', durationSeconds: 30, at })).toMatchObject([{ $typeName: 'switchboard.telephony.v1.RecordingReady' }]);
   });
+});
 
+describe('a command the switch refuses', () => {
   it('counts a ring the switch says it cannot carry out (agent unreachable) as a ring nobody answered, while the caller waits for an agent', () => {
     const ring: CallCommand = { type: 'RecordCommandRefusal', commandId: 'cmd-2', command: 'bridge', agentId: 'a-1', status: 404, reason: 'no phone for agent a-1 at this switch', agentUnreachable: true, at };
     // Any other refusal (a bad signature, a call the switch no longer has) is only recorded: it must not cost the agent a miss.
