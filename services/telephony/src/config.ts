@@ -17,6 +17,11 @@ export const telephonyConfigSchema = z.object({
   SWITCH_CONTROL_TIMEOUT_MS: fields.positiveInt(5_000),
   /** A command the switch has not taken after this long is given up and recorded as refused. */
   SWITCH_CONTROL_GIVE_UP_SECONDS: fields.positiveInt(120),
+  /**
+   * A call in the IVR (or being hung up) on which the switch has reported nothing for this long went away with
+   * its switch: telephony ends it (by system) and tells the switch to hang up. IVR steps wait seconds, not minutes.
+   */
+  TELEPHONY_UNATTENDED_CALL_TIMEOUT_SECONDS: fields.positiveInt(600),
   /** How many calls' folded states are kept in memory (the least recently used go first). */
   TELEPHONY_RECENT_CALLS: fields.positiveInt(10_000),
 });

@@ -6,6 +6,7 @@ import { accessTokens, requireSignIn, type EventSourcedServiceSpec, type Service
 import { ivrFlowStore } from './adapters/db/ivr-flows.ts';
 import { offerBook, switchCommandOutbox } from './adapters/db/switch-commands.ts';
 import { switchReceipts } from './adapters/db/switch-receipts.ts';
+import { unattendedCalls } from './adapters/db/unattended-calls.ts';
 import { callControlRoutes } from './adapters/http/call-control.ts';
 import { ivrFlowRoutes } from './adapters/http/ivr-flows.ts';
 import { switchWebhookRoutes } from './adapters/http/switch-webhook.ts';
@@ -17,6 +18,7 @@ import type { SelfServiceLookup, SwitchControl } from './application/ports.ts';
 import { routingOffersReactor } from './application/routing-offers.ts';
 import { startSwitchDispatcher, type SwitchDispatcher } from './application/switch-dispatcher.ts';
 import { switchEventHandler } from './application/switch-events.ts';
+import { startUnattendedCallSweep } from './application/unattended-calls.ts';
 import type { TelephonyConfig } from './config.ts';
 import { callDecider } from './domain/call/decide.ts';
 import type { CallState } from './domain/call/state.ts';
@@ -84,6 +86,7 @@ export function telephonyService(config: TelephonyConfig, dependencies: Telephon
         selfServiceTimeoutMs: config.SELF_SERVICE_TIMEOUT_MS,
         clock,
         recentCalls,
+        unattended: unattendedCalls(context.sql),
       });
       const controlCall = control && callControl({ store: context.store, outbox: switchCommandOutbox(context.sql), offers: offerBook(context.sql), wake });
       return async (app) => {
@@ -96,10 +99,25 @@ export function telephonyService(config: TelephonyConfig, dependencies: Telephon
     },
     projections: (context) => [routingOffersReactor({ store: context.store, logger: context.logger, sendCommands: control !== undefined, wake })],
     workers: async (context) => {
-      if (control === undefined) return [];
+      const timeoutSeconds = config.TELEPHONY_UNATTENDED_CALL_TIMEOUT_SECONDS;
+      const sweep = startUnattendedCallSweep(
+        {
+          store: context.store,
+          commandOptions: () => context.commandOptions(),
+          calls: unattendedCalls(context.sql),
+          recentCalls,
+          ...(control === undefined ? {} : { outbox: switchCommandOutbox(context.sql), wake }),
+          timeoutSeconds,
+          clock,
+          logger: context.logger,
+        },
+        // A quarter of the timeout, at most a minute: a silent call is ended within 1¼ timeouts.
+        Math.min(60_000, (timeoutSeconds * 1000) / 4),
+      );
+      if (control === undefined) return [() => sweep.stop()];
       dispatcher = startDispatcher(context, control);
       const running = dispatcher;
-      return [() => running.stop()];
+      return [() => running.stop(), () => sweep.stop()];
     },
   };
 }

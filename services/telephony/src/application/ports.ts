@@ -25,6 +25,14 @@ export type Claim =
   /** Another delivery of the same event is being handled right now. */
   | { readonly kind: 'in-progress'; readonly callId: string };
 
+/** The calls only the switch moves on (domain/call/state.ts, isUnattended), by when they last moved. */
+export interface UnattendedCalls {
+  add(callId: string): Promise<void>;
+  remove(callId: string): Promise<void>;
+  /** Listed calls on which nothing has happened for `seconds`, the longest silent first, at most `limit`. */
+  silentFor(seconds: number, limit: number): Promise<string[]>;
+}
+
 export interface SwitchReceipts {
   claim(switchEventId: string, callId: string): Promise<Claim>;
   complete(switchEventId: string, answer: SwitchAnswerRecord): Promise<void>;

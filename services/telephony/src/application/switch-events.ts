@@ -3,14 +3,14 @@ import { currentState, handleCommand, type AppendOptions, type EventStore, type 
 import { CallEndedBy } from '@switchboard/contracts';
 import type { CallCommand, CallRejection } from '../domain/call/commands.ts';
 import { callDecider } from '../domain/call/decide.ts';
-import type { CallState } from '../domain/call/state.ts';
+import { isUnattended, type CallState } from '../domain/call/state.ts';
 import { graphOf, unconfiguredNumber, type SavedIvrFlow } from '../domain/ivr/flow.ts';
 import { instructionsFor } from '../domain/ivr/instructions-for.ts';
 import type { Instruction } from '../domain/ivr/instructions.ts';
 import { chooseBranch } from '../domain/ivr/schedule.ts';
 import { fill, resolver } from '../domain/ivr/template.ts';
 import { callIdOf, callStream } from './call-ids.ts';
-import type { IvrFlowStore, SelfServiceLookup, SwitchAnswerRecord, SwitchReceipts } from './ports.ts';
+import type { IvrFlowStore, SelfServiceLookup, SwitchAnswerRecord, SwitchReceipts, UnattendedCalls } from './ports.ts';
 import type { CallEnder, SwitchReport } from './switch-reports.ts';
 
 export interface SwitchAnswer {
@@ -36,6 +36,8 @@ export interface SwitchEventDeps {
   readonly clock: () => Date;
   /** The calls' states this process folded last: a report on a live call reads nothing from the log. */
   readonly recentCalls?: RecentStates<CallState>;
+  /** The calls only the switch moves on, kept as reports move calls in and out of that (ended if it falls silent). */
+  readonly unattended?: UnattendedCalls;
 }
 
 const endedBy: Record<CallEnder, CallEndedBy> = { caller: CallEndedBy.CALLER, agent: CallEndedBy.AGENT, system: CallEndedBy.SYSTEM };
@@ -78,7 +80,8 @@ export function switchEventHandler(deps: SwitchEventDeps): (report: SwitchReport
     return step.ok ? { ...step, instructions } : step;
   }
 
-  async function decide(report: SwitchReport, callId: string): Promise<Step> {
+  /** `before`: the call as it stood before this report (for an arrival, nothing). */
+  async function decide(report: SwitchReport, callId: string, before: CallState): Promise<Step> {
     const at = report.at;
     switch (report.kind) {
       case 'call-arrived': {
@@ -97,7 +100,6 @@ export function switchEventHandler(deps: SwitchEventDeps): (report: SwitchReport
         return selfService(callId, await run(callId, command, callDecider.initialState, flow), flow);
       }
       case 'digits-entered': {
-        const before = await load(callId);
         const flow = before.status === 'in-ivr' ? await flowVersion(before.ivr.flowVersion) : unconfiguredNumber;
         return selfService(callId, await run(callId, { type: 'EnterDigits', digits: report.digits, at, flow }, before, flow), flow);
       }
@@ -152,11 +154,20 @@ export function switchEventHandler(deps: SwitchEventDeps): (report: SwitchReport
       }
     }
     try {
-      const step = await decide(report, callId);
+      // The live calls' states are in memory (recentCalls): reading the one before costs nothing.
+      const before = report.kind === 'call-arrived' ? callDecider.initialState : await load(callId);
+      const step = await decide(report, callId, before);
       const outcome: SwitchOutcome = step.ok
         ? { kind: 'answered', answer: { callId, instructions: step.instructions }, replayed: false }
         : { kind: 'rejected', callId, rejection: step.rejection, replayed: false };
       await deps.receipts.complete(report.switchEventId, record(outcome));
+      // After the answer is kept: a failure here is a 500, and the switch's retry gets that answer again.
+      if (step.ok && deps.unattended) {
+        const was = isUnattended(before);
+        const is = isUnattended(step.state);
+        if (!was && is) await deps.unattended.add(callId);
+        else if (was && !is) await deps.unattended.remove(callId);
+      }
       return outcome;
     } catch (error) {
       await deps.receipts.release(report.switchEventId);

@@ -4,6 +4,7 @@ import { asDecodedEvent, CallEndedBy, SurveyRating, type EventMessage } from '@s
 import { NATIONAL_NUMBER, savedExpressFlow } from '../../../test/fixtures/flows.ts';
 import type { CallCommand } from './commands.ts';
 import { callDecider } from './decide.ts';
+import { isUnattended } from './state.ts';
 
 const at = new Date('2026-11-23T03:00:00Z');
 const arrive: CallCommand = {
@@ -137,5 +138,24 @@ describe('a command the switch refuses', () => {
     // Once the call is with an agent, a refused bridge changes nothing more.
     const talking = history(...[arrive, digits('0'), digits('')], { type: 'AnswerByAgent', agentId: 'a-1', at });
     expect((given(talking, ring) as EventMessage[]).map((e) => e.$typeName)).toEqual(['switchboard.telephony.v1.SwitchCommandRefused']);
+  });
+});
+
+describe('calls only the switch moves on (ended by telephony when it falls silent on them)', () => {
+  const stateOf = (events: readonly EventMessage[]) => events.map(asDecodedEvent).reduce(callDecider.evolve, callDecider.initialState);
+  const answer: CallCommand = { type: 'AnswerByAgent', agentId: 'a-1', at };
+
+  it('are the ones in the IVR and the ones being hung up', () => {
+    expect(isUnattended(stateOf(history(arrive)))).toBe(true);
+    // A callback booked at the offer: the IVR says goodbye and the switch hangs up.
+    expect(isUnattended(stateOf(history(arrive, digits('0'), digits('1'))))).toBe(true);
+  });
+
+  it('are not the ones in a queue, with an agent, sent off the platform, or ended', () => {
+    expect(isUnattended(stateOf(queued()))).toBe(false);
+    expect(isUnattended(stateOf(history(arrive, digits('0'), digits(''), answer)))).toBe(false);
+    // Transferred to an outside number: it lasts as long as the caller talks there.
+    expect(isUnattended(stateOf(history(arrive, digits('0'), digits(''), answer, { type: 'Transfer', target: '+8613800000000', at })))).toBe(false);
+    expect(isUnattended(stateOf(history(arrive, { type: 'End', by: CallEndedBy.CALLER, at })))).toBe(false);
   });
 });

@@ -35,11 +35,25 @@ export type CallState =
   /** `target`: `queue:<name>` or `agent:<id>`. */
   | { readonly status: 'waiting-for-agent'; readonly call: CallFacts; readonly target: string }
   | { readonly status: 'with-agent'; readonly call: CallFacts; readonly agentId: string; readonly onHold: boolean }
-  /** The IVR told the switch to hang up or send the call elsewhere; the switch will report the end. */
-  | { readonly status: 'releasing'; readonly call: CallFacts }
+  /**
+   * The IVR told the switch to hang up or send the call elsewhere; the switch will report the end. `by`: a
+   * hang-up (the IVR's last message, a callback booked) ends within seconds; a transfer off the platform lasts
+   * as long as the caller talks there.
+   */
+  | { readonly status: 'releasing'; readonly call: CallFacts; readonly by: 'hangup' | 'transfer' }
   | { readonly status: 'ended'; readonly call: CallFacts; readonly endedBy: CallEndedBy; readonly survey: SurveyStage };
 
 export type CallStatus = CallState['status'];
+
+/**
+ * A call no queue or agent holds and that the switch alone moves on: arrived, in the IVR, or being hung up.
+ * The switch reports on such a call within seconds (each IVR step waits a few seconds for keys); one it has
+ * been silent on for long went away with its switch (application/unattended-calls.ts ends it). A call sent off
+ * the platform is not one: its end comes when the caller stops talking there.
+ */
+export function isUnattended(state: CallState): boolean {
+  return state.status === 'arrived' || state.status === 'in-ivr' || (state.status === 'releasing' && state.by === 'hangup');
+}
 
 export const initialState: CallState = { status: 'none' };
 
@@ -56,7 +70,7 @@ export function evolve(state: CallState, event: DecodedEvent): CallState {
       const m = event.message;
       // The session's variables live as long as the call stays in the IVR.
       const variables = state.status === 'in-ivr' ? state.ivr.variables : {};
-      if (m.nodeKind === 'hangup' || m.nodeKind === 'transfer') return { status: 'releasing', call: state.call };
+      if (m.nodeKind === 'hangup' || m.nodeKind === 'transfer') return { status: 'releasing', call: state.call, by: m.nodeKind };
       return { status: 'in-ivr', call: state.call, ivr: { branch: branchName(m.branch), flowVersion: m.flowVersion, nodeId: m.nodeId, attempts: 0, variables } };
     }
     case 'DigitsCollected': {
@@ -68,7 +82,7 @@ export function evolve(state: CallState, event: DecodedEvent): CallState {
     case 'AgentRequested':
       return state.status === 'none' || state.status === 'ended' ? state : { status: 'waiting-for-agent', call: state.call, target: `queue:${event.message.queue}` };
     case 'CallbackRequested':
-      return state.status === 'none' || state.status === 'ended' ? state : { status: 'releasing', call: state.call };
+      return state.status === 'none' || state.status === 'ended' ? state : { status: 'releasing', call: state.call, by: 'hangup' };
     case 'CallAnsweredByAgent': {
       if (state.status === 'none' || state.status === 'ended') return state;
       const agentId = event.message.agentId;
@@ -82,7 +96,7 @@ export function evolve(state: CallState, event: DecodedEvent): CallState {
       if (state.status === 'none' || state.status === 'ended') return state;
       const target = event.message.target;
       // A transfer to a queue or an agent waits for the next answer; any other target leaves the platform.
-      return /^(queue|agent):/.test(target) ? { status: 'waiting-for-agent', call: state.call, target } : { status: 'releasing', call: state.call };
+      return /^(queue|agent):/.test(target) ? { status: 'waiting-for-agent', call: state.call, target } : { status: 'releasing', call: state.call, by: 'transfer' };
     }
     case 'CallEnded':
       return state.status === 'none' ? state : { status: 'ended', call: state.call, endedBy: event.message.endedBy, survey: 'not-offered' };
