@@ -11,7 +11,7 @@ export function unattendedCalls(sql: Sql): UnattendedCalls {
       await sql.$executeRaw`delete from unattended_calls where call_id = ${callId}`;
     },
     async silentFor(seconds, limit) {
-      // The calls listed longer than `seconds` whose streams took no event for as long. One that did (a slow IVR
+      // The calls listed longer than `seconds` whose streams (call-<id>: application/call-ids.ts) took no event for as long. One that did (a slow IVR
       // session) is listed again from its last event on, so that it is looked at once more only when that is old.
       const rows = await sql.$queryRaw<{ call_id: string }[]>`
         with due as (
