@@ -24,6 +24,12 @@ export function reportingService(config: ReportingConfig): EventSourcedServiceSp
     if (!clickhouse) throw new Error('ClickHouse is not connected yet');
     return clickhouse;
   };
+  // The analysts' statements run readonly, with limits: in a session of their own (client.ts says why).
+  let analystClickhouse: ClickHouseClient | undefined;
+  const analystConnected = () => {
+    if (!analystClickhouse) throw new Error('ClickHouse is not connected yet');
+    return analystClickhouse;
+  };
   let wallboard: WallboardHub | undefined;
   const hub = () => {
     if (!wallboard) throw new Error('the wallboard has not started yet');
@@ -42,7 +48,7 @@ export function reportingService(config: ReportingConfig): EventSourcedServiceSp
         reportRoutes(connected),
         staffingRoutes({ readIntervalHistory: clickHouseIntervalHistory(connected) }),
         wallboardRoutes(hub),
-        analystSqlRoutes(connected),
+        analystSqlRoutes(analystConnected),
         importRoutes(connected),
         pageRoutes(),
       ])
@@ -52,6 +58,8 @@ export function reportingService(config: ReportingConfig): EventSourcedServiceSp
       const client = await connectClickHouse(config);
       clickhouse = client;
       await applyClickHouseSchema(client);
+      const analysts = await connectClickHouse(config);
+      analystClickhouse = analysts;
       await context.bus.ensureTopics(ingestedTopics.map((topic) => ({ topic, partitions: context.config.EVENTBUS_PARTITIONS })));
       wallboard = new WallboardHub(client, context.store, context.logger, {
         timezone: config.REPORTING_TIMEZONE,
@@ -65,8 +73,9 @@ export function reportingService(config: ReportingConfig): EventSourcedServiceSp
         maxRows: config.REPORTING_MAX_BATCH_ROWS,
         onWriting: () => board.writing(),
         onWritten: (events) => board.counted(events),
+        logger: context.logger,
       });
-      return [() => ingestion.close(), () => board.close(), () => client.close()];
+      return [() => ingestion.close(), () => board.close(), () => analysts.close(), () => client.close()];
     },
     async readiness() {
       try {

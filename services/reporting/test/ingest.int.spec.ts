@@ -78,4 +78,29 @@ describe('ingestion into ClickHouse', () => {
     await reporting.close();
     await reportingSetting.bus.close();
   }, 60_000);
+
+  // chDB keeps a statement's settings for the rest of its session: an analyst's readonly query once made every
+  // insert after it fail ("Cannot modify 'insert_deduplication_token' setting in readonly mode"), and each event
+  // went to the dead-letter topic.
+  it("keeps counting every event after an analyst's read-only query; nothing is dead-lettered", async () => {
+    const reportingSetting = await reportingOnLocalLog();
+    const reporting = await reportingSetting.start();
+    const dead: BusMessage[] = [];
+    await reportingSetting.bus.subscribe({ groupId: 'test-dlq-after-sql', topics: [deadLetterTopic(INGEST_GROUP)], fromBeginning: true, handle: async (m) => void dead.push(m) });
+    const sql = async (query: string) =>
+      fetch(`${reporting.url}/sql`, { method: 'POST', headers: { 'content-type': 'application/json', ...(await signedInAs('analyst')) }, body: JSON.stringify({ query }) });
+    const rawEvents = async () => Number(((await (await sql('select count() as n from events_raw_v1')).json()) as { rows: { n: number | string }[] }).rows[0]?.n);
+
+    await reportingSetting.bus.publish('telephony.calls', Array.from({ length: 5 }, (_, i) => ({ key: `call-${i}`, value: call(i) })));
+    await eventually('the first 5 calls counted', async () => (await rawEvents()) === 5, 20_000);
+    expect((await sql("insert into events_raw_v1 (type) values ('forged')")).status).toBe(403);
+
+    // After the analysts' statements, the ingestion's inserts still go in.
+    await reportingSetting.bus.publish('telephony.calls', Array.from({ length: 20 }, (_, i) => ({ key: `call-${i + 5}`, value: call(i + 5) })));
+    await eventually('all 25 calls counted', async () => (await rawEvents()) === 25, 20_000);
+    await eventually('the log read to its end', async () => (await ingestionBehind(reportingSetting.busUrl)) === 0, 20_000);
+    expect(dead).toEqual([]);
+    await reporting.close();
+    await reportingSetting.bus.close();
+  }, 60_000);
 });

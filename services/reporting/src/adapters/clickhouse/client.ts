@@ -4,9 +4,29 @@ import type { ReportingConfig } from '../../config.ts';
 
 export type { ClickHouseClient };
 
+/**
+ * A client of its own: to a server, another one; in chDB, another session on the same data. Settings are
+ * per statement on a server but per session in chDB (the chDB connection sends a query's `clickhouse_settings`
+ * as SET statements, which stay for the rest of the session): whoever sets them (the analysts' `readonly`
+ * and limits) gets a session of their own, and reporting's own statements carry theirs in their SQL.
+ */
 export async function connectClickHouse(config: Pick<ReportingConfig, 'CLICKHOUSE_URL' | 'CHDB_PATH'>): Promise<ClickHouseClient> {
   if (config.CLICKHOUSE_URL) return createClient({ url: config.CLICKHOUSE_URL });
   // Loaded only in the embedded mode: the distributed image never needs chDB's native library.
   const { createChdbConnection } = (await import('chdb/connection')) as { createChdbConnection: (o: { path: string }) => unknown };
   return createClient({ connection: createChdbConnection({ path: config.CHDB_PATH! }) } as Parameters<typeof createClient>[0]);
+}
+
+/**
+ * Inserts rows (JSONEachRow) with settings for this statement alone, in its SQL (`insert … settings … format`):
+ * never as `clickhouse_settings`, which chDB would keep for every later statement of the session — a
+ * deduplication token left behind would make ClickHouse drop a later insert into the same table as a repeat.
+ */
+export async function insertRows(client: ClickHouseClient, table: string, rows: readonly object[], settings: Readonly<Record<string, string>> = {}): Promise<void> {
+  if (rows.length === 0) return;
+  const clause = Object.entries(settings)
+    .map(([name, value]) => `${name} = '${value.replaceAll('\\', '\\\\').replaceAll("'", "\\'")}'`)
+    .join(', ');
+  const lines = rows.map((row) => JSON.stringify(row)).join('\n');
+  await client.command({ query: `insert into ${table} ${clause === '' ? '' : `settings ${clause} `}format JSONEachRow\n${lines}` });
 }

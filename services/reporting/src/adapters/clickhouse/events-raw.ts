@@ -1,7 +1,7 @@
 // Writing and reading events_raw_v1: the named functions reporting uses, nothing else touches the table.
 import { createHash } from 'node:crypto';
 import { clickHouseTime } from '../../domain/facts/milestones-of-event.ts';
-import type { ClickHouseClient } from './client.ts';
+import { insertRows, type ClickHouseClient } from './client.ts';
 
 export interface RawEventRow {
   readonly event_id: string;
@@ -27,12 +27,7 @@ export async function insertRawEvents(client: ClickHouseClient, rows: readonly R
   const token = createHash('sha256')
     .update(rows.map((r) => `${r.topic}/${r.partition}/${r.offset}`).join(','))
     .digest('hex');
-  await client.insert({
-    table: 'events_raw_v1',
-    values: [...rows],
-    format: 'JSONEachRow',
-    clickhouse_settings: { insert_deduplication_token: token },
-  });
+  await insertRows(client, 'events_raw_v1', rows, { insert_deduplication_token: token });
 }
 
 export interface EventTypeCount {

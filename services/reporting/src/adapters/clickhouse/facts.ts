@@ -4,30 +4,20 @@ import { createHash } from 'node:crypto';
 import type { AgentStateChange, CallMilestone } from '../../domain/facts/call-milestones.ts';
 import { clickHouseTime } from '../../domain/facts/milestones-of-event.ts';
 import type { CallFacts } from '../../domain/facts/call-facts.ts';
-import type { ClickHouseClient } from './client.ts';
+import { insertRows, type ClickHouseClient } from './client.ts';
 
 const tokenOf = (ids: readonly string[]) => createHash('sha256').update(ids.join(',')).digest('hex');
 
 /** Inserts milestones; the same rows inserted again (a retried batch) are kept once. */
 export async function insertCallMilestones(client: ClickHouseClient, rows: readonly CallMilestone[]): Promise<void> {
   if (rows.length === 0) return;
-  await client.insert({
-    table: 'call_milestones_v1',
-    values: [...rows],
-    format: 'JSONEachRow',
-    clickhouse_settings: { insert_deduplication_token: tokenOf(rows.map((r) => r.milestone_id)) },
-  });
+  await insertRows(client, 'call_milestones_v1', rows, { insert_deduplication_token: tokenOf(rows.map((r) => r.milestone_id)) });
 }
 
 /** Inserts agent state changes; the same rows inserted again are kept once. */
 export async function insertAgentStateChanges(client: ClickHouseClient, rows: readonly AgentStateChange[]): Promise<void> {
   if (rows.length === 0) return;
-  await client.insert({
-    table: 'agent_states_v1',
-    values: [...rows],
-    format: 'JSONEachRow',
-    clickhouse_settings: { insert_deduplication_token: tokenOf(rows.map((r) => r.change_id)) },
-  });
+  await insertRows(client, 'agent_states_v1', rows, { insert_deduplication_token: tokenOf(rows.map((r) => r.change_id)) });
 }
 
 /** Every milestone of the given calls, grouped by call. */

@@ -198,7 +198,8 @@ const rollupInsert = (where: string) => {
   visits as (${sumsBy('queue_visits_v1', 'queued_at', QUEUE_SUMS)}),
   segments as (${sumsBy('call_segments_v1', 'visit_queued_at', `${SEGMENT_SUMS}, ${SEGMENT_SURVEY_SUMS}`)})
   select visits.*, ${SEGMENT_COLUMNS}, ${surveyColumns('segments')}, {built: UInt64} as built_at
-  from visits left join segments using (site_id, queue_id, bucket)`;
+  from visits left join segments using (site_id, queue_id, bucket)
+  settings join_use_nulls = 0`;
 };
 
 /**
@@ -222,7 +223,6 @@ export async function rebuildQueueRollup(client: ClickHouseClient, keys: readonl
       to: clickHouseTime(Math.max(...unique.map((k) => k.bucket)) + 900_000),
       built: builtAt,
     },
-    clickhouse_settings: { join_use_nulls: 0 },
   });
 }
 
@@ -231,7 +231,6 @@ export async function rebuildQueueRollupRange(client: ClickHouseClient, from: Da
   await client.command({
     query: rollupInsert('1'),
     query_params: { from: clickHouseTime(from.getTime()), to: clickHouseTime(to.getTime()), built: builtAt },
-    clickhouse_settings: { join_use_nulls: 0 },
   });
 }
 
@@ -312,10 +311,10 @@ export async function selfServiceReport(client: ClickHouseClient, range: ReportR
         where c.arrived_at >= {from: DateTime64(3, 'UTC')} and c.arrived_at < {to: DateTime64(3, 'UTC')} and ${scope('c.site_id', "''")}
         group by site_id, interval_start
       )
-      order by site_id, interval_start`,
+      order by site_id, interval_start
+      settings join_use_nulls = 0`,
     query_params: params(range),
     format: 'JSONEachRow',
-    clickhouse_settings: { join_use_nulls: 0 },
   });
   return (await result.json<Record<string, unknown>>()).map(numeric) as unknown as SelfServiceRow[];
 }
@@ -410,10 +409,10 @@ export async function agentIntervalReport(client: ClickHouseClient, range: Repor
       left join answers using (site_id, agent_id, interval_start)
       left join rings using (site_id, agent_id, interval_start)
       left join surveys using (site_id, agent_id, interval_start)
-      order by site_id, agent_id, interval_start`,
+      order by site_id, agent_id, interval_start
+      settings join_use_nulls = 0`,
     query_params: { ...params(range), now: clickHouseTime(Date.now()) },
     format: 'JSONEachRow',
-    clickhouse_settings: { join_use_nulls: 0 },
   });
   return (await result.json<Record<string, unknown>>()).map(numeric) as unknown as AgentReportRow[];
 }

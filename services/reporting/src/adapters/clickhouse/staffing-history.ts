@@ -27,10 +27,10 @@ export async function readIntervalHistory(client: ClickHouseClient, range: Histo
       )
       select visits.interval_start as interval_start, visits.offered as offered, segments.handled as handled, segments.handle_ms as handle_ms
       from visits left join segments using (interval_start)
-      order by interval_start`,
+      order by interval_start
+      settings join_use_nulls = 0`,
     query_params: { siteId: filter.siteId, queueId: filter.queueId ?? '', from: clickHouseTime(range.from), to: clickHouseTime(range.to) },
     format: 'JSONEachRow',
-    clickhouse_settings: { join_use_nulls: 0 },
   });
   const rows = await result.json<{ interval_start: string; offered: string | number; handled: string | number; handle_ms: string | number }>();
   return rows.map((r) => ({
