@@ -1,6 +1,7 @@
 // Delivery to a subscription's handler: retries, splitting a failed batch, and dead-lettering. Shared by both adapters.
 import {
   DeadLetterHeaders,
+  DownstreamUnavailable,
   UnprocessableMessage,
   type BusMessage,
   type OutgoingMessage,
@@ -18,45 +19,55 @@ const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 async function withRetries(
   maxAttempts: number,
   attempt: () => Promise<void>,
+  stopping: () => boolean,
 ): Promise<{ error: unknown; attempts: number } | undefined> {
-  let lastError: unknown;
-  for (let n = 1; n <= maxAttempts; n++) {
+  let failures = 0;
+  let waits = 0;
+  for (;;) {
     try {
       await attempt();
       return undefined;
     } catch (error) {
-      lastError = error;
-      if (error instanceof UnprocessableMessage) return { error, attempts: n };
-      if (n < maxAttempts) await pause(Math.min(20 * 2 ** n, 500));
+      if (error instanceof DownstreamUnavailable) {
+        // Not the messages' fault: not counted against them, never dead-lettered. A stopping consumer gives
+        // the batch up uncommitted (delivered again after the restart).
+        if (stopping()) throw error;
+        await pause(Math.min(100 * 2 ** Math.min(waits++, 6), 5_000));
+        continue;
+      }
+      failures++;
+      if (error instanceof UnprocessableMessage || failures >= maxAttempts) return { error, attempts: failures };
+      await pause(Math.min(20 * 2 ** failures, 500));
     }
   }
-  return { error: lastError, attempts: maxAttempts };
 }
 
 /**
  * Hands one partition's batch to the subscription. Resolves when every message is either handled or
- * dead-lettered, so the caller may commit past the whole batch.
+ * dead-lettered, so the caller may commit past the whole batch; throws `DownstreamUnavailable` (and the
+ * caller must not commit) only once `stopping` says the consumer is stopping.
  */
 export async function deliverBatch(
   batch: readonly BusMessage[],
   subscription: Subscription,
   deadLetter: DeadLetter,
+  stopping: () => boolean = () => false,
 ): Promise<void> {
   const maxAttempts = subscription.maxAttempts ?? 3;
   const { handle, handleBatch } = subscription;
   if (handleBatch) {
-    const failed = batch.length > 0 ? await withRetries(maxAttempts, () => handleBatch(batch)) : undefined;
+    const failed = batch.length > 0 ? await withRetries(maxAttempts, () => handleBatch(batch), stopping) : undefined;
     if (!failed) return;
     if (batch.length === 1) return deadLetter(batch[0]!, failed.error, failed.attempts);
     for (const message of batch) {
-      const single = await withRetries(maxAttempts, () => handleBatch([message]));
+      const single = await withRetries(maxAttempts, () => handleBatch([message]), stopping);
       if (single) await deadLetter(message, single.error, single.attempts);
     }
     return;
   }
   if (!handle) throw new Error(`subscription of group ${subscription.groupId} has neither handle nor handleBatch`);
   for (const message of batch) {
-    const failed = await withRetries(maxAttempts, () => handle(message));
+    const failed = await withRetries(maxAttempts, () => handle(message), stopping);
     if (failed) await deadLetter(message, failed.error, failed.attempts);
   }
 }

@@ -35,7 +35,8 @@ export interface Subscription {
   /**
    * Handles one message. Resolving commits it (at least once: a crash before the commit redelivers it).
    * Throwing retries it; after `maxAttempts` failures it goes to the dead-letter topic with the error
-   * and the consumer moves on. Throw `UnprocessableMessage` to skip the retries.
+   * and the consumer moves on. Throw `UnprocessableMessage` to skip the retries, `DownstreamUnavailable`
+   * when what failed is not the message (then it is retried until it succeeds, never dead-lettered).
    */
   readonly handle?: (message: BusMessage) => Promise<void>;
   /**
@@ -74,6 +75,19 @@ export class UnprocessableMessage extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'UnprocessableMessage';
+  }
+}
+
+/**
+ * Thrown by a handler that could not finish for a reason outside the messages: the store it writes to is down,
+ * or refused the write. Nothing is dead-lettered for it: the batch is delivered again, with pauses growing to
+ * 5 s, until it goes in; the partition waits meanwhile (its lag shows it). A consumer stopping meanwhile does not
+ * commit the batch, so it is delivered again after the restart.
+ */
+export class DownstreamUnavailable extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'DownstreamUnavailable';
   }
 }
 

@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { eventually, uniqueName } from '@switchboard/testing';
 import {
   DeadLetterHeaders,
+  DownstreamUnavailable,
   UnprocessableMessage,
   deadLetterTopic,
   partitionForKey,
@@ -222,6 +223,60 @@ export function eventBusContract(name: string, makeBus: () => Promise<EventBus>,
       expect(text(dead[0]!)).toBe('garbage');
       expect(dead[0]!.headers[DeadLetterHeaders.attempts]).toBe('1');
       expect(garbageSeen).toBeLessThanOrEqual(2);
+    });
+
+    it('delivers a batch again while its store is down (DownstreamUnavailable), however often, and dead-letters none of it', async () => {
+      const b = await bus();
+      const t = await topic(b);
+      const groupId = uniqueName('ingest');
+      await b.publish(t, ['a', 'b', 'c'].map((v) => message('site-1', v)));
+      const stored: string[] = [];
+      let refusals = 0;
+      await b.subscribe({
+        groupId,
+        topics: [t],
+        fromBeginning: true,
+        maxAttempts: 2,
+        handleBatch: async (batch) => {
+          // Down for more attempts than maxAttempts allows a message.
+          if (refusals < 5) {
+            refusals++;
+            throw new DownstreamUnavailable('ClickHouse does not answer');
+          }
+          stored.push(...batch.map(text));
+        },
+      });
+      const dead: BusMessage[] = [];
+      await b.subscribe({ groupId: uniqueName('dlq-reader'), topics: [deadLetterTopic(groupId)], fromBeginning: true, handle: async (m) => void dead.push(m) });
+      await eventually('the batch stored once the store is back', () => stored.length === 3, 20_000);
+      expect(stored).toEqual(['a', 'b', 'c']);
+      expect(refusals).toBe(5);
+      expect(dead).toEqual([]);
+    });
+
+    it('does not commit a batch its store never took before the consumer stopped: the next consumer gets it', async () => {
+      const groupId = uniqueName('ingest');
+      const first = await bus();
+      const t = await topic(first);
+      await first.publish(t, ['a', 'b'].map((v) => message('site-1', v)));
+      let refusals = 0;
+      await first.subscribe({
+        groupId,
+        topics: [t],
+        fromBeginning: true,
+        handleBatch: async () => {
+          refusals++;
+          throw new DownstreamUnavailable('ClickHouse does not answer');
+        },
+      });
+      await eventually('the store refused a few times', () => refusals >= 3, 20_000);
+      open.splice(open.indexOf(first), 1);
+      await first.close();
+      const stored: string[] = [];
+      const second = await bus();
+      await second.subscribe({ groupId, topics: [t], fromBeginning: true, handleBatch: async (batch) => void stored.push(...batch.map(text)) });
+      await eventually('the next consumer stored the batch', () => stored.length === 2, 30_000);
+      expect(stored).toEqual(['a', 'b']);
     });
   });
 }

@@ -188,7 +188,8 @@ export class KafkaGroupMember implements Consumer {
     const { batch } = payload;
     if (batch.isEmpty() || payload.isStale()) return;
     const messages = batch.messages.map((record) => toBusMessage(batch.topic, batch.partition, record));
-    await this.heartbeatingWhile(payload, () => deliverBatch(messages, this.subscription, this.context.deadLetter));
+    // A batch whose handler's store is down is retried until it goes in, unless this member stops or loses the partition.
+    await this.heartbeatingWhile(payload, () => deliverBatch(messages, this.subscription, this.context.deadLetter, () => !payload.isRunning() || payload.isStale()));
     const last = messages.at(-1)!.offset;
     payload.resolveOffset(last);
     try {

@@ -4,7 +4,7 @@ import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { deliverBatch, deadLetterMessage } from '../delivery.ts';
-import { deadLetterTopic, type BusMessage, type Consumer, type OutgoingMessage, type Subscription } from '../port.ts';
+import { deadLetterTopic, DownstreamUnavailable, type BusMessage, type Consumer, type OutgoingMessage, type Subscription } from '../port.ts';
 import type { LocalLog } from './log.ts';
 import { APPEND_CHANNEL, GROUP_CHANNEL, type Wakeups } from './wakeups.ts';
 
@@ -191,7 +191,13 @@ export class LocalGroupMember implements Consumer {
             await waitForMessages();
             continue;
           }
-          await deliverBatch(batch, this.subscription, (message, error, attempts) => this.deadLetter(message, error, attempts));
+          try {
+            await deliverBatch(batch, this.subscription, (message, error, attempts) => this.deadLetter(message, error, attempts), () => worker.stopping);
+          } catch (error) {
+            // The handler's store was down when this worker was told to stop: the batch stays uncommitted.
+            if (error instanceof DownstreamUnavailable && worker.stopping) break;
+            throw error;
+          }
           next = BigInt(batch[batch.length - 1]!.offset) + 1n;
           commitTimer ??= setTimeout(() => void commitNow().catch((error) => this.fail(error)), COMMIT_EVERY_MS);
           // A short batch was the end of the partition when it was read: what was appended since has woken us

@@ -2,7 +2,8 @@
 import { toJsonString } from '@bufbuild/protobuf';
 import { timestampDate } from '@bufbuild/protobuf/wkt';
 import { decodeEnvelope, eventRegistry, eventTypeInfo } from '@switchboard/contracts';
-import type { BusMessage, Consumer, EventBus } from '@switchboard/eventbus';
+import { DownstreamUnavailable, type BusMessage, type Consumer, type EventBus } from '@switchboard/eventbus';
+import type { Logger } from '@switchboard/service-kit';
 import { insertRawEvents, type RawEventRow } from '../adapters/clickhouse/events-raw.ts';
 import type { ClickHouseClient } from '../adapters/clickhouse/client.ts';
 import { insertAgentStateChanges, insertCallMilestones } from '../adapters/clickhouse/facts.ts';
@@ -83,8 +84,11 @@ export async function startIngestion(
     onWriting?: () => void;
     /** The batch's write ended: the events it wrote (none when it failed and will be delivered again). */
     onWritten?: (events: readonly IngestedEvent[]) => void;
+    /** Told when ClickHouse does not take a batch (at most every 10 s while that lasts). */
+    logger?: Pick<Logger, 'warn'>;
   },
 ): Promise<Ingestion> {
+  let lastWarnedAt = 0;
   const sink = new BatchingSink<IngestedEvent>({
     ...options,
     write: async (events) => {
@@ -103,7 +107,20 @@ export async function startIngestion(
     topics: options.topics ?? ingestedTopics,
     fromBeginning: true,
     // Decoding happens first, so a bad message fails alone (the bus splits the batch and dead-letters it).
-    handleBatch: (messages) => sink.write(messages.map(ingestedEvent)),
+    // A write ClickHouse does not take is no fault of the events: the batch waits and is written again once
+    // ClickHouse takes it (the wallboard's ingestion lag shows the wait); nothing is dead-lettered for it.
+    handleBatch: async (messages) => {
+      const events = messages.map(ingestedEvent);
+      try {
+        await sink.write(events);
+      } catch (error) {
+        if (Date.now() - lastWarnedAt >= 10_000) {
+          lastWarnedAt = Date.now();
+          options.logger?.warn({ err: error }, 'ClickHouse did not take a batch of events: it is written again until it does');
+        }
+        throw new DownstreamUnavailable(`ClickHouse did not take the batch: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+      }
+    },
   });
   return {
     consumer,

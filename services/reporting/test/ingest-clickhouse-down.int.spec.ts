@@ -1,0 +1,65 @@
+// ClickHouse down for a while: the events wait on the log and are all written once it is back; none is
+// dead-lettered for it (they were, when every failed write counted against the events themselves).
+import { randomUUID } from 'node:crypto';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { CallArrivedSchema, encodeEvent } from '@switchboard/contracts';
+import { createLocalEventBus, deadLetterTopic, type BusMessage, type EventBus } from '@switchboard/eventbus';
+import { eventually, freshDatabase } from '@switchboard/testing';
+import { connectClickHouse, type ClickHouseClient } from '../src/adapters/clickhouse/client.ts';
+import { applyClickHouseSchema } from '../src/adapters/clickhouse/schema.ts';
+import { INGEST_GROUP, startIngestion, type Ingestion } from '../src/application/ingest.ts';
+
+const call = (i: number) =>
+  encodeEvent(CallArrivedSchema, { callId: `call-${i}`, callingNumber: '+8613812345678', dialledNumber: '+8695105555' }, {
+    eventId: randomUUID(),
+    streamId: `call-${i}`,
+    streamVersion: 1,
+    occurredAt: new Date('2026-11-23T09:30:00Z'),
+    siteId: 'shenzhen',
+  });
+
+let bus: EventBus | undefined;
+let clickhouse: ClickHouseClient | undefined;
+let ingestion: Ingestion | undefined;
+afterAll(async () => {
+  await ingestion?.close();
+  await bus?.close();
+  await clickhouse?.close();
+});
+
+describe('ingestion while ClickHouse is down', () => {
+  it('writes every event once ClickHouse is back, and dead-letters none', async () => {
+    bus = await createLocalEventBus({ databaseUrl: await freshDatabase('bus') });
+    const client = await connectClickHouse({ CHDB_PATH: join(await mkdtemp(join(tmpdir(), 'chdb-')), 'data') });
+    clickhouse = client;
+    await applyClickHouseSchema(client);
+    // Every write and read refused while `down`, as a server that does not answer would.
+    let down = true;
+    let refused = 0;
+    const flaky = new Proxy(client, {
+      get(target, property, receiver) {
+        const value: unknown = Reflect.get(target, property, receiver);
+        if (typeof value !== 'function' || !['insert', 'command', 'query'].includes(String(property))) return value;
+        return (...args: unknown[]) => {
+          if (!down) return (value as (...a: unknown[]) => unknown).apply(target, args);
+          refused++;
+          return Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:8123'));
+        };
+      },
+    });
+    const dead: BusMessage[] = [];
+    await bus.subscribe({ groupId: 'test-dlq', topics: [deadLetterTopic(INGEST_GROUP)], fromBeginning: true, handle: async (m) => void dead.push(m) });
+    ingestion = await startIngestion(bus, flaky, { flushIntervalMs: 50, maxRows: 1_000, topics: ['telephony.calls'] });
+    await bus.publish('telephony.calls', Array.from({ length: 12 }, (_, i) => ({ key: `call-${i}`, value: call(i) })));
+
+    // More refusals than the bus's attempts per message: before, each event went to the dead-letter topic here.
+    await eventually('ClickHouse refused a few writes', () => refused >= 8, 20_000);
+    down = false;
+    const rows = async () => Number((await (await client.query({ query: 'select count() as n from events_raw_v1', format: 'JSONEachRow' })).json<{ n: string }>())[0]?.n);
+    await eventually('all 12 events written', async () => (await rows()) === 12, 20_000);
+    expect(dead).toEqual([]);
+  }, 60_000);
+});
