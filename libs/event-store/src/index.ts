@@ -5,4 +5,4 @@ export { StreamSnapshots, type StreamSnapshot, type SnapshotLoad } from './snaps
 export { startOutboxRelay, type OutboxRelay, type OutboxRelayOptions } from './relay.ts';
 export { handleCommand, currentState, RecentStates, type Decider, type CommandResult, type CommandOptions } from './command.ts';
 export { runProjection, rebuildProjection, applyToProjection, applyBatchToProjection, type Projection, type ProjectionTx, type AroundMessage } from './projection.ts';
-export { sqlOn, inTransaction, type Sql } from './sql.ts';
+export { sqlOn, inTransaction, isDatabaseUnavailable, type Sql } from './sql.ts';

@@ -1,10 +1,10 @@
 // Projections fed from the bus: each event applied once per stream version, in the same transaction as
 // the read-model change; rebuilt from zero by clearing the read model and replaying the topic.
 import { decodeEnvelope, type DecodedEvent, type Envelope } from '@switchboard/contracts';
-import type { BusMessage, Consumer, EventBus } from '@switchboard/eventbus';
+import { DownstreamUnavailable, type BusMessage, type Consumer, type EventBus } from '@switchboard/eventbus';
 import { poolOf } from './client.ts';
 import type { PrismaClient } from './generated/prisma/client.ts';
-import { inTransaction, type Sql } from './sql.ts';
+import { inTransaction, isDatabaseUnavailable, type Sql } from './sql.ts';
 
 /** A projection's transaction: tagged-template SQL on one node-postgres connection. */
 export type ProjectionTx = Sql;
@@ -175,7 +175,15 @@ export function runProjection(bus: EventBus, prisma: PrismaClient, projection: P
     groupId: projection.name,
     topics: projection.topics,
     fromBeginning: true,
-    handleBatch: (messages) => applyBatchToProjection(prisma, projection, messages, around),
+    handleBatch: async (messages) => {
+      try {
+        await applyBatchToProjection(prisma, projection, messages, around);
+      } catch (error) {
+        // The database down or restarting is no fault of the events: the batch waits and is applied once it is back.
+        if (isDatabaseUnavailable(error)) throw new DownstreamUnavailable(`projection ${projection.name}: the database is unavailable: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+        throw error;
+      }
+    },
   });
 }
 

@@ -10,6 +10,29 @@ export interface Sql {
   $executeRaw(strings: TemplateStringsArray, ...values: unknown[]): Promise<number>;
 }
 
+/** Node's and Postgres's codes for "the database could not be reached, or dropped the work": not the statement's fault. */
+const UNAVAILABLE = new Set([
+  'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN',
+  // admin_shutdown, crash_shutdown, cannot_connect_now, too_many_connections, serialization_failure, deadlock_detected
+  '57P01', '57P02', '57P03', '53300', '40001', '40P01',
+]);
+const UNAVAILABLE_MESSAGE = /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Connection closed/i;
+
+/**
+ * True when `error` (or an error it was caused by) says the database was down, dropped the connection or gave the
+ * work up (a deadlock, a shutdown): trying the same work again later can succeed. A wrong statement or a
+ * broken constraint answers false.
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  for (let e: unknown = error, depth = 0; e !== null && typeof e === 'object' && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    // SQLSTATE class 08: connection exceptions.
+    if (typeof code === 'string' && (UNAVAILABLE.has(code) || /^08[0-9A-Z]{3}$/.test(code))) return true;
+    if (e instanceof Error && UNAVAILABLE_MESSAGE.test(e.message)) return true;
+  }
+  return false;
+}
+
 /** The text with `$1`, `$2` … in place of the template's values. */
 function parameterised(strings: TemplateStringsArray): string {
   let text = strings[0]!;
@@ -36,6 +59,10 @@ export function sqlOn(client: pg.Pool | pg.ClientBase): Sql {
 export async function inTransaction<T>(pool: pg.Pool, work: (sql: Sql) => Promise<T>): Promise<T> {
   const client = await pool.connect();
   let broken: Error | undefined;
+  // A connection the server drops (a restart, a failover) says so on the client too: without a listener that
+  // is an unhandled 'error' event, which ends the process. The statement under way fails with it anyway.
+  const dropped = (error: Error) => (broken = error);
+  client.on('error', dropped);
   try {
     await client.query("begin; set local idle_in_transaction_session_timeout = '60s'");
     try {
@@ -47,7 +74,8 @@ export async function inTransaction<T>(pool: pg.Pool, work: (sql: Sql) => Promis
       throw error;
     }
   } finally {
-    // A connection whose rollback failed is in no state to be lent again.
+    // A connection whose rollback failed, or that the server dropped, is in no state to be lent again.
+    client.off('error', dropped);
     client.release(broken);
   }
 }

@@ -183,6 +183,32 @@ describe('a batch applied to a projection', () => {
     expect(await positionsOf(projection)).toEqual({ n: 4, s: 5 });
   });
 
+  it('keeps the events while its database drops the connection, more often than a message is tried, and applies them once it holds', async () => {
+    const topic = uniqueName('customers.events');
+    const projection = tierProjection(topic);
+    let dropped = 0;
+    const dropping: Projection = {
+      ...projection,
+      async apply(tx, event, envelope) {
+        // The server ends this connection, as a Postgres restart or failover would.
+        if (dropped < 4) {
+          dropped++;
+          await tx.$queryRaw`select pg_terminate_backend(pg_backend_pid())`;
+        }
+        await projection.apply(tx, event, envelope);
+      },
+    };
+    const dead: BusMessage[] = [];
+    await bus.subscribe({ groupId: uniqueName('dlq'), topics: [deadLetterTopic(projection.name)], fromBeginning: true, handle: async (m) => void dead.push(m) });
+    await prisma.$executeRaw`delete from tiers where customer_id = 'c1'`;
+    await bus.publish(topic, [{ key: 'customer-c1', value: envelope(1, { customerId: 'c1', tier: CustomerTier.PLATINUM }, CustomerRegisteredSchema) }]);
+    const consumer = await runProjection(bus, prisma, dropping);
+    await eventually('the customer applied once the connection held', async () => (await row())?.tier === CustomerTier.PLATINUM, 20_000);
+    expect(dropped).toBe(4);
+    expect(dead).toEqual([]);
+    await consumer.stop();
+  });
+
   it('takes back the positions with the read model when an apply fails, so the batch delivered again is applied', async () => {
     let failing = true;
     const projection = loggingProjection({
