@@ -15,6 +15,8 @@ export const consoleConfigSchema = z
     ROUTING_URL: fields.httpUrl().default('http://127.0.0.1:4102'),
     TELEPHONY_URL: fields.httpUrl().default('http://127.0.0.1:4101'),
     CUSTOMERS_URL: fields.httpUrl().default('http://127.0.0.1:4103'),
+    /** Reporting: the home page links its wallboard and reports there (people's browsers open it). */
+    REPORTING_URL: fields.httpUrl().default('http://127.0.0.1:4106'),
   })
   .refine((env) => (env.CONSOLE_ADMIN_LOGIN === undefined) === (env.CONSOLE_ADMIN_PASSWORD === undefined), {
     path: ['CONSOLE_ADMIN_PASSWORD'],

@@ -28,6 +28,7 @@ describe('signing in to the console', () => {
       AUTH_TOKEN_SECRET: SECRET,
       CONSOLE_ADMIN_LOGIN: 'admin',
       CONSOLE_ADMIN_PASSWORD: ADMIN_PASSWORD,
+      REPORTING_URL: 'http://reporting.center.test:4106',
     };
     service = await startEventSourcedService(consoleService(parseConfig(consoleConfigSchema, env)), { env, handleSignals: false });
   });
@@ -43,6 +44,16 @@ describe('signing in to the console', () => {
     expect(body.home).toBe('/home');
     adminToken = body.accessToken;
     expect((await call('GET', '/me', undefined, { cookie: cookie.split(';')[0]! })).body).toMatchObject({ kind: 'person', name: 'Administrator', role: 'admin' });
+  });
+
+  it("shows a supervisor's or admin's home page with the way to the wallboard and the reports", async () => {
+    const signedIn = await fetch(`${service.url}/sign-in`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ login: 'admin', password: ADMIN_PASSWORD }) });
+    const cookie = signedIn.headers.get('set-cookie')!.split(';')[0]!;
+    const home = await fetch(`${service.url}/home`, { headers: { cookie } });
+    expect(home.status).toBe(200);
+    const page = await home.text();
+    expect(page).toContain('href="http://reporting.center.test:4106/wallboard"');
+    expect(page).toContain('href="http://reporting.center.test:4106/reports"');
   });
 
   it('lets an admin create an agent who then signs in to the desk', async () => {

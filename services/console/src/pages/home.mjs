@@ -1,4 +1,4 @@
-// The landing page of supervisors, analysts and admins until their own pages arrive.
+// The landing page of supervisors, analysts and admins: who is signed in, and the way to the wallboard and reports.
 const me = await fetch('/me').then((r) => (r.ok ? r.json() : undefined));
 if (me === undefined) location.assign('/sign-in');
 else {

@@ -24,9 +24,12 @@ function send(reply: FastifyReply, name: string, body: string): FastifyReply {
 /** Where each role lands after signing in. */
 export const homeOf = (role: Role): string => (role === 'agent' ? '/desk' : '/home');
 
-export function pageRoutes(tokens: AccessTokens): ServiceRoutes {
+const escapeHtml = (text: string) => text.replaceAll('&', '&amp;').replaceAll('"', '&quot;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
+
+/** `reportingUrl`: where people's browsers open reporting's wallboard and reports (the home page links them). */
+export function pageRoutes(tokens: AccessTokens, reportingUrl: string): ServiceRoutes {
   const assets = new Map(['console.css', 'sign-in.mjs', 'desk.mjs', 'home.mjs'].map((name) => [name, read(name)]));
-  const pages = new Map(['sign-in.html', 'desk.html', 'home.html'].map((name) => [name, read(name)]));
+  const pages = new Map(['sign-in.html', 'desk.html', 'home.html'].map((name) => [name, read(name).replaceAll('{{REPORTING_URL}}', escapeHtml(reportingUrl.replace(/\/+$/, '')))]));
   const page = (name: string) => pages.get(name) ?? '';
   return async (app) => {
     for (const [name, body] of assets) app.get(`/assets/${name}`, { config: { public: true } }, async (_request, reply) => send(reply, name, body));
