@@ -9,6 +9,7 @@ const root = resolve(import.meta.dirname, '../..');
 const chart = join(root, 'helm/switchboard');
 const read = (...path: string[]) => readFileSync(join(root, ...path), 'utf8');
 const readYaml = (...path: string[]): unknown => parse(read(...path)); // strict: a duplicated key throws
+const configOf = (service: string) => read('services', service, 'src/config.ts');
 
 type Tree = Record<string, unknown>;
 const isTree = (value: unknown): value is Tree => typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -133,6 +134,29 @@ describe('the Helm chart', () => {
       expect(text, file).toMatch(/readinessProbe:\s*\n\s*httpGet:\s*\{\s*path:\s*\/readyz\b/);
       expect(text, file).toMatch(/livenessProbe:\s*\n\s*httpGet:\s*\{\s*path:\s*\/healthz\b/);
       expect(text, file).toMatch(/terminationGracePeriodSeconds:/);
+    }
+  });
+
+  it("gives each service the other services' URLs in the cluster, named as the services read them (ROUTING_URL …)", () => {
+    // The console calls routing, telephony and customers at these; without them it called 127.0.0.1 in its own pod.
+    expect(helpers).toMatch(/range \$other, \$o := \$v\.services/);
+    expect(helpers).toMatch(/printf "%s_URL" \(upper \(replace "-" "_" \$other\)\)/);
+    const read = serviceFolders.flatMap((s) => (existsSync(join(root, 'services', s, 'src/config.ts')) ? [...configOf(s).matchAll(/\b([A-Z]+)_URL: fields\.httpUrl\(\)\.default/g)].map((m) => m[1]!.toLowerCase()) : []));
+    expect(read.length).toBeGreaterThan(0);
+    for (const service of read) expect(Object.keys(values.services), `${service.toUpperCase()}_URL names a service of the chart`).toContain(service);
+  });
+
+  it("routes reporting's pages, their assets and its APIs through the Ingress, beside the console", () => {
+    const ingress = templateText('ingress.yaml');
+    const prefixes = /range \$path := list ((?:"[^"]+" ?)+)\}\}\s*\n\s*- path: \{\{ \$path \}\}\s*\n\s*pathType: Prefix/.exec(ingress)?.[1]?.match(/"[^"]+"/g)?.map((p) => p.slice(1, -1)) ?? [];
+    const exact = /range \$path := list ((?:"[^"]+" ?)+)\}\}\s*\n\s*- path: \{\{ \$path \}\}\s*\n\s*pathType: Exact/.exec(ingress)?.[1]?.match(/"[^"]+"/g)?.map((p) => p.slice(1, -1)) ?? [];
+    const pages = [...read('services/reporting/src/adapters/http/pages.ts').matchAll(/^\s+'(\/[^']+)': \{ path:/gm)].map((m) => m[1]!);
+    const apis = [...read('services/reporting/src/adapters/http/events.ts').matchAll(/'(\/[a-z][^']*)'/g)].map((m) => m[1]!);
+    const routes = [...routesOf('reporting').map((r) => r.path), ...pages, ...apis];
+    expect(routes).toContain('/wallboard/live');
+    for (const route of routes) {
+      if (route.startsWith('/assets/')) expect(exact, route).toContain(route);
+      else expect(prefixes, route).toContain(`/${route.split('/')[1]}`);
     }
   });
 

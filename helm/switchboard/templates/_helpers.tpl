@@ -237,6 +237,18 @@ Takes the root context.
       name: {{ include "switchboard.authSecretName" .root }}
       key: AUTH_TOKEN_SECRET
       {{- end }}
+{{- /* Where the other services answer in the cluster (ROUTING_URL, TELEPHONY_URL, …), as the launcher sets them on one machine. */}}
+{{- range $other, $o := $v.services }}
+{{- if $o.enabled }}
+- name: {{ printf "%s_URL" (upper (replace "-" "_" $other)) }}
+  value: {{ printf "http://%s:%d" (include "switchboard.serviceFullname" (dict "root" $.root "name" $other)) (int $o.port) | quote }}
+{{- end }}
+{{- end }}
+{{- if and (eq .name "console") $v.ingress.enabled }}
+- name: REPORTING_PAGES_URL
+  # The wallboard and reports reach browsers through the console's Ingress host (templates/ingress.yaml).
+  value: {{ printf "%s://%s" (ternary "https" "http" (not (empty $v.ingress.tls))) $v.ingress.host | quote }}
+{{- end }}
 {{- if eq .name "telephony" }}
 - name: SWITCH_WEBHOOK_SECRET
   valueFrom:

@@ -15,8 +15,9 @@ export const consoleConfigSchema = z
     ROUTING_URL: fields.httpUrl().default('http://127.0.0.1:4102'),
     TELEPHONY_URL: fields.httpUrl().default('http://127.0.0.1:4101'),
     CUSTOMERS_URL: fields.httpUrl().default('http://127.0.0.1:4103'),
-    /** Reporting: the home page links its wallboard and reports there (people's browsers open it). */
     REPORTING_URL: fields.httpUrl().default('http://127.0.0.1:4106'),
+    /** Where people's browsers open reporting's wallboard and reports (the home page links them); REPORTING_URL if unset. */
+    REPORTING_PAGES_URL: fields.httpUrl().optional(),
   })
   .refine((env) => (env.CONSOLE_ADMIN_LOGIN === undefined) === (env.CONSOLE_ADMIN_PASSWORD === undefined), {
     path: ['CONSOLE_ADMIN_PASSWORD'],

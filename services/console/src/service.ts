@@ -51,7 +51,7 @@ export function consoleService(config: ConsoleConfig, sockets: DeskSockets = des
       return async (app) => {
         await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
         requireSignIn(app, { tokens, cookieName: SESSION_COOKIE });
-        await app.register(pageRoutes(tokens, config.REPORTING_URL));
+        await app.register(pageRoutes(tokens, config.REPORTING_PAGES_URL ?? config.REPORTING_URL));
         await app.register(peopleRoutes(peopleOf(context), context.prisma, { secure: config.CONSOLE_SECURE_COOKIE, maxAgeSeconds: sessionSeconds }));
         await app.register(deskRoutes(desk, sockets));
         await app.register(customerCardRoutes(customers, context.sql, consoleTokenOf));
