@@ -260,6 +260,10 @@ Takes the root context.
       name: {{ include "switchboard.switchWebhookSecretName" .root }}
       key: SWITCH_WEBHOOK_SECRET
       {{- end }}
+{{- with $v.switchWebhook.controlUrl }}
+- name: SWITCH_CONTROL_URL
+  value: {{ . | quote }}
+{{- end }}
 {{- end }}
 {{- with $v.extraEnv }}
 {{ toYaml . }}
