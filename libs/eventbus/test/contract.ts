@@ -12,6 +12,7 @@ import {
   UnprocessableMessage,
   deadLetterTopic,
   partitionForKey,
+  replayDeadLetters,
   type BusMessage,
   type EventBus,
   type EventBusConfig,
@@ -277,6 +278,36 @@ export function eventBusContract(name: string, makeBus: () => Promise<EventBus>,
       await second.subscribe({ groupId, topics: [t], fromBeginning: true, handleBatch: async (batch) => void stored.push(...batch.map(text)) });
       await eventually('the next consumer stored the batch', () => stored.length === 2, 30_000);
       expect(stored).toEqual(['a', 'b']);
+    });
+
+    it("replays a group's dead letters to their topics once the cause is fixed, each once", async () => {
+      const b = await bus();
+      const t = await topic(b);
+      const groupId = uniqueName('orders');
+      let broken = true;
+      const handled: string[] = [];
+      await b.subscribe({
+        groupId,
+        topics: [t],
+        fromBeginning: true,
+        maxAttempts: 1,
+        handle: async (m) => {
+          if (broken && text(m) === 'w-2') throw new Error('waybill W-2 has no station');
+          handled.push(text(m));
+        },
+      });
+      await b.publish(t, [message('w', 'w-1'), message('w', 'w-2'), message('w', 'w-3')]);
+      // w-2 is dead-lettered before w-3 is handled (one partition, in order).
+      await eventually('w-1 and w-3 handled', () => handled.length === 2, 20_000);
+      broken = false;
+      const replay = await replayDeadLetters(b, groupId);
+      expect(replay.replayed).toBe(1);
+      expect(replay.byTopic).toEqual({ [t]: 1 });
+      expect(Object.keys(replay.byReason)[0]).toContain('waybill W-2 has no station');
+      await eventually('w-2 handled once replayed', () => handled.includes('w-2'), 20_000);
+      // The replay remembers how far it got: a second one sends nothing.
+      expect((await replayDeadLetters(b, groupId, { idleMs: 500 })).replayed).toBe(0);
+      expect(handled).toEqual(['w-1', 'w-3', 'w-2']);
     });
   });
 }
