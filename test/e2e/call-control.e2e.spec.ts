@@ -159,4 +159,37 @@ describe('call control from the agent desk', () => {
     const site = (await send('GET', `${routing.url}/acd/sites/shenzhen`)).body;
     expect((site['queues'] as Json[]).flatMap((q) => q['waiting'] as Json[]).length).toBe(1);
   }, 60_000);
+
+  it("a callback's dial the switch cannot carry out (agent-unreachable) goes back to the line; the agent's misses set her not ready", async () => {
+    const noPhone = { status: 404, body: { reason: 'no phone for agent li-na at this switch', code: 'agent-unreachable' } };
+    const fake = await startFakeSwitch((command) => (command['kind'] === 'dial' ? noPhone : { status: 200, body: {} }));
+    const { routing, telephony, report } = await startCallCenter(fake.url, 'pbx-dial-1');
+    // This number offers a callback first: 1 books it.
+    const flow = {
+      language: 'zh-CN',
+      open: {
+        start: 'offer',
+        nodes: {
+          offer: { kind: 'callback-offer', say: 'Press 1 to be called back.', key: '1', queue: 'general', businessType: 'general', confirmSay: 'We will call you back.', next: 'to-agent' },
+          'to-agent': { kind: 'queue', queue: 'general', businessType: 'general' },
+        },
+      },
+    };
+    expect((await send('PUT', `${telephony.url}/ivr-flows/${encodeURIComponent(NATIONAL)}`, flow)).status).toBe(200);
+    expect((await report({ kind: 'call-arrived', callingNumber: CALLER, dialledNumber: NATIONAL })).status).toBe(200);
+    expect((await report({ kind: 'digits-entered', digits: '1' })).status).toBe(200);
+    expect((await report({ kind: 'ended', by: 'system' })).status).toBe(200);
+
+    // Each refused dial is a no-answer: offered again to Li Na (the only agent) until the no-answer limit sets her
+    // not ready; before, she stayed reserved for a callback that never rang.
+    const desk = async () => (await send('GET', `${routing.url}/acd/sites/shenzhen/agents/li-na`)).body;
+    await eventually('Li Na set not ready after her phone could not be dialled', async () => {
+      const now = await desk();
+      return now['state'] === 'not-ready' && now['reason'] === 'no-answer';
+    }, 20_000);
+    expect(fake.commands.filter((c) => c['kind'] === 'dial').length).toBeGreaterThanOrEqual(2);
+    // The callback waits in the line for the next agent.
+    const site = (await send('GET', `${routing.url}/acd/sites/shenzhen`)).body;
+    expect((site['queues'] as Json[]).flatMap((q) => q['waiting'] as Json[])).toMatchObject([{ callback: true }]);
+  }, 60_000);
 });

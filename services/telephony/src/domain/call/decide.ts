@@ -101,8 +101,11 @@ export function decide(command: CallCommand, state: CallState): Decision {
       });
       // A ring the switch cannot carry out (no phone for the agent, a phone not registered) is a ring nobody answers:
       // routing puts the caller back at the head of the line at once instead of waiting for a ring-out that cannot come.
-      // Only when the switch says so: another refusal (a bad signature, a dead call) must not cost agents misses.
-      if (command.agentUnreachable && command.command === 'bridge' && state.status === 'waiting-for-agent') {
+      // So is a callback's dial to such an agent (the caller's own call has ended by then): without it the agent stayed
+      // reserved for a callback that never rang, and the callback never came. Only when the switch says so: another
+      // refusal (a bad signature, a dead call) must not cost agents misses.
+      const ringRefused = command.command === 'bridge' && state.status === 'waiting-for-agent';
+      if (command.agentUnreachable && (ringRefused || command.command === 'dial')) {
         return [refused, create(CallNotAnsweredByAgentSchema, { callId: state.call.callId, agentId: command.agentId, rangOutAt: at(command.at) })];
       }
       return [refused];

@@ -139,6 +139,16 @@ describe('a command the switch refuses', () => {
     const talking = history(...[arrive, digits('0'), digits('')], { type: 'AnswerByAgent', agentId: 'a-1', at });
     expect((given(talking, ring) as EventMessage[]).map((e) => e.$typeName)).toEqual(['switchboard.telephony.v1.SwitchCommandRefused']);
   });
+
+  it("counts a callback's dial to an agent the switch cannot reach as a ring nobody answered (the caller's own call has ended)", () => {
+    // Pressed 0, then 1 at the offer: a callback booked; the IVR says goodbye and the switch hangs up.
+    const booked = [...history(arrive, digits('0'), digits('1'), { type: 'End', by: CallEndedBy.SYSTEM, at })];
+    const dial: CallCommand = { type: 'RecordCommandRefusal', commandId: 'cmd-3', command: 'dial', agentId: 'a-2', status: 404, reason: 'no phone for agent a-2 at this switch', agentUnreachable: true, at };
+    const decided = given(booked, dial) as EventMessage[];
+    expect(decided.map((e) => e.$typeName)).toEqual(['switchboard.telephony.v1.SwitchCommandRefused', 'switchboard.telephony.v1.CallNotAnsweredByAgent']);
+    expect(decided[1]).toMatchObject({ agentId: 'a-2' });
+    expect((given(booked, { ...dial, agentUnreachable: false }) as EventMessage[]).map((e) => e.$typeName)).toEqual(['switchboard.telephony.v1.SwitchCommandRefused']);
+  });
 });
 
 describe('calls only the switch moves on (ended by telephony when it falls silent on them)', () => {
