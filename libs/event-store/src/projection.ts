@@ -170,11 +170,18 @@ async function movePositions(tx: ProjectionTx, projection: string, streams: read
   if (written.length !== streams.length) throw new Error(`projection ${projection}: ${streams.length - written.length} of ${streams.length} stream positions did not move as applied`);
 }
 
-export function runProjection(bus: EventBus, prisma: PrismaClient, projection: Projection, around?: AroundMessage): Promise<Consumer> {
+export function runProjection(
+  bus: EventBus,
+  prisma: PrismaClient,
+  projection: Projection,
+  around?: AroundMessage,
+  onDeadLetter?: (message: BusMessage, error: unknown) => void,
+): Promise<Consumer> {
   return bus.subscribe({
     groupId: projection.name,
     topics: projection.topics,
     fromBeginning: true,
+    ...(onDeadLetter ? { onDeadLetter } : {}),
     handleBatch: async (messages) => {
       try {
         await applyBatchToProjection(prisma, projection, messages, around);

@@ -55,20 +55,24 @@ export async function deliverBatch(
 ): Promise<void> {
   const maxAttempts = subscription.maxAttempts ?? 3;
   const { handle, handleBatch } = subscription;
+  const setAside: DeadLetter = async (message, error, attempts) => {
+    await deadLetter(message, error, attempts);
+    subscription.onDeadLetter?.(message, error);
+  };
   if (handleBatch) {
     const failed = batch.length > 0 ? await withRetries(maxAttempts, () => handleBatch(batch), stopping) : undefined;
     if (!failed) return;
-    if (batch.length === 1) return deadLetter(batch[0]!, failed.error, failed.attempts);
+    if (batch.length === 1) return setAside(batch[0]!, failed.error, failed.attempts);
     for (const message of batch) {
       const single = await withRetries(maxAttempts, () => handleBatch([message]), stopping);
-      if (single) await deadLetter(message, single.error, single.attempts);
+      if (single) await setAside(message, single.error, single.attempts);
     }
     return;
   }
   if (!handle) throw new Error(`subscription of group ${subscription.groupId} has neither handle nor handleBatch`);
   for (const message of batch) {
     const failed = await withRetries(maxAttempts, () => handle(message), stopping);
-    if (failed) await deadLetter(message, failed.error, failed.attempts);
+    if (failed) await setAside(message, failed.error, failed.attempts);
   }
 }
 

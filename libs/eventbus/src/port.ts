@@ -47,6 +47,8 @@ export interface Subscription {
   readonly handleBatch?: (messages: readonly BusMessage[]) => Promise<void>;
   /** Failures before a message is dead-lettered (default 3). */
   readonly maxAttempts?: number;
+  /** Told of each message set aside on the dead-letter topic (for a log line: a dead letter must not go unseen). */
+  readonly onDeadLetter?: (message: BusMessage, error: unknown) => void;
 }
 
 /** A running consumer-group member. */

@@ -174,11 +174,13 @@ export function eventBusContract(name: string, makeBus: () => Promise<EventBus>,
       await b.publish(t, [message('w-1', 'ok-1'), message('w-1', 'poison'), message('w-1', 'ok-2')]);
       const handled: string[] = [];
       let poisonAttempts = 0;
+      const told: string[] = [];
       await b.subscribe({
         groupId,
         topics: [t],
         fromBeginning: true,
         maxAttempts: 3,
+        onDeadLetter: (m, error) => told.push(`${text(m)}: ${error instanceof Error ? error.message : String(error)}`),
         handle: async (m) => {
           if (text(m) === 'poison') {
             poisonAttempts++;
@@ -196,6 +198,8 @@ export function eventBusContract(name: string, makeBus: () => Promise<EventBus>,
       expect(dead[0]!.headers[DeadLetterHeaders.error]).toContain('waybill W-1 has no station');
       expect(dead[0]!.headers[DeadLetterHeaders.attempts]).toBe('3');
       expect(dead[0]!.headers[DeadLetterHeaders.topic]).toBe(t);
+      // The subscriber is told, so that the dead letter shows in its log.
+      expect(told).toEqual(['poison: waybill W-1 has no station']);
     });
 
     it('dead-letters an unprocessable message at once, and splits a failing batch so only it is set aside', async () => {

@@ -24,6 +24,7 @@ export {
   eventSourcedServiceConfig,
   startEventSourcedService,
   runService,
+  logDeadLetter,
   type EventSourcedServiceConfig,
   type EventSourcedServiceSpec,
   type ServiceContext,

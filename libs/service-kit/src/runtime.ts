@@ -1,7 +1,7 @@
 // The boot of an event-sourced service: config, telemetry, its database and event store, the bus, the
 // outbox relay, its projections and routes, then listen; and the reverse on shutdown.
 import { fields, loadConfigOrExit, z } from '@switchboard/config';
-import { checkEventBusEnv, createEventBus, eventBusConfigFromEnv, eventBusEnv, type Consumer, type EventBus } from '@switchboard/eventbus';
+import { checkEventBusEnv, createEventBus, eventBusConfigFromEnv, eventBusEnv, type BusMessage, type Consumer, type EventBus } from '@switchboard/eventbus';
 import {
   EventStore,
   connectPrisma,
@@ -151,7 +151,9 @@ export async function startEventSourcedService(
   opened.unshift(() => relay.stop());
   const consumers: Consumer[] = [];
   opened.unshift(() => Promise.all(consumers.map((c) => c.stop())));
-  for (const projection of projections) consumers.push(await runProjection(bus, prisma, projection, traceConsumption));
+  for (const projection of projections) {
+    consumers.push(await runProjection(bus, prisma, projection, traceConsumption, (message, error) => logDeadLetter(logger, projection.name, message, error)));
+  }
   const workerClosers = (await spec.workers?.(context)) ?? [];
   opened.unshift(...workerClosers.map((close) => async () => close()));
 
@@ -180,4 +182,15 @@ export async function startEventSourcedService(
     for (const close of opened) await close().catch(() => undefined);
     throw error;
   }
+}
+
+/**
+ * One warning per message set aside on a group's dead-letter topic, saying why and how to send it back: an event
+ * that failed must not go unseen (6,510 did once, for an hour and a half, before anyone looked at the topic).
+ */
+export function logDeadLetter(logger: Logger, groupId: string, message: BusMessage, error: unknown): void {
+  logger.warn(
+    { group: groupId, topic: message.topic, partition: message.partition, offset: message.offset, err: error },
+    `an event of ${message.topic} was set aside on ${groupId}.dlq: ${error instanceof Error ? error.message : String(error)} — once fixed, ./switchboard dead-letters --replay ${groupId}`,
+  );
 }

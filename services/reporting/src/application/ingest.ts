@@ -3,7 +3,7 @@ import { toJsonString } from '@bufbuild/protobuf';
 import { timestampDate } from '@bufbuild/protobuf/wkt';
 import { decodeEnvelope, eventRegistry, eventTypeInfo } from '@switchboard/contracts';
 import { DownstreamUnavailable, type BusMessage, type Consumer, type EventBus } from '@switchboard/eventbus';
-import type { Logger } from '@switchboard/service-kit';
+import { logDeadLetter, type Logger } from '@switchboard/service-kit';
 import { insertRawEvents, type RawEventRow } from '../adapters/clickhouse/events-raw.ts';
 import type { ClickHouseClient } from '../adapters/clickhouse/client.ts';
 import { insertAgentStateChanges, insertCallMilestones } from '../adapters/clickhouse/facts.ts';
@@ -84,8 +84,8 @@ export async function startIngestion(
     onWriting?: () => void;
     /** The batch's write ended: the events it wrote (none when it failed and will be delivered again). */
     onWritten?: (events: readonly IngestedEvent[]) => void;
-    /** Told when ClickHouse does not take a batch (at most every 10 s while that lasts). */
-    logger?: Pick<Logger, 'warn'>;
+    /** Told when ClickHouse does not take a batch (at most every 10 s while that lasts), and of each dead letter. */
+    logger?: Logger;
   },
 ): Promise<Ingestion> {
   let lastWarnedAt = 0;
@@ -102,10 +102,12 @@ export async function startIngestion(
       }
     },
   });
+  const logger = options.logger;
   const consumer = await bus.subscribe({
     groupId: INGEST_GROUP,
     topics: options.topics ?? ingestedTopics,
     fromBeginning: true,
+    ...(logger ? { onDeadLetter: (message: BusMessage, error: unknown) => logDeadLetter(logger, INGEST_GROUP, message, error) } : {}),
     // Decoding happens first, so a bad message fails alone (the bus splits the batch and dead-letters it).
     // A write ClickHouse does not take is no fault of the events: the batch waits and is written again once
     // ClickHouse takes it (the wallboard's ingestion lag shows the wait); nothing is dead-lettered for it.
