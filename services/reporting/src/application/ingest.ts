@@ -5,7 +5,7 @@ import { decodeEnvelope, eventRegistry, eventTypeInfo } from '@switchboard/contr
 import { DownstreamUnavailable, type BusMessage, type Consumer, type EventBus } from '@switchboard/eventbus';
 import { logDeadLetter, type Logger } from '@switchboard/service-kit';
 import { insertRawEvents, type RawEventRow } from '../adapters/clickhouse/events-raw.ts';
-import type { ClickHouseClient } from '../adapters/clickhouse/client.ts';
+import { isRowError, type ClickHouseClient } from '../adapters/clickhouse/client.ts';
 import { insertAgentStateChanges, insertCallMilestones } from '../adapters/clickhouse/facts.ts';
 import { clickHouseTime, factsOfEvent, type EventFacts } from '../domain/facts/milestones-of-event.ts';
 import { rebuildCallFacts } from './facts.ts';
@@ -109,13 +109,15 @@ export async function startIngestion(
     fromBeginning: true,
     ...(logger ? { onDeadLetter: (message: BusMessage, error: unknown) => logDeadLetter(logger, INGEST_GROUP, message, error) } : {}),
     // Decoding happens first, so a bad message fails alone (the bus splits the batch and dead-letters it).
-    // A write ClickHouse does not take is no fault of the events: the batch waits and is written again once
-    // ClickHouse takes it (the wallboard's ingestion lag shows the wait); nothing is dead-lettered for it.
+    // A write ClickHouse does not take for its own reasons (down, readonly, too many parts) is no fault of the events:
+    // the batch waits and is written again once ClickHouse takes it (the wallboard's ingestion lag shows the wait).
     handleBatch: async (messages) => {
       const events = messages.map(ingestedEvent);
       try {
         await sink.write(events);
       } catch (error) {
+        // Rows ClickHouse cannot take are the events' fault: retried, then split and set aside one by one.
+        if (isRowError(error)) throw error;
         if (Date.now() - lastWarnedAt >= 10_000) {
           lastWarnedAt = Date.now();
           options.logger?.warn({ err: error }, 'ClickHouse did not take a batch of events: it is written again until it does');

@@ -10,9 +10,15 @@ export interface SinkOptions<Row> {
 
 const LINGER_MS = 25;
 
+interface Waiter<Row> {
+  readonly rows: readonly Row[];
+  readonly resolve: () => void;
+  readonly reject: (error: unknown) => void;
+}
+
 interface Pending<Row> {
   readonly rows: Row[];
-  readonly waiters: { resolve: () => void; reject: (error: unknown) => void }[];
+  readonly waiters: Waiter<Row>[];
 }
 
 export class BatchingSink<Row> {
@@ -37,7 +43,7 @@ export class BatchingSink<Row> {
     if (rows.length === 0) return Promise.resolve();
     return new Promise((resolve, reject) => {
       this.pending.rows.push(...rows);
-      this.pending.waiters.push({ resolve, reject });
+      this.pending.waiters.push({ rows, resolve, reject });
       // At most one insert per interval, but no waiting a whole interval after a quiet spell: then only a
       // short linger, so that the batches other partitions deliver at the same moment join the insert.
       // A large batch (a backlog being read) is written at once: the gap spares ClickHouse many small
@@ -65,7 +71,10 @@ export class BatchingSink<Row> {
       await this.options.write(batch.rows);
       for (const waiter of batch.waiters) waiter.resolve();
     } catch (error) {
-      for (const waiter of batch.waiters) waiter.reject(error);
+      if (batch.waiters.length === 1) batch.waiters[0]!.reject(error);
+      // Each writer's rows on their own: one bad row fails only its own writer's batch, not every partition's
+      // that happened to be written with it (the bus then splits that batch to find the row).
+      else for (const waiter of batch.waiters) await this.options.write(waiter.rows).then(waiter.resolve, waiter.reject);
     } finally {
       // Inserts take at most half the time: a light load is written (and shown) soon after it happens, a heavy
       // one in fewer, larger inserts instead of a queue of them (each insert's statements cost the same whatever its size).

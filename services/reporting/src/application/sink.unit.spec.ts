@@ -64,4 +64,19 @@ describe('the batching sink', () => {
     const results = await Promise.allSettled([sink.write([1]), sink.write([2])]);
     expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
   });
+
+  it("fails only the batch holding a row the insert cannot take, when several batches were written together", async () => {
+    const inserts: number[][] = [];
+    const sink = new BatchingSink({
+      flushIntervalMs: 100,
+      maxRows: 100,
+      write: async (rows: readonly number[]) => {
+        if (rows.includes(13)) throw new Error('Cannot parse input');
+        inserts.push([...rows]);
+      },
+    });
+    const results = await Promise.allSettled([sink.write([1, 2]), sink.write([13]), sink.write([4])]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(inserts).toEqual([[1, 2], [4]]);
+  });
 });

@@ -30,3 +30,19 @@ export async function insertRows(client: ClickHouseClient, table: string, rows: 
   const lines = rows.map((row) => JSON.stringify(row)).join('\n');
   await client.command({ query: `insert into ${table} ${clause === '' ? '' : `settings ${clause} `}format JSONEachRow\n${lines}` });
 }
+
+/** ClickHouse's error types that blame the rows themselves (a value it cannot parse or store), by name. */
+const ROW_ERROR = /^(CANNOT_PARSE_\w+|TYPE_MISMATCH|INCORRECT_DATA|CANNOT_CONVERT_TYPE|VALUE_IS_OUT_OF_RANGE_OF_DATA_TYPE|INCORRECT_NUMBER_OF_COLUMNS|CANNOT_READ_ALL_DATA|TOO_LARGE_STRING_SIZE|CANNOT_INSERT_NULL_IN_ORDINARY_COLUMN|DECIMAL_OVERFLOW|ILLEGAL_TYPE_OF_ARGUMENT|ARGUMENT_OUT_OF_BOUND)$/;
+
+/**
+ * True when ClickHouse refused a write for what is in its rows: writing the same rows again fails again, so they
+ * are set aside (dead-lettered, one by one). Anything else (no answer, a timeout, too many parts, readonly, a
+ * missing table) is ClickHouse's state, not the rows': the rows wait until it takes them.
+ */
+export function isRowError(error: unknown): boolean {
+  for (let e: unknown = error, depth = 0; e !== null && typeof e === 'object' && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const type = (e as { type?: unknown }).type;
+    if (typeof type === 'string' && ROW_ERROR.test(type)) return true;
+  }
+  return false;
+}
