@@ -154,16 +154,21 @@ export function switchEventHandler(deps: SwitchEventDeps): (report: SwitchReport
       }
     }
     try {
+      const arrival = report.kind === 'call-arrived';
+      // Listed before its arrival is recorded, so that no call whose arrival is recorded goes unlisted (a failure
+      // later in this report, a self-service step that throws); the sweep lets go of one that turns out attended.
+      if (arrival) await deps.unattended?.add(callId);
       // The live calls' states are in memory (recentCalls): reading the one before costs nothing.
-      const before = report.kind === 'call-arrived' ? callDecider.initialState : await load(callId);
+      const before = arrival ? callDecider.initialState : await load(callId);
       const step = await decide(report, callId, before);
       const outcome: SwitchOutcome = step.ok
         ? { kind: 'answered', answer: { callId, instructions: step.instructions }, replayed: false }
         : { kind: 'rejected', callId, rejection: step.rejection, replayed: false };
       await deps.receipts.complete(report.switchEventId, record(outcome));
-      // After the answer is kept: a failure here is a 500, and the switch's retry gets that answer again.
+      // After the answer is kept: a failure here is a 500, the switch's retry gets that answer again, and a row
+      // left behind is the sweep's to let go of.
       if (step.ok && deps.unattended) {
-        const was = isUnattended(before);
+        const was = arrival || isUnattended(before);
         const is = isUnattended(step.state);
         if (!was && is) await deps.unattended.add(callId);
         else if (was && !is) await deps.unattended.remove(callId);
