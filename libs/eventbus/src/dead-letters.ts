@@ -22,9 +22,11 @@ export function originalOf(deadLetter: BusMessage): { topic: string; message: Ou
 /**
  * Sends the dead letters of `groupId` back to the topics they came from, each once: the group
  * `<groupId>.dlq.replay` remembers how far it got. Every consumer is idempotent, so the groups that had handled
- * them pass over them, and the group they failed in handles them again. A dead letter that failed after the
- * replay began (one replayed that failed again) waits for the next replay, so a cause not yet fixed cannot loop.
- * Resolves once no dead letter has come for `idleMs`.
+ * them pass over them. The group they failed in handles them again if it takes events in any order (reporting's
+ * ingestion); a projection passes over an event older than the last one it applied of the same stream, so for a
+ * projection the cure is a rebuild, not a replay. A dead letter that failed after the replay began (by the
+ * services' clocks: one replayed that failed again) waits for the next replay, so a cause not yet fixed cannot
+ * loop. Resolves once no dead letter has come for `idleMs`.
  */
 export async function replayDeadLetters(bus: EventBus, groupId: string, options: { idleMs?: number; onReplayed?: (done: number) => void } = {}): Promise<DeadLetterReplay> {
   const began = new Date();
@@ -33,6 +35,7 @@ export async function replayDeadLetters(bus: EventBus, groupId: string, options:
   const byReason: Record<string, number> = {};
   let replayed = 0;
   let reachedNewer = false;
+  const sent = new Set<string>();
   let lastActivity = Date.now();
   const topic = deadLetterTopic(groupId);
   await bus.ensureTopics([{ topic, partitions: 1 }]);
@@ -49,6 +52,10 @@ export async function replayDeadLetters(bus: EventBus, groupId: string, options:
           reachedNewer = true;
           break;
         }
+        // A batch delivered again (after the throw below) sends nothing twice.
+        const position = `${deadLetter.partition}@${deadLetter.offset}`;
+        if (sent.has(position)) continue;
+        sent.add(position);
         originals.push(originalOf(deadLetter));
         const reason = (deadLetter.headers[DeadLetterHeaders.error] ?? 'unknown').split('\n')[0]!.slice(0, 200);
         byReason[reason] = (byReason[reason] ?? 0) + 1;
@@ -67,10 +74,11 @@ export async function replayDeadLetters(bus: EventBus, groupId: string, options:
     },
   });
   try {
-    // Idle counts from when the member holds the topic's partitions (joining a Kafka group takes seconds).
+    // Idle counts from when the member holds the topic's partitions (joining a Kafka group takes seconds), and
+    // the first fetch after that gets a few seconds more.
     const joinBy = Date.now() + 30_000;
     while (consumer.assignment().length === 0 && Date.now() < joinBy) await new Promise((resolve) => setTimeout(resolve, 100));
-    lastActivity = Math.max(lastActivity, Date.now());
+    lastActivity = Math.max(lastActivity, Date.now() + (replayed === 0 ? 3_000 : 0));
     while (!reachedNewer && Date.now() - lastActivity < idleMs) await new Promise((resolve) => setTimeout(resolve, 100));
   } finally {
     await consumer.stop();

@@ -1,6 +1,7 @@
 // `./switchboard dead-letters --replay <group>`: a consumer group's dead letters sent back to their topics, once
 // their cause is fixed. Each is sent once (the replay remembers how far it got); every consumer is idempotent,
-// so the groups that had handled them pass over them and the group they failed in handles them now.
+// so the groups that had handled them pass over them and the group they failed in handles them now (if it takes
+// events in any order, as reporting's ingestion does; libs/eventbus/src/dead-letters.ts).
 import { loadConfigOrExit } from '@switchboard/config';
 import { createKafkaEventBus, createLocalEventBus, replayDeadLetters, type EventBus } from '@switchboard/eventbus';
 import { embeddedServerUrl } from '@switchboard/postgres';
@@ -10,7 +11,9 @@ import type { CliCommand } from './types.ts';
 
 const USAGE = `usage: ./switchboard dead-letters --replay <consumer group>
   e.g. ./switchboard dead-letters --replay reporting.ingest
-A group's dead letters are on the topic <group>.dlq, each with why it failed (x-dlq-error).`;
+A group's dead letters are on the topic <group>.dlq, each with why it failed (x-dlq-error). The group handles
+them again if it takes events in any order (reporting.ingest); a projection passes over an event older than
+the last one it applied of the same stream: for a projection, rebuild its read model instead.`;
 
 export const command: CliCommand = {
   summary: "send a consumer group's dead letters back to their topics once their cause is fixed (--replay <group>)",
