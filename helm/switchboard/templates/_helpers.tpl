@@ -244,7 +244,7 @@ Takes the root context.
   value: {{ printf "http://%s:%d" (include "switchboard.serviceFullname" (dict "root" $.root "name" $other)) (int $o.port) | quote }}
 {{- end }}
 {{- end }}
-{{- if and (eq .name "console") $v.ingress.enabled }}
+{{- if and (eq .name "console") $v.ingress.enabled $v.ingress.host }}
 - name: REPORTING_PAGES_URL
   # The wallboard and reports reach browsers through the console's Ingress host (templates/ingress.yaml).
   value: {{ printf "%s://%s" (ternary "https" "http" (not (empty $v.ingress.tls))) $v.ingress.host | quote }}

@@ -188,8 +188,11 @@ export class KafkaGroupMember implements Consumer {
     const { batch } = payload;
     if (batch.isEmpty() || payload.isStale()) return;
     const messages = batch.messages.map((record) => toBusMessage(batch.topic, batch.partition, record));
-    // A batch whose handler's store is down is retried until it goes in, unless this member stops or loses the partition.
-    await this.heartbeatingWhile(payload, () => deliverBatch(messages, this.subscription, this.context.deadLetter, () => !payload.isRunning() || payload.isStale()));
+    // A batch whose handler's store is down is retried until it goes in, unless this member stops or its group is
+    // rebalancing (a heartbeat refused): then the batch is left uncommitted for the partition's next owner.
+    await this.heartbeatingWhile(payload, (heartbeatRefused) =>
+      deliverBatch(messages, this.subscription, this.context.deadLetter, () => heartbeatRefused() || !payload.isRunning() || payload.isStale()),
+    );
     const last = messages.at(-1)!.offset;
     payload.resolveOffset(last);
     try {
@@ -212,10 +215,12 @@ export class KafkaGroupMember implements Consumer {
    * while the batch is handled. A failed heartbeat (the group is rebalancing) is left for kafkajs to see
    * at its own heartbeat after the batch, so the handled batch is still committed first.
    */
-  private async heartbeatingWhile(payload: EachBatchPayload, work: () => Promise<void>): Promise<void> {
-    const timer = setInterval(() => void payload.heartbeat().catch(() => undefined), this.context.options.heartbeatIntervalMs);
+  /** Heartbeats while `work` runs, telling it whether a heartbeat was refused (a rebalance: the partition may be going). */
+  private async heartbeatingWhile(payload: EachBatchPayload, work: (heartbeatRefused: () => boolean) => Promise<void>): Promise<void> {
+    let refused = false;
+    const timer = setInterval(() => void payload.heartbeat().catch(() => void (refused = true)), this.context.options.heartbeatIntervalMs);
     try {
-      await work();
+      await work(() => refused);
     } finally {
       clearInterval(timer);
     }
