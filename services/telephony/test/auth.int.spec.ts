@@ -1,28 +1,18 @@
 // Sign-in and roles on telephony's API: no or a forged token is refused, agents don't change IVR flows nor act
 // for another agent, supervisors read their own sites' flows; the switch's webhook needs its signature only.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '@switchboard/config';
-import { accessTokens, startEventSourcedService } from '@switchboard/service-kit';
-import { freshDatabase, jsonClient } from '@switchboard/testing';
-import { telephonyConfigSchema } from '../src/config.ts';
-import { telephonyService } from '../src/service.ts';
+import { accessTokens } from '@switchboard/service-kit';
+import { jsonClient } from '@switchboard/testing';
 import { expressFlow } from './fixtures/flows.ts';
-import { asService, signedInAs, TEST_AUTH_SECRET } from './fixtures/people.ts';
+import { asService, signedInAs } from './fixtures/people.ts';
+import { startTelephony, type RunningTelephony } from './fixtures/service.ts';
 
 const NUMBER = '%2B8695105777';
-let service: Awaited<ReturnType<typeof startEventSourcedService>>;
+let service: RunningTelephony;
 const call = jsonClient(() => service.url);
 
 beforeAll(async () => {
-  const env = {
-    PORT: '0',
-    DATABASE_URL: await freshDatabase('telephony'),
-    EVENTBUS_DATABASE_URL: await freshDatabase('telbus'),
-    LOG_LEVEL: 'silent',
-    SWITCH_WEBHOOK_SECRET: 'a-test-secret-shared-with-the-switch-0123456789',
-    AUTH_TOKEN_SECRET: TEST_AUTH_SECRET,
-  };
-  service = await startEventSourcedService(telephonyService(parseConfig(telephonyConfigSchema, env)), { env, handleSignals: false });
+  service = await startTelephony();
 });
 afterAll(() => service?.close());
 

@@ -1,28 +1,16 @@
 // The IVR flow admin API through HTTP: a flow is saved only when it cannot strand or spin a caller.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '@switchboard/config';
-import { startEventSourcedService } from '@switchboard/service-kit';
-import { freshDatabase } from '@switchboard/testing';
-import { telephonyConfigSchema } from '../src/config.ts';
-import { telephonyService } from '../src/service.ts';
-import { asService, TEST_AUTH_SECRET } from './fixtures/people.ts';
+import { asService } from './fixtures/people.ts';
+import { startTelephony, type RunningTelephony } from './fixtures/service.ts';
 
 // The tests' own admin calls are another service's: the roles have their own test (auth.int.spec.ts).
 const serviceHeaders = await asService();
 import { expressFlow } from './fixtures/flows.ts';
 
-let service: Awaited<ReturnType<typeof startEventSourcedService>>;
+let service: RunningTelephony;
 
 beforeAll(async () => {
-  const env = {
-    PORT: '0',
-    DATABASE_URL: await freshDatabase('telephony'),
-    EVENTBUS_DATABASE_URL: await freshDatabase('telbus'),
-    LOG_LEVEL: 'silent',
-    AUTH_TOKEN_SECRET: TEST_AUTH_SECRET,
-    SWITCH_WEBHOOK_SECRET: 'a-test-secret-shared-with-the-switch-0123456789',
-  };
-  service = await startEventSourcedService(telephonyService(parseConfig(telephonyConfigSchema, env)), { env, handleSignals: false });
+  service = await startTelephony();
 });
 
 afterAll(async () => {

@@ -2,25 +2,21 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '@switchboard/config';
-import { startEventSourcedService } from '@switchboard/service-kit';
-import { freshDatabase } from '@switchboard/testing';
 import { signSwitchRequest } from '../src/adapters/http/signature.ts';
 import { callIdOf } from '../src/application/call-ids.ts';
-import { telephonyConfigSchema } from '../src/config.ts';
-import { telephonyService } from '../src/service.ts';
-import { asService, TEST_AUTH_SECRET } from './fixtures/people.ts';
+import { asService } from './fixtures/people.ts';
+import { startTelephony, SWITCH_SECRET, type RunningTelephony } from './fixtures/service.ts';
 
 // The tests' own admin calls are another service's: the roles have their own test (auth.int.spec.ts).
 const serviceHeaders = await asService();
 import { expressFlow, NATIONAL_NUMBER } from './fixtures/flows.ts';
 
-const SECRET = 'a-test-secret-shared-with-the-switch-0123456789';
+const SECRET = SWITCH_SECRET;
 const OPEN_HOURS = '2026-11-23T03:00:00Z'; // 11:00 in Beijing, a Monday
 const AFTER_HOURS = '2026-11-23T14:00:00Z'; // 22:00 in Beijing
 const CALLER = '+8613812345678';
 
-let service: Awaited<ReturnType<typeof startEventSourcedService>>;
+let service: RunningTelephony;
 let tracking: Server;
 const trackingRequests: string[] = [];
 let sequence = 0;
@@ -36,15 +32,7 @@ beforeAll(async () => {
     }
   });
   await new Promise<void>((resolve) => tracking.listen(0, '127.0.0.1', resolve));
-  const env = {
-    PORT: '0',
-    DATABASE_URL: await freshDatabase('telephony'),
-    EVENTBUS_DATABASE_URL: await freshDatabase('telbus'),
-    LOG_LEVEL: 'silent',
-    AUTH_TOKEN_SECRET: TEST_AUTH_SECRET,
-    SWITCH_WEBHOOK_SECRET: SECRET,
-  };
-  service = await startEventSourcedService(telephonyService(parseConfig(telephonyConfigSchema, env)), { env, handleSignals: false });
+  service = await startTelephony();
   const trackingUrl = `http://127.0.0.1:${(tracking.address() as AddressInfo).port}/waybills/{{waybill}}`;
   const saved = await fetch(`${service.url}/ivr-flows/${encodeURIComponent(NATIONAL_NUMBER)}`, {
     method: 'PUT',

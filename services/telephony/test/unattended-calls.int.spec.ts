@@ -2,19 +2,16 @@
 // telephony (by system) and hung up at the switch; a call in a queue, or one still moving, is left alone.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CallEndedBy } from '@switchboard/contracts';
-import { parseConfig } from '@switchboard/config';
-import { startEventSourcedService } from '@switchboard/service-kit';
-import { eventually, freshDatabase } from '@switchboard/testing';
+import { eventually } from '@switchboard/testing';
 import { signSwitchRequest } from '../src/adapters/http/signature.ts';
 import { callIdOf } from '../src/application/call-ids.ts';
 import type { SwitchControl } from '../src/application/ports.ts';
-import { telephonyConfigSchema } from '../src/config.ts';
 import type { SwitchCommand } from '../src/domain/switch-control/commands.ts';
-import { telephonyService } from '../src/service.ts';
 import { expressFlow, NATIONAL_NUMBER } from './fixtures/flows.ts';
-import { asService, TEST_AUTH_SECRET } from './fixtures/people.ts';
+import { asService } from './fixtures/people.ts';
+import { startTelephony, SWITCH_SECRET, type RunningTelephony } from './fixtures/service.ts';
 
-const SECRET = 'a-test-secret-shared-with-the-switch-0123456789';
+const SECRET = SWITCH_SECRET;
 const OPEN_HOURS = '2026-11-23T03:00:00Z'; // 11:00 in Beijing, a Monday
 const commands: SwitchCommand[] = [];
 const switchControl: SwitchControl = {
@@ -24,22 +21,12 @@ const switchControl: SwitchControl = {
   },
 };
 
-let service: Awaited<ReturnType<typeof startEventSourcedService>>;
+let service: RunningTelephony;
 let sequence = 0;
 
 beforeAll(async () => {
-  const env = {
-    PORT: '0',
-    DATABASE_URL: await freshDatabase('telephony'),
-    EVENTBUS_DATABASE_URL: await freshDatabase('telbus'),
-    LOG_LEVEL: 'silent',
-    AUTH_TOKEN_SECRET: TEST_AUTH_SECRET,
-    SWITCH_WEBHOOK_SECRET: SECRET,
-    SWITCH_CONTROL_URL: 'http://switch.test/control',
-    // Swept every 250 ms.
-    TELEPHONY_UNATTENDED_CALL_TIMEOUT_SECONDS: '1',
-  };
-  service = await startEventSourcedService(telephonyService(parseConfig(telephonyConfigSchema, env), { switchControl }), { env, handleSignals: false });
+  // Swept every 250 ms.
+  service = await startTelephony({ SWITCH_CONTROL_URL: 'http://switch.test/control', TELEPHONY_UNATTENDED_CALL_TIMEOUT_SECONDS: '1' }, { switchControl });
   const saved = await fetch(`${service.url}/ivr-flows/${encodeURIComponent(NATIONAL_NUMBER)}`, {
     method: 'PUT',
     headers: { 'content-type': 'application/json', ...(await asService()) },
