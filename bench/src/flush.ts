@@ -25,7 +25,7 @@ export async function flush(): Promise<Figure[]> {
     const published = wholeCalls(EVENTS_PER_FLUSH * FLUSHES);
     const events = published.map((p, i) => ingestedEvent({ topic: p.topic, partition: 0, offset: String(i), key: p.key, value: p.value, headers: {}, timestamp: new Date() }));
     const batches = Array.from({ length: FLUSHES }, (_, i) => events.slice(i * EVENTS_PER_FLUSH, (i + 1) * EVENTS_PER_FLUSH));
-    const watermark = { lastEventAt: null, lastEventId: null, eventsCounted: 0 };
+    const watermark = { lastEventAt: null, lastEventId: null, eventsCounted: 0, lagSeconds: null, notCountingSince: null, notCountingBecause: null };
 
     // Interleaved, batch by batch, so that the three share the same instance, table sizes and background merges.
     type Step = (batch: (typeof batches)[number]) => Promise<unknown>;

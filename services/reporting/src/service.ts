@@ -73,6 +73,7 @@ export function reportingService(config: ReportingConfig): EventSourcedServiceSp
         maxRows: config.REPORTING_MAX_BATCH_ROWS,
         onWriting: () => board.writing(),
         onWritten: (events) => board.counted(events),
+        onWriteFailed: (error) => board.writeFailed(error),
         logger: context.logger,
       });
       return [() => ingestion.close(), () => board.close(), () => analysts.close(), () => client.close()];

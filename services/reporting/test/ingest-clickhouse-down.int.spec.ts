@@ -60,11 +60,14 @@ describe('ingestion while ClickHouse is down', () => {
     });
     const dead: BusMessage[] = [];
     await bus.subscribe({ groupId: 'test-dlq', topics: [deadLetterTopic(INGEST_GROUP)], fromBeginning: true, handle: async (m) => void dead.push(m) });
-    ingestion = await startIngestion(bus, flaky, { flushIntervalMs: 50, maxRows: 1_000, topics: ['telephony.calls'] });
+    // The wallboard is told each time, so that its page can say the figures stand still, and why.
+    const told: string[] = [];
+    ingestion = await startIngestion(bus, flaky, { flushIntervalMs: 50, maxRows: 1_000, topics: ['telephony.calls'], onWriteFailed: (error) => told.push(String(error)) });
     await bus.publish('telephony.calls', Array.from({ length: 12 }, (_, i) => ({ key: `call-${i}`, value: call(i) })));
 
     // More refusals than the bus's attempts per message: before, each event went to the dead-letter topic here.
     await eventually('ClickHouse refused a few writes', () => refused >= 8, 20_000);
+    expect(told[0]).toContain('ECONNREFUSED');
     down = false;
     const rows = async () => Number((await (await client.query({ query: 'select count() as n from events_raw_v1', format: 'JSONEachRow' })).json<{ n: string }>())[0]?.n);
     await eventually('all 12 events written', async () => (await rows()) === 12, 20_000);

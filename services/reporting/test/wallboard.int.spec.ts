@@ -103,6 +103,9 @@ describe('the live wallboard', () => {
     expect(latest().sites[0]!.agents).toEqual({ ready: 0, reserved: 0, on_call: 0, wrap_up: 1, not_ready: 0 });
     expect(latest().watermark.eventsCounted).toBe(14);
     expect(latest().watermark.lastEventAt).toBe(new Date(t0 + 64_000).toISOString());
+    // The lag of the last write, from its newest event (t0 + 64 s, ~36 s ago) to the write's end; writes going in.
+    expect(latest().watermark.lagSeconds).toBeGreaterThan(30);
+    expect(latest().watermark.notCountingSince).toBeNull();
     expect(latest().alerts).toEqual([expect.objectContaining({ siteId: 'hz', queueId: 'general', kind: 'wait_above_threshold' })]);
     await eventually('the alert went out on reporting.alerts', () => alerts.includes('WallboardAlertRaised'), 10_000);
     // The alert shows the wait now, not the wait when it was raised.
@@ -142,6 +145,7 @@ describe('the live wallboard', () => {
       expect(await page.locator('[data-site="hz"] [data-field="satisfied-share"]').textContent()).toBe('100.0 %');
       expect(await page.locator('[data-alert="hz/general/wait_above_threshold"]').count()).toBe(1);
       expect(await page.locator('#connection').textContent()).toBe('live');
+      expect(await page.locator('#ingestion').textContent()).toMatch(/^lag \d+(\.\d)? s$/);
       await page.locator('#chart-today canvas').first().waitFor({ timeout: 10_000 });
       const shots = resolve(import.meta.dirname, '../../../.test-data/screenshots');
       await mkdir(shots, { recursive: true });

@@ -145,6 +145,18 @@ function render() {
     ? `${timeIn(Date.parse(board.watermark.lastEventAt), board.timezone)} (${board.watermark.eventsCounted} events since start)`
     : 'no event yet';
   document.getElementById('watermark').dataset.lastEventId = board.watermark.lastEventId ?? '';
+  // Ingestion's lag, or that the figures stand still because ClickHouse takes no writes (since when, and why).
+  const ingestion = document.getElementById('ingestion');
+  const { lagSeconds, notCountingSince, notCountingBecause } = board.watermark;
+  if (notCountingSince) {
+    ingestion.textContent = `not counting since ${timeIn(Date.parse(notCountingSince), board.timezone)}: ${notCountingBecause}`;
+    ingestion.className = 'bad';
+  } else if (lagSeconds !== null && lagSeconds !== undefined) {
+    ingestion.textContent = `lag ${lagSeconds < 10 ? lagSeconds.toFixed(1) : Math.round(lagSeconds)} s`;
+    ingestion.className = lagSeconds > 60 ? 'bad' : lagSeconds > 5 ? 'warn' : 'muted';
+  } else {
+    ingestion.textContent = '';
+  }
   document.getElementById('today').textContent = timeIn(Date.parse(board.todayFrom), board.timezone);
   document.getElementById('timezone').textContent = board.timezone;
   drawAlerts();

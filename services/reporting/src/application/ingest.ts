@@ -84,6 +84,8 @@ export async function startIngestion(
     onWriting?: () => void;
     /** The batch's write ended: the events it wrote (none when it failed and will be delivered again). */
     onWritten?: (events: readonly IngestedEvent[]) => void;
+    /** ClickHouse did not take a write: why. */
+    onWriteFailed?: (error: unknown) => void;
     /** Told when ClickHouse does not take a batch (at most every 10 s while that lasts), and of each dead letter. */
     logger?: Logger;
   },
@@ -97,6 +99,9 @@ export async function startIngestion(
       try {
         await writeIngested(clickhouse, events);
         written = true;
+      } catch (error) {
+        options.onWriteFailed?.(error);
+        throw error;
       } finally {
         options.onWritten?.(written ? events : []);
       }

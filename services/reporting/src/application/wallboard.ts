@@ -18,6 +18,11 @@ export interface Watermark {
   readonly lastEventId: string | null;
   /** Events counted since this service started (all of them are in the figures either way). */
   readonly eventsCounted: number;
+  /** Ingestion lag: from the newest event of the last write to the write's end, in seconds (none before a write). */
+  readonly lagSeconds: number | null;
+  /** Since when ClickHouse has not taken ingestion's writes, and what it said (none while writes go in). */
+  readonly notCountingSince: string | null;
+  readonly notCountingBecause: string | null;
 }
 
 export interface WallboardQueue {
@@ -156,7 +161,7 @@ export class WallboardHub {
   private building: Promise<void> | undefined;
   private again = false;
   private timer: NodeJS.Timeout | undefined;
-  private watermark: Watermark = { lastEventAt: null, lastEventId: null, eventsCounted: 0 };
+  private watermark: Watermark = { lastEventAt: null, lastEventId: null, eventsCounted: 0, lagSeconds: null, notCountingSince: null, notCountingBecause: null };
   private readonly alertsOn = new Map<string, Alert>();
   private closed = false;
   private writesStarted = 0;
@@ -191,14 +196,31 @@ export class WallboardHub {
     this.writesEnded = Math.min(this.writesEnded + 1, this.writesStarted);
     for (const resolve of this.writeWaiters.splice(0)) resolve();
     let { lastEventAt, lastEventId } = this.watermark;
+    let newestInWrite: string | undefined;
     for (const e of events) {
       const at = new Date(`${e.raw.occurred_at.replace(' ', 'T')}Z`).toISOString();
+      if (newestInWrite === undefined || at > newestInWrite) newestInWrite = at;
       if (lastEventAt === null || at >= lastEventAt) {
         lastEventAt = at;
         lastEventId = e.raw.event_id;
       }
     }
-    this.watermark = { lastEventAt, lastEventId, eventsCounted: this.watermark.eventsCounted + events.length };
+    const written = events.length > 0;
+    this.watermark = {
+      lastEventAt,
+      lastEventId,
+      eventsCounted: this.watermark.eventsCounted + events.length,
+      lagSeconds: newestInWrite === undefined ? this.watermark.lagSeconds : Math.max(0, (Date.now() - Date.parse(newestInWrite)) / 1000),
+      notCountingSince: written ? null : this.watermark.notCountingSince,
+      notCountingBecause: written ? null : this.watermark.notCountingBecause,
+    };
+    this.refresh();
+  }
+
+  /** ClickHouse did not take a write (it is tried again): the page says the figures stand still, since when and why. */
+  writeFailed(error: unknown): void {
+    const because = (error instanceof Error ? error.message : String(error)).split('\n')[0]!.slice(0, 200);
+    this.watermark = { ...this.watermark, notCountingSince: this.watermark.notCountingSince ?? new Date().toISOString(), notCountingBecause: because };
     this.refresh();
   }
 
