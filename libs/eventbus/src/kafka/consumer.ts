@@ -213,9 +213,9 @@ export class KafkaGroupMember implements Consumer {
   /**
    * A slow handler must not cost the member its place in the group (kafkajs issue #375): heartbeats go on
    * while the batch is handled. A failed heartbeat (the group is rebalancing) is left for kafkajs to see
-   * at its own heartbeat after the batch, so the handled batch is still committed first.
+   * at its own heartbeat after the batch, so the handled batch is still committed first; `work` is told of it,
+   * so that a batch held back for a store that is down is given up instead (the partition may be going).
    */
-  /** Heartbeats while `work` runs, telling it whether a heartbeat was refused (a rebalance: the partition may be going). */
   private async heartbeatingWhile(payload: EachBatchPayload, work: (heartbeatRefused: () => boolean) => Promise<void>): Promise<void> {
     let refused = false;
     const timer = setInterval(() => void payload.heartbeat().catch(() => void (refused = true)), this.context.options.heartbeatIntervalMs);
