@@ -68,7 +68,9 @@ export function startSwitchDispatcher(options: SwitchDispatcherOptions): SwitchD
         if (Date.now() - createdAt.getTime() >= options.giveUpAfterMs) {
           const reason = `gave up after ${attempts} attempts in ${Math.round(options.giveUpAfterMs / 1000)} s: ${delivery.reason}`;
           options.logger.error({ commandId: command.commandId, callId: command.callId, kind: command.kind, reason }, 'a command never reached the switch');
-          await options.recordRefusal(command, 0, reason);
+          // A ring that never reached the switch rang nobody: counted as a ring nobody answered, so routing puts the
+          // caller (or the callback) back in line and lets the agent go, instead of holding her reserved for ever.
+          await options.recordRefusal(command, 0, reason, command.kind === 'bridge' || command.kind === 'dial');
           await options.outbox.refused(command.commandId, reason);
           return;
         }

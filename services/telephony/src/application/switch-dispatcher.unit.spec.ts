@@ -89,4 +89,24 @@ describe('the switch dispatcher', () => {
     await expect.poll(() => ended).toEqual(['gone']);
     await dispatcher.stop();
   });
+
+  it('gives up a command that never reaches the switch, and counts a ring given up as a ring nobody answered', async () => {
+    const outbox = memoryOutbox();
+    const refusals: string[] = [];
+    const ring: SwitchCommand = { kind: 'bridge', commandId: 'ring-1', callId: 'ring', switchCallRef: 'ring', agentId: 'li-na', siteId: 'shenzhen', queueId: 'general', ring: true };
+    outbox.add(ring);
+    outbox.add(hold('held', 1));
+    const control = { send: async (): Promise<SwitchDelivery> => ({ kind: 'failed', reason: 'connect ECONNREFUSED' }) };
+    const dispatcher = startSwitchDispatcher({
+      outbox,
+      control,
+      recordRefusal: async (command, status, reason, agentUnreachable) => void refusals.push(`${command.commandId} ${status} ${agentUnreachable ? 'unanswered' : ''}`.trim() + ` (${reason.split(':')[0]})`),
+      logger: silent,
+      giveUpAfterMs: 0,
+      pollMs: 20,
+    });
+    await expect.poll(() => refusals.length).toBe(2);
+    expect(refusals.sort()).toEqual(['held-1 0 (gave up after 1 attempts in 0 s)', 'ring-1 0 unanswered (gave up after 1 attempts in 0 s)']);
+    await dispatcher.stop();
+  });
 });
