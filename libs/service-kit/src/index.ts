@@ -55,3 +55,4 @@ export {
   type ServicePrincipal,
   type SignInOptions,
 } from './auth.ts';
+export { startRepeating, type Repeating } from './repeating.ts';

@@ -1,6 +1,6 @@
 // The escalation clock: every few seconds, tickets whose next escalation level has fallen due get an
 // Escalate command; the decider makes it one event per ticket and level, however often the clock ticks.
-import type { ServiceContext } from '@switchboard/service-kit';
+import { startRepeating, type ServiceContext } from '@switchboard/service-kit';
 import type { ComplaintDesk } from './complaint-desk.ts';
 
 export interface EscalationClock {
@@ -9,7 +9,6 @@ export interface EscalationClock {
 }
 
 export function startEscalationClock(context: ServiceContext, desk: ComplaintDesk, intervalMs: number): EscalationClock {
-  let running: Promise<void> | undefined;
   const tick = async () => {
     const at = Date.now();
     const due = await context.prisma.$queryRaw<{ ticket_id: string }[]>`
@@ -19,20 +18,6 @@ export function startEscalationClock(context: ServiceContext, desk: ComplaintDes
       if (!result.ok) context.logger.warn({ ticketId, rejected: result.rejected }, 'the escalation clock’s tick was refused');
     }
   };
-  const timer = setInterval(() => {
-    // A slow tick is not stacked on: the next one starts after it.
-    if (running) return;
-    running = tick()
-      .catch((error: unknown) => context.logger.error({ err: error }, 'the escalation clock failed; the next tick retries'))
-      .finally(() => {
-        running = undefined;
-      });
-  }, intervalMs);
-  timer.unref();
-  return {
-    async stop() {
-      clearInterval(timer);
-      await running;
-    },
-  };
+  // A slow tick is not stacked on: the next one starts after it.
+  return startRepeating(intervalMs, tick, (error) => context.logger.error({ err: error }, 'the escalation clock failed; the next tick retries'));
 }

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { CallEndedBy } from '@switchboard/contracts';
 import { currentState, StreamVersionConflict, type AppendOptions, type EventStore, type RecentStates } from '@switchboard/event-store';
-import type { Logger } from '@switchboard/service-kit';
+import { startRepeating, type Logger, type Repeating } from '@switchboard/service-kit';
 import { callDecider } from '../domain/call/decide.ts';
 import { isUnattended, type CallState } from '../domain/call/state.ts';
 import { callStream } from './call-ids.ts';
@@ -68,17 +68,7 @@ async function endSilentCall(deps: UnattendedCallSweepDeps, callId: string): Pro
   return true;
 }
 
-/** Sweeps every `everyMs` until stopped. */
-export function startUnattendedCallSweep(deps: UnattendedCallSweepDeps, everyMs: number): { stop(): Promise<void> } {
-  let running: Promise<unknown> = Promise.resolve();
-  const timer = setInterval(() => {
-    running = running.then(() => endSilentCalls(deps)).catch((error: unknown) => deps.logger.error({ err: error }, 'the sweep of silent calls failed'));
-  }, everyMs);
-  timer.unref();
-  return {
-    async stop() {
-      clearInterval(timer);
-      await running;
-    },
-  };
+/** Sweeps every `everyMs` until stopped (a sweep still going when the next is due is not stacked on). */
+export function startUnattendedCallSweep(deps: UnattendedCallSweepDeps, everyMs: number): Repeating {
+  return startRepeating(everyMs, () => endSilentCalls(deps), (error) => deps.logger.error({ err: error }, 'the sweep of silent calls failed'));
 }
