@@ -1,4 +1,5 @@
 // One @clickhouse/client for both modes: over HTTP to a ClickHouse server, or in-process through chDB.
+import { createHash } from 'node:crypto';
 import { createClient, type ClickHouseClient } from '@clickhouse/client';
 import type { ReportingConfig } from '../../config.ts';
 
@@ -18,17 +19,16 @@ export async function connectClickHouse(config: Pick<ReportingConfig, 'CLICKHOUS
 }
 
 /**
- * Inserts rows (JSONEachRow) with settings for this statement alone, in its SQL (`insert … settings … format`):
- * never as `clickhouse_settings`, which chDB would keep for every later statement of the session — a
- * deduplication token left behind would make ClickHouse drop a later insert into the same table as a repeat.
+ * Inserts rows (JSONEachRow). With `deduplicationKeys` (what makes the rows these rows: event ids, bus positions)
+ * the same rows inserted again (a retried batch) are kept once: their token goes in the statement's own SQL
+ * (`insert … settings … format`), never in `clickhouse_settings`, which chDB would keep for every later statement
+ * of the session — a token left behind would make ClickHouse drop a later insert into the same table as a repeat.
  */
-export async function insertRows(client: ClickHouseClient, table: string, rows: readonly object[], settings: Readonly<Record<string, string>> = {}): Promise<void> {
+export async function insertRows(client: ClickHouseClient, table: string, rows: readonly object[], deduplicationKeys?: readonly string[]): Promise<void> {
   if (rows.length === 0) return;
-  const clause = Object.entries(settings)
-    .map(([name, value]) => `${name} = '${value.replaceAll('\\', '\\\\').replaceAll("'", "\\'")}'`)
-    .join(', ');
+  const settings = deduplicationKeys === undefined ? '' : `settings insert_deduplication_token = '${createHash('sha256').update(deduplicationKeys.join(',')).digest('hex')}' `;
   const lines = rows.map((row) => JSON.stringify(row)).join('\n');
-  await client.command({ query: `insert into ${table} ${clause === '' ? '' : `settings ${clause} `}format JSONEachRow\n${lines}` });
+  await client.command({ query: `insert into ${table} ${settings}format JSONEachRow\n${lines}` });
 }
 
 /** ClickHouse's error types that blame the rows themselves (a value it cannot parse or store), by name. */

@@ -1,5 +1,4 @@
 // Writing and reading events_raw_v1: the named functions reporting uses, nothing else touches the table.
-import { createHash } from 'node:crypto';
 import { clickHouseTime } from '../../domain/facts/milestones-of-event.ts';
 import { insertRows, type ClickHouseClient } from './client.ts';
 
@@ -23,11 +22,7 @@ export interface RawEventRow {
  * batch inserted twice (a retry after a lost answer, a redelivery) is kept once.
  */
 export async function insertRawEvents(client: ClickHouseClient, rows: readonly RawEventRow[]): Promise<void> {
-  if (rows.length === 0) return;
-  const token = createHash('sha256')
-    .update(rows.map((r) => `${r.topic}/${r.partition}/${r.offset}`).join(','))
-    .digest('hex');
-  await insertRows(client, 'events_raw_v1', rows, { insert_deduplication_token: token });
+  await insertRows(client, 'events_raw_v1', rows, rows.map((r) => `${r.topic}/${r.partition}/${r.offset}`));
 }
 
 export interface EventTypeCount {

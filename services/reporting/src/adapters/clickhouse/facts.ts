@@ -1,23 +1,20 @@
 // Writing and reading the facts tables (call_milestones_v1, agent_states_v1, queue_visits_v1,
 // call_segments_v1, calls_v1, call_surveys_v1): the named functions reporting uses, nothing else touches these tables.
-import { createHash } from 'node:crypto';
 import type { AgentStateChange, CallMilestone } from '../../domain/facts/call-milestones.ts';
 import { clickHouseTime } from '../../domain/facts/milestones-of-event.ts';
 import type { CallFacts } from '../../domain/facts/call-facts.ts';
 import { insertRows, type ClickHouseClient } from './client.ts';
 
-const tokenOf = (ids: readonly string[]) => createHash('sha256').update(ids.join(',')).digest('hex');
-
 /** Inserts milestones; the same rows inserted again (a retried batch) are kept once. */
 export async function insertCallMilestones(client: ClickHouseClient, rows: readonly CallMilestone[]): Promise<void> {
   if (rows.length === 0) return;
-  await insertRows(client, 'call_milestones_v1', rows, { insert_deduplication_token: tokenOf(rows.map((r) => r.milestone_id)) });
+  await insertRows(client, 'call_milestones_v1', rows, rows.map((r) => r.milestone_id));
 }
 
 /** Inserts agent state changes; the same rows inserted again are kept once. */
 export async function insertAgentStateChanges(client: ClickHouseClient, rows: readonly AgentStateChange[]): Promise<void> {
   if (rows.length === 0) return;
-  await insertRows(client, 'agent_states_v1', rows, { insert_deduplication_token: tokenOf(rows.map((r) => r.change_id)) });
+  await insertRows(client, 'agent_states_v1', rows, rows.map((r) => r.change_id));
 }
 
 /** Every milestone of the given calls, grouped by call. */
