@@ -74,6 +74,16 @@ export async function setUpNetwork(platform: Platform, network: SampleNetwork, o
           }
         }
       };
+      /** Runs `step` until its last request is taken, at most 5 times, clearing the waiting callers between tries. */
+      const untilTaken = async (what: string, step: (attempt: number) => Promise<{ status: number; body: Record<string, unknown> }>) => {
+        for (let attempt = 1; ; attempt++) {
+          const answer = step(attempt);
+          if (attempt >= 5) await expectOk(what, answer);
+          if ((await answer).status < 300) return;
+          await abandonWaiting();
+          await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
+        }
+      };
       await abandonWaiting();
       // Virtual agents of an earlier, larger run have no phone at this switch: logged out, or routing would ring them.
       const mine = new Set(network.agents.map((a) => a.agentId));
@@ -81,16 +91,12 @@ export async function setUpNetwork(platform: Platform, network: SampleNetwork, o
       for (const other of (view.body['agents'] as { agentId: string; state: string }[] | undefined) ?? []) {
         if (mine.has(other.agentId) || !other.agentId.startsWith('sim-') || other.state === 'logged-out') continue;
         const path = `/sites/${site.siteId}/agents/${other.agentId}`;
-        for (let attempt = 1; ; attempt++) {
+        // Released, the agent was free for a moment: a caller overflowing from another site may have reached it.
+        await untilTaken(`agent ${other.agentId} logged out`, async () => {
           await release(other.agentId, (await platform.acd('GET', path)).body);
           await platform.acd('POST', `${path}/state`, { state: 'not-ready', reason: 'logging-out' });
-          const out = platform.acd('POST', `${path}/state`, { state: 'logged-out' });
-          // Released, the agent was free for a moment: a caller overflowing from another site may have reached it.
-          if (attempt >= 5) await expectOk(`agent ${other.agentId} logged out`, out);
-          if ((await out).status < 300) break;
-          await abandonWaiting();
-          await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
-        }
+          return platform.acd('POST', `${path}/state`, { state: 'logged-out' });
+        });
         cleared.push(`agent ${other.agentId} logged out (not in this run)`);
       }
       for (const agent of network.agents.filter((a) => a.siteId === site.siteId)) {
@@ -98,20 +104,16 @@ export async function setUpNetwork(platform: Platform, network: SampleNetwork, o
         if ((await platform.acd('GET', path)).status === 404) {
           await expectOk(`agent ${agent.agentId}`, platform.acd('PUT', path, { name: agent.name, skills: agent.skills }));
         }
-        for (let attempt = 1; ; attempt++) {
+        // A call of the previous run that was still in its IVR may reach this agent meanwhile: cleared, and tried again.
+        await untilTaken(`agent ${agent.agentId} ready`, async (attempt) => {
           const desk = await platform.acd('GET', path);
           const state = desk.body['state'];
           await release(agent.agentId, desk.body);
           if (attempt === 1 && state !== 'ready' && state !== 'logged-out') cleared.push(`agent ${agent.agentId} was ${String(state)}`);
           await platform.acd('POST', `${path}/state`, { state: 'logged-in' });
           await platform.acd('POST', `${path}/state`, { state: 'not-ready', reason: 'getting-ready' });
-          const ready = platform.acd('POST', `${path}/state`, { state: 'ready' });
-          // A call of the previous run that was still in its IVR may have reached this agent meanwhile: clear it and try again.
-          if (attempt >= 5) await expectOk(`agent ${agent.agentId} ready`, ready);
-          if ((await ready).status < 300) break;
-          await abandonWaiting();
-          await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
-        }
+          return platform.acd('POST', `${path}/state`, { state: 'ready' });
+        });
       }
       await abandonWaiting();
     }),
