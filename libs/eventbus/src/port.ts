@@ -45,6 +45,13 @@ export interface Subscription {
    * reach the dead-letter topic.
    */
   readonly handleBatch?: (messages: readonly BusMessage[]) => Promise<void>;
+  /**
+   * How many of one partition's batches may be in the handler at once (default 1). Above 1, the next batch is read
+   * and handed over while earlier ones are still being handled: for a sink that gathers batches into one write
+   * and answers each once the write is in, so that what arrives meanwhile joins the next write instead of waiting
+   * to be read. Batches then finish out of order; a batch is committed only once it and all before it are handled.
+   */
+  readonly batchesInFlight?: number;
   /** Failures before a message is dead-lettered (default 3). */
   readonly maxAttempts?: number;
   /** Told of each message set aside on the dead-letter topic (for a log line: a dead letter must not go unseen). */

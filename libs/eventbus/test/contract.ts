@@ -284,6 +284,45 @@ export function eventBusContract(name: string, makeBus: () => Promise<EventBus>,
       expect(stored).toEqual(['a', 'b']);
     });
 
+    it("hands a partition's next batch over while the earlier still waits (batchesInFlight), and commits none past a batch still waiting", async () => {
+      const groupId = uniqueName('ingest');
+      const first = await bus();
+      const t = await topic(first);
+      // Each batch waits for its write (as reporting's waits for the sink's next flush) until the test lets it go.
+      const waiting = new Map<string, { write: () => void; fail: (error: unknown) => void }>();
+      const handedOver: string[] = [];
+      let closing = false;
+      await first.subscribe({
+        groupId,
+        topics: [t],
+        fromBeginning: true,
+        batchesInFlight: 4,
+        handleBatch: async (batch) => {
+          if (closing) throw new DownstreamUnavailable('ClickHouse does not answer');
+          const values = batch.map(text).join(',');
+          handedOver.push(values);
+          await new Promise<void>((write, fail) => waiting.set(values, { write, fail }));
+        },
+      });
+      await first.publish(t, [message('site-1', 'a')]);
+      await eventually('the first batch handed over', () => waiting.has('a'), 20_000);
+      await first.publish(t, [message('site-1', 'b')]);
+      await eventually('the next batch handed over while the first still waits', () => waiting.has('b'), 20_000);
+      expect(handedOver).toEqual(['a', 'b']);
+      // The later batch is written, the earlier never is: the position must not move past the earlier one.
+      waiting.get('b')!.write();
+      closing = true;
+      const closed = first.close();
+      open.splice(open.indexOf(first), 1);
+      waiting.get('a')!.fail(new DownstreamUnavailable('ClickHouse does not answer'));
+      await closed;
+      const stored: string[] = [];
+      const second = await bus();
+      await second.subscribe({ groupId, topics: [t], fromBeginning: true, handleBatch: async (batch) => void stored.push(...batch.map(text)) });
+      await eventually('the next consumer got the batch never written, and the one after it', () => stored.length >= 2, 30_000);
+      expect(stored).toEqual(['a', 'b']);
+    });
+
     it("replays a group's dead letters to their topics once the cause is fixed, each once", async () => {
       const b = await bus();
       const t = await topic(b);

@@ -1,7 +1,7 @@
 // One consumer-group member on kafkajs: batches per partition through deliverBatch, commit after success.
 import type { Consumer as KafkaConsumer, ConsumerConfig, EachBatchPayload, IMemberAssignment, Kafka } from 'kafkajs';
 import { deliverBatch, type DeadLetter } from '../delivery.ts';
-import type { Consumer, Subscription } from '../port.ts';
+import type { BusMessage, Consumer, Subscription } from '../port.ts';
 import type { KafkaAdmin, PartitionOffsets } from './admin.ts';
 import { nextOffset, toBusMessage } from './messages.ts';
 import type { KafkaBusLogger, ResolvedKafkaOptions } from './options.ts';
@@ -69,6 +69,14 @@ export class KafkaGroupMember implements Consumer {
   private readonly context: MemberContext;
   private readonly subscription: Subscription;
 
+  /**
+   * With `batchesInFlight` above 1: each partition's batches handed over and not yet handled, and the promise of
+   * their commits in order. A rebalance (a new generation) forgets them: their commits are no longer this member's.
+   */
+  private readonly handingOver = new Map<string, { readonly batches: Set<Promise<void>>; committed: Promise<void> }>();
+  private generation = 0;
+  private stopRequested = false;
+
   private constructor(context: MemberContext, subscription: Subscription) {
     this.context = context;
     this.subscription = subscription;
@@ -128,12 +136,19 @@ export class KafkaGroupMember implements Consumer {
     return this.owned;
   }
 
-  /** Lets the in-flight batch finish and commit (kafkajs waits for it), then leaves the group. */
+  /** Lets the in-flight batches finish and commit (kafkajs waits for the one it handed over; the rest here), then leaves the group. */
   stop(): Promise<void> {
     this.stopping ??= withTimeout(
       `stopping the member of group ${this.subscription.groupId}`,
       this.context.options.operationTimeoutMs,
-      this.consumer.disconnect(),
+      (async () => {
+        this.stopRequested = true;
+        if (this.handingOver.size > 0) {
+          this.consumer.pause(this.subscription.topics.map((topic) => ({ topic })));
+          await Promise.all([...this.handingOver.values()].map((p) => p.committed.catch(() => undefined)));
+        }
+        await this.consumer.disconnect();
+      })(),
     ).finally(() => {
       this.owned = [];
     });
@@ -142,6 +157,8 @@ export class KafkaGroupMember implements Consumer {
 
   private onJoin(assignment: IMemberAssignment): void {
     this.owned = toNames(assignment);
+    this.generation++;
+    this.handingOver.clear();
     if (!this.joinedOnce) {
       this.joinedOnce = true;
       if (this.latestAtSubscribe) this.startingPositions = this.pinStartingPositions(toTopicPartitions(assignment));
@@ -188,6 +205,7 @@ export class KafkaGroupMember implements Consumer {
     const { batch } = payload;
     if (batch.isEmpty() || payload.isStale()) return;
     const messages = batch.messages.map((record) => toBusMessage(batch.topic, batch.partition, record));
+    if ((this.subscription.batchesInFlight ?? 1) > 1) return this.handOver(payload, messages);
     // A batch whose handler's store is down is retried until it goes in, unless this member stops or its group is
     // rebalancing (a heartbeat refused): then the batch is left uncommitted for the partition's next owner.
     await this.heartbeatingWhile(payload, (heartbeatRefused) =>
@@ -208,6 +226,52 @@ export class KafkaGroupMember implements Consumer {
       );
       throw error;
     }
+  }
+
+  /**
+   * `batchesInFlight` above 1: the batch is handed to the handler and the partition read on at once (its offset
+   * resolved, which is what kafkajs fetches from), up to that many batches; each is committed once it and every
+   * batch before it are handled. One that fails (its dead letter could not be published) is read again from its
+   * first message, with all after it; one given up (the member stops, or the group moved on) is left uncommitted.
+   */
+  private async handOver(payload: EachBatchPayload, messages: BusMessage[]): Promise<void> {
+    const { topic, partition } = payload.batch;
+    if (this.stopRequested) return;
+    const key = `${topic}:${partition}`;
+    const generation = this.generation;
+    let state = this.handingOver.get(key);
+    if (!state) this.handingOver.set(key, (state = { batches: new Set(), committed: Promise.resolve() }));
+    const { batches } = state;
+    const depth = this.subscription.batchesInFlight!;
+    await this.heartbeatingWhile(payload, async () => {
+      while (batches.size >= depth) await Promise.race(batches);
+    });
+    const ours = () => generation === this.generation && payload.isRunning();
+    if (!ours() || this.stopRequested) return;
+    const handling = deliverBatch(messages, this.subscription, this.context.deadLetter, () => this.stopRequested || !ours());
+    const last = messages.at(-1)!.offset;
+    payload.resolveOffset(last);
+    const settled: Promise<void> = handling.then(
+      () => void batches.delete(settled),
+      (error: unknown) => {
+        batches.delete(settled);
+        if (!ours() || this.stopRequested) return;
+        this.context.logger.error({ err: error, groupId: this.subscription.groupId, topic, partition }, 'a batch could not be handled; reading the partition again from it');
+        this.consumer.seek({ topic, partition, offset: messages[0]!.offset });
+        state.committed = Promise.resolve();
+      },
+    );
+    batches.add(settled);
+    state.committed = Promise.all([state.committed, handling]).then(async () => {
+      if (generation !== this.generation) return;
+      try {
+        await payload.commitOffsetsIfNecessary({ topics: [{ topic, partitions: [{ partition, offset: nextOffset(last) }] }] });
+      } catch (error) {
+        // Handled, not committed: its partition's next owner (or this member after a restart) gets it again.
+        this.context.logger.warn({ err: error, groupId: this.subscription.groupId, topic, partition, offset: last }, 'could not commit a handled batch');
+      }
+    });
+    state.committed.catch(() => undefined);
   }
 
   /**

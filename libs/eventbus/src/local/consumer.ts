@@ -183,28 +183,53 @@ export class LocalGroupMember implements Consumer {
         committing = committing.then(() => this.commit(topic, partition, upTo)).then(() => void (committed = upTo));
         return committing;
       };
+      // Up to `batchesInFlight` batches are handled at once: the next one is read and handed over while the earlier
+      // wait (a sink gathering many batches into one write). The position moves past a batch only once it and
+      // every batch before it are handled, so a crash or a stop never commits a batch still waiting.
+      const depth = Math.max(1, this.subscription.batchesInFlight ?? 1);
+      const inFlight = new Set<Promise<void>>();
+      let handledInOrder: Promise<void> = Promise.resolve();
+      let failure: { error: unknown } | undefined;
+      let readFrom = next;
       try {
-        while (!worker.stopping) {
+        while (!worker.stopping && !failure) {
+          if (inFlight.size >= depth) {
+            await Promise.race(inFlight);
+            continue;
+          }
           pending = false;
-          const batch = await this.log.fetch(topic, partition, next, this.timings.fetchMaxMessages);
+          const batch = await this.log.fetch(topic, partition, readFrom, this.timings.fetchMaxMessages);
           if (batch.length === 0) {
             await waitForMessages();
             continue;
           }
-          try {
-            await deliverBatch(batch, this.subscription, (message, error, attempts) => this.deadLetter(message, error, attempts), () => worker.stopping);
-          } catch (error) {
-            // The handler's store was down when this worker was told to stop: the batch stays uncommitted.
-            if (error instanceof DownstreamUnavailable && worker.stopping) break;
-            throw error;
-          }
-          next = BigInt(batch[batch.length - 1]!.offset) + 1n;
-          commitTimer ??= setTimeout(() => void commitNow().catch((error) => this.fail(error)), COMMIT_EVERY_MS);
+          const after = BigInt(batch[batch.length - 1]!.offset) + 1n;
+          readFrom = after;
+          const handling = deliverBatch(batch, this.subscription, (message, error, attempts) => this.deadLetter(message, error, attempts), () => worker.stopping);
+          handledInOrder = Promise.all([handledInOrder, handling]).then(() => {
+            next = after;
+            commitTimer ??= setTimeout(() => void commitNow().catch((error) => this.fail(error)), COMMIT_EVERY_MS);
+          });
+          handledInOrder.catch(() => undefined);
+          const settled: Promise<void> = handling.then(
+            () => void inFlight.delete(settled),
+            (error: unknown) => {
+              inFlight.delete(settled);
+              failure ??= { error };
+              worker.wake();
+            },
+          );
+          inFlight.add(settled);
           // A short batch was the end of the partition when it was read: what was appended since has woken us
           // (`pending`), so read again only then — not once more after every batch to find nothing (half of all
           // fetches were empty). A full batch may have more behind it.
-          if (batch.length < this.timings.fetchMaxMessages) await waitForMessages();
+          if (depth === 1) await settled;
+          if (batch.length < this.timings.fetchMaxMessages && !failure) await waitForMessages();
         }
+        await Promise.all(inFlight);
+        await handledInOrder.catch(() => undefined);
+        // The handler's store was down when this worker was told to stop: the batch stays uncommitted.
+        if (failure && !(failure.error instanceof DownstreamUnavailable && worker.stopping)) throw failure.error;
       } finally {
         await commitNow();
       }
