@@ -2,6 +2,7 @@
 // parameter): what projections write their read models with. A projection's transaction goes straight to pg;
 // through Prisma's interactive transaction the same statements cost twice the time (bench/src/projections.ts).
 import type pg from 'pg';
+import { preparedName } from '@switchboard/postgres';
 
 export interface Sql {
   /** Runs a query; each `${value}` is a bound parameter, never spliced into the text. */
@@ -40,14 +41,31 @@ function parameterised(strings: TemplateStringsArray): string {
   return text;
 }
 
+const statements = new WeakMap<TemplateStringsArray, pg.QueryConfig>();
+
+/**
+ * The template's statement, named after its text: a named statement is parsed once per connection and, after a
+ * few runs, planned once (Postgres's generic plan), where an unnamed one is parsed and planned at every run. A
+ * template's strings are one object per call site, so each site's text is worked out once.
+ */
+function statementOf(strings: TemplateStringsArray): pg.QueryConfig {
+  let statement = statements.get(strings);
+  if (!statement) {
+    const text = parameterised(strings);
+    statement = { name: preparedName(text), text };
+    statements.set(strings, statement);
+  }
+  return statement;
+}
+
 /** SQL on a pool (each statement on whichever connection is free) or on one connection (a transaction's). */
 export function sqlOn(client: pg.Pool | pg.ClientBase): Sql {
   return {
     async $queryRaw<T>(strings: TemplateStringsArray, ...values: unknown[]): Promise<T> {
-      return (await client.query(parameterised(strings), values)).rows as T;
+      return (await client.query({ ...statementOf(strings), values })).rows as T;
     },
     async $executeRaw(strings: TemplateStringsArray, ...values: unknown[]): Promise<number> {
-      return (await client.query(parameterised(strings), values)).rowCount ?? 0;
+      return (await client.query({ ...statementOf(strings), values })).rowCount ?? 0;
     },
   };
 }

@@ -309,7 +309,8 @@ describe('a batch applied to a projection', () => {
       Object.assign(client, {
         counted: true,
         query: (...args: unknown[]) => {
-          if (typeof args[0] === 'string' && args[0].includes('projection_streams')) statements.push(args[0]);
+          const text = typeof args[0] === 'string' ? args[0] : (args[0] as { text?: unknown } | undefined)?.text;
+          if (typeof text === 'string' && text.includes('projection_streams')) statements.push(text);
           return query(...args);
         },
       });

@@ -3,6 +3,7 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { preparedName } from '@switchboard/postgres';
 import { deliverBatch, deadLetterMessage } from '../delivery.ts';
 import { deadLetterTopic, DownstreamUnavailable, type BusMessage, type Consumer, type OutgoingMessage, type Subscription } from '../port.ts';
 import type { LocalLog } from './log.ts';
@@ -87,7 +88,8 @@ export class LocalGroupMember implements Consumer {
 
   /** One query at a time on the lock-holding session (pg clients must not be handed overlapping queries). */
   private session<R extends pg.QueryResultRow = pg.QueryResultRow>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>> {
-    const run = this.sessionQueue.then(() => this.lockClient.query<R>(text, values));
+    // Named: the member's statements are few and fixed (heartbeats, commits), each parsed once on this connection.
+    const run = this.sessionQueue.then(() => this.lockClient.query<R>({ name: preparedName(text), text, ...(values ? { values } : {}) }));
     this.sessionQueue = run.catch(() => undefined);
     return run;
   }

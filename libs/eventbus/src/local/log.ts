@@ -3,6 +3,13 @@ import pg from 'pg';
 import { partitionForKey } from '../partitioner.ts';
 import type { BusMessage, OutgoingMessage, TopicSpec } from '../port.ts';
 import { APPEND_CHANNEL } from './wakeups.ts';
+import { preparedName } from '@switchboard/postgres';
+
+/** The log's hot statements, named (prepared once per connection): every consumer's fetches and every append. */
+const named = (text: string) => ({ name: preparedName(text), text });
+const APPEND = named('select eventbus.append($1, $2::int[], $3::text[], $4::bytea[], $5::jsonb[])');
+const FETCH = named(`select "offset", key, value, headers, appended_at from eventbus.messages
+       where topic = $1 and partition = $2 and "offset" >= $3 order by "offset" limit $4`);
 
 export interface LocalLogOptions {
   readonly databaseUrl: string;
@@ -99,7 +106,7 @@ export class LocalLog {
       values.push(Buffer.from(message.value.buffer, message.value.byteOffset, message.value.byteLength));
       headers.push(JSON.stringify(message.headers ?? {}));
     }
-    await this.pool.query('select eventbus.append($1, $2::int[], $3::text[], $4::bytea[], $5::jsonb[])', [topic, parts, keys, values, headers]);
+    await this.pool.query({ ...APPEND, values: [topic, parts, keys, values, headers] });
     // After the commit, in a statement of its own that writes no WAL (see the migration); a lost
     // notification only delays a consumer until its next poll.
     const grown = [...new Set(parts)].map((p) => `${topic}:${p}`);
@@ -107,11 +114,10 @@ export class LocalLog {
   }
 
   async fetch(topic: string, partition: number, fromOffset: bigint, limit: number): Promise<BusMessage[]> {
-    const { rows } = await this.pool.query<{ offset: string; key: string; value: Buffer; headers: Record<string, string>; appended_at: Date }>(
-      `select "offset", key, value, headers, appended_at from eventbus.messages
-       where topic = $1 and partition = $2 and "offset" >= $3 order by "offset" limit $4`,
-      [topic, partition, fromOffset.toString(), limit],
-    );
+    const { rows } = await this.pool.query<{ offset: string; key: string; value: Buffer; headers: Record<string, string>; appended_at: Date }>({
+      ...FETCH,
+      values: [topic, partition, fromOffset.toString(), limit],
+    });
     return rows.map((r) => ({
       topic,
       partition,
