@@ -35,8 +35,10 @@ describe('the desk feed', () => {
     const pending: Promise<void>[] = [];
     const sockets: DeskSockets = {
       push(agentId, news) {
-        // What the card's caller check would read at this moment, on another connection.
-        pending.push(deskCall(prisma, 'c-41').then((row) => void seen.push({ type: (news as { type: string }).type, agentId, readable: row?.agent_id === agentId })));
+        // In the order pushed; what the card's caller check would read at this moment, on another connection.
+        const entry = { type: (news as { type: string }).type, agentId, readable: false };
+        seen.push(entry);
+        pending.push(deskCall(prisma, 'c-41').then((row) => void (entry.readable = row?.agent_id === agentId)));
         return 1;
       },
     } as DeskSockets;
