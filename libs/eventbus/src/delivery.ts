@@ -42,6 +42,13 @@ async function withRetries(
   }
 }
 
+/** The subscription's `batchesInFlight` (1 when unset); anything but a whole number ≥ 1 is refused at subscribe. */
+export function batchesInFlightOf(subscription: Subscription): number {
+  const n = subscription.batchesInFlight ?? 1;
+  if (!Number.isInteger(n) || n < 1) throw new Error(`subscription of group ${subscription.groupId}: batchesInFlight must be a whole number ≥ 1, got ${n}`);
+  return n;
+}
+
 /**
  * Hands one partition's batch to the subscription. Resolves when every message is either handled or
  * dead-lettered, so the caller may commit past the whole batch; throws `DownstreamUnavailable` (and the

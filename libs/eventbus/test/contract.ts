@@ -323,6 +323,47 @@ export function eventBusContract(name: string, makeBus: () => Promise<EventBus>,
       expect(stored).toEqual(['a', 'b']);
     });
 
+    it('lets a second member join while the first holds as many batches as batchesInFlight allows for a store that is down, and loses none', async () => {
+      const [a, b] = [await bus(), await bus()];
+      const t = await topic(a);
+      const groupId = uniqueName('ingest');
+      let down = true;
+      const seen = new Set<string>();
+      const stored = new Set<string>();
+      const handleBatch = async (batch: readonly BusMessage[]) => {
+        for (const m of batch) seen.add(text(m));
+        if (down) throw new DownstreamUnavailable('ClickHouse does not answer');
+        for (const m of batch) stored.add(text(m));
+      };
+      const first = await a.subscribe({ groupId, topics: [t], fromBeginning: true, batchesInFlight: 2, handleBatch });
+      // Three batches of one partition: two held for the store, the third waiting for room.
+      for (const value of ['a', 'b', 'c']) {
+        await a.publish(t, [message('site-1', value)]);
+        if (value !== 'c') await eventually(`batch ${value} handed over`, () => seen.has(value), 20_000);
+      }
+      const second = await b.subscribe({ groupId, topics: [t], fromBeginning: true, batchesInFlight: 2, handleBatch });
+      // Split while the store is still down: the first member gave its held batches up to rejoin the group.
+      await eventually(
+        'every partition owned once, by one member or the other',
+        () =>
+          first.assignment().length > 0 &&
+          second.assignment().length > 0 &&
+          first.assignment().length + second.assignment().length === options.partitions &&
+          first.assignment().every((p) => !second.assignment().includes(p)),
+        30_000,
+      );
+      down = false;
+      await eventually('every batch stored once the store is back', () => ['a', 'b', 'c'].every((v) => stored.has(v)), 30_000);
+    });
+
+    it('refuses a batchesInFlight that is not a whole number of at least 1, saying so', async () => {
+      const b = await bus();
+      const t = await topic(b);
+      for (const batchesInFlight of [0, 1.5, Number.NaN]) {
+        await expect(b.subscribe({ groupId: uniqueName('ingest'), topics: [t], batchesInFlight, handleBatch: async () => undefined })).rejects.toThrow(/batchesInFlight must be a whole number ≥ 1/);
+      }
+    });
+
     it("replays a group's dead letters to their topics once the cause is fixed, each once", async () => {
       const b = await bus();
       const t = await topic(b);

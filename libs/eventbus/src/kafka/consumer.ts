@@ -1,6 +1,6 @@
 // One consumer-group member on kafkajs: batches per partition through deliverBatch, commit after success.
 import type { Consumer as KafkaConsumer, ConsumerConfig, EachBatchPayload, IMemberAssignment, Kafka } from 'kafkajs';
-import { deliverBatch, type DeadLetter } from '../delivery.ts';
+import { batchesInFlightOf, deliverBatch, type DeadLetter } from '../delivery.ts';
 import type { BusMessage, Consumer, Subscription } from '../port.ts';
 import type { KafkaAdmin, PartitionOffsets } from './admin.ts';
 import { nextOffset, toBusMessage } from './messages.ts';
@@ -71,11 +71,18 @@ export class KafkaGroupMember implements Consumer {
 
   /**
    * With `batchesInFlight` above 1: each partition's batches handed over and not yet handled, and the promise of
-   * their commits in order. A rebalance (a new generation) forgets them: their commits are no longer this member's.
+   * their commits in order. A rebalance or a restart (a new generation) forgets them: their commits are no longer
+   * this member's, and the partition is read again from its last commit.
    */
   private readonly handingOver = new Map<string, { readonly batches: Set<Promise<void>>; committed: Promise<void> }>();
+  /** Every batch handed over and not yet settled, of any generation: stop() waits for them. */
+  private readonly inFlight = new Set<Promise<void>>();
   private generation = 0;
   private stopRequested = false;
+  /** A heartbeat was refused (the group is rebalancing): batches held back for a store that is down are given up. */
+  private rebalancing = false;
+  /** A handed-over batch failed (its dead letter could not be published): the next eachBatch throws it. */
+  private failure: { error: unknown } | undefined;
 
   private constructor(context: MemberContext, subscription: Subscription) {
     this.context = context;
@@ -91,6 +98,7 @@ export class KafkaGroupMember implements Consumer {
     if (!subscription.handle && !subscription.handleBatch) {
       throw new Error(`subscription of group ${subscription.groupId} has neither handle nor handleBatch`);
     }
+    batchesInFlightOf(subscription);
     const { options } = context;
     const { groupId } = subscription;
     const fromBeginning = subscription.fromBeginning ?? false;
@@ -143,11 +151,20 @@ export class KafkaGroupMember implements Consumer {
       this.context.options.operationTimeoutMs,
       (async () => {
         this.stopRequested = true;
-        if (this.handingOver.size > 0) {
-          this.consumer.pause(this.subscription.topics.map((topic) => ({ topic })));
-          await Promise.all([...this.handingOver.values()].map((p) => p.committed.catch(() => undefined)));
+        try {
+          if (this.inFlight.size > 0) {
+            // No more reading while the batches handed over finish and commit (a crashed consumer cannot pause).
+            try {
+              this.consumer.pause(this.subscription.topics.map((topic) => ({ topic })));
+            } catch {
+              // nothing to pause
+            }
+            await Promise.all(this.inFlight);
+            await Promise.all([...this.handingOver.values()].map((p) => p.committed.catch(() => undefined)));
+          }
+        } finally {
+          await this.consumer.disconnect();
         }
-        await this.consumer.disconnect();
       })(),
     ).finally(() => {
       this.owned = [];
@@ -157,8 +174,7 @@ export class KafkaGroupMember implements Consumer {
 
   private onJoin(assignment: IMemberAssignment): void {
     this.owned = toNames(assignment);
-    this.generation++;
-    this.handingOver.clear();
+    this.forgetHandedOver();
     if (!this.joinedOnce) {
       this.joinedOnce = true;
       if (this.latestAtSubscribe) this.startingPositions = this.pinStartingPositions(toTopicPartitions(assignment));
@@ -166,8 +182,17 @@ export class KafkaGroupMember implements Consumer {
     }
   }
 
+  /** A new generation: the batches handed over before commit nothing more; the partitions are read from their commits. */
+  private forgetHandedOver(): void {
+    this.generation++;
+    this.handingOver.clear();
+    this.rebalancing = false;
+    this.failure = undefined;
+  }
+
   private onCrash(error: Error, restarting: boolean): void {
     this.owned = [];
+    this.forgetHandedOver();
     if (restarting || this.stopping) return;
     this.firstJoin.reject(error);
     if (this.joinedOnce) this.context.onFailure(error);
@@ -231,43 +256,58 @@ export class KafkaGroupMember implements Consumer {
   /**
    * `batchesInFlight` above 1: the batch is handed to the handler and the partition read on at once (its offset
    * resolved, which is what kafkajs fetches from), up to that many batches; each is committed once it and every
-   * batch before it are handled. One that fails (its dead letter could not be published) is read again from its
-   * first message, with all after it; one given up (the member stops, or the group moved on) is left uncommitted.
+   * batch before it are handled. A batch given up (the member stops, the group rebalances) is left uncommitted for
+   * the partition's next reader. One that fails (its dead letter could not be published) stops the partition's
+   * commits, and the next eachBatch throws, so kafkajs restarts the consumer from the committed offsets, as when a
+   * batch handled alone fails.
    */
   private async handOver(payload: EachBatchPayload, messages: BusMessage[]): Promise<void> {
     const { topic, partition } = payload.batch;
-    if (this.stopRequested) return;
+    if (this.stopRequested || this.rebalancing) return;
+    if (this.failure) {
+      const { error } = this.failure;
+      this.failure = undefined;
+      throw error;
+    }
     const key = `${topic}:${partition}`;
     const generation = this.generation;
     let state = this.handingOver.get(key);
     if (!state) this.handingOver.set(key, (state = { batches: new Set(), committed: Promise.resolve() }));
     const { batches } = state;
     const depth = this.subscription.batchesInFlight!;
-    await this.heartbeatingWhile(payload, async () => {
-      while (batches.size >= depth) await Promise.race(batches);
+    // Room for one more, but never past a rebalance: kafkajs can rejoin only once eachBatch returns.
+    let refused = false;
+    await this.heartbeatingWhile(payload, async (heartbeatRefused) => {
+      while (batches.size >= depth && !heartbeatRefused()) {
+        await Promise.race([...batches, new Promise((resolve) => setTimeout(resolve, this.context.options.heartbeatIntervalMs))]);
+      }
+      refused = heartbeatRefused();
     });
-    const ours = () => generation === this.generation && payload.isRunning();
-    if (!ours() || this.stopRequested) return;
-    const handling = deliverBatch(messages, this.subscription, this.context.deadLetter, () => this.stopRequested || !ours());
+    if (refused) this.rebalancing = true;
+    // Not resolved, so read again: after the rebalance, or by whoever reads the partition next.
+    if (refused || this.stopRequested || generation !== this.generation || !payload.isRunning() || payload.isStale()) return;
+    const givenUp = () => this.stopRequested || this.rebalancing || generation !== this.generation || !payload.isRunning();
+    const handling = deliverBatch(messages, this.subscription, this.context.deadLetter, givenUp);
     const last = messages.at(-1)!.offset;
     payload.resolveOffset(last);
-    const settled: Promise<void> = handling.then(
-      () => void batches.delete(settled),
-      (error: unknown) => {
+    const settled: Promise<void> = handling
+      .catch((error: unknown) => {
+        if (givenUp()) return;
+        this.context.logger.error({ err: error, groupId: this.subscription.groupId, topic, partition }, 'a batch could not be handled; the consumer restarts from the committed offsets');
+        this.failure ??= { error };
+      })
+      .finally(() => {
         batches.delete(settled);
-        if (!ours() || this.stopRequested) return;
-        this.context.logger.error({ err: error, groupId: this.subscription.groupId, topic, partition }, 'a batch could not be handled; reading the partition again from it');
-        this.consumer.seek({ topic, partition, offset: messages[0]!.offset });
-        state.committed = Promise.resolve();
-      },
-    );
+        this.inFlight.delete(settled);
+      });
     batches.add(settled);
+    this.inFlight.add(settled);
     state.committed = Promise.all([state.committed, handling]).then(async () => {
       if (generation !== this.generation) return;
       try {
         await payload.commitOffsetsIfNecessary({ topics: [{ topic, partitions: [{ partition, offset: nextOffset(last) }] }] });
       } catch (error) {
-        // Handled, not committed: its partition's next owner (or this member after a restart) gets it again.
+        // Handled, not committed: its partition's next reader (or this member after a restart) gets it again.
         this.context.logger.warn({ err: error, groupId: this.subscription.groupId, topic, partition, offset: last }, 'could not commit a handled batch');
       }
     });

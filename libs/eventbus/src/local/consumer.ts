@@ -4,7 +4,7 @@ import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { preparedName } from '@switchboard/postgres';
-import { deliverBatch, deadLetterMessage } from '../delivery.ts';
+import { batchesInFlightOf, deliverBatch, deadLetterMessage } from '../delivery.ts';
 import { deadLetterTopic, DownstreamUnavailable, type BusMessage, type Consumer, type OutgoingMessage, type Subscription } from '../port.ts';
 import type { LocalLog } from './log.ts';
 import { APPEND_CHANNEL, GROUP_CHANNEL, type Wakeups } from './wakeups.ts';
@@ -188,7 +188,7 @@ export class LocalGroupMember implements Consumer {
       // Up to `batchesInFlight` batches are handled at once: the next one is read and handed over while the earlier
       // wait (a sink gathering many batches into one write). The position moves past a batch only once it and
       // every batch before it are handled, so a crash or a stop never commits a batch still waiting.
-      const depth = Math.max(1, this.subscription.batchesInFlight ?? 1);
+      const depth = batchesInFlightOf(this.subscription);
       const inFlight = new Set<Promise<void>>();
       let handledInOrder: Promise<void> = Promise.resolve();
       let failure: { error: unknown } | undefined;
@@ -229,10 +229,12 @@ export class LocalGroupMember implements Consumer {
           if (batch.length < this.timings.fetchMaxMessages && !failure) await waitForMessages();
         }
         await Promise.all(inFlight);
-        await handledInOrder.catch(() => undefined);
         // The handler's store was down when this worker was told to stop: the batch stays uncommitted.
         if (failure && !(failure.error instanceof DownstreamUnavailable && worker.stopping)) throw failure.error;
       } finally {
+        // Even when a read failed: the worker is done (and its partition released) only once no batch is in the handler.
+        await Promise.all(inFlight);
+        await handledInOrder.catch(() => undefined);
         await commitNow();
       }
     })().catch((error) => this.fail(error));

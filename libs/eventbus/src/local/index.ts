@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { applyMigrations, readMigrations } from '@switchboard/postgres';
 import type { Consumer, EventBus, OutgoingMessage, Subscription, TopicSpec } from '../port.ts';
 import { LocalLog } from './log.ts';
+import { batchesInFlightOf } from '../delivery.ts';
 import { LocalGroupMember } from './consumer.ts';
 import { Wakeups } from './wakeups.ts';
 
@@ -61,6 +62,7 @@ export async function createLocalEventBus(options: LocalEventBusOptions): Promis
     publish: (topic: string, messages: readonly OutgoingMessage[]) => log.append(topic, messages),
     async subscribe(subscription: Subscription): Promise<Consumer> {
       if (subscription.topics.length === 0) throw new Error(`group ${subscription.groupId} subscribes to no topic`);
+      batchesInFlightOf(subscription);
       const member = new LocalGroupMember({
         log,
         wakeups,
