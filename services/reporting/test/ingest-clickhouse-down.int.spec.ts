@@ -1,25 +1,17 @@
 // ClickHouse down for a while: the events wait on the log and are all written once it is back; none is
 // dead-lettered for it (they were, when every failed write counted against the events themselves).
-import { randomUUID } from 'node:crypto';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CallArrivedSchema, encodeEvent } from '@switchboard/contracts';
 import { createLocalEventBus, deadLetterTopic, type BusMessage, type EventBus } from '@switchboard/eventbus';
 import { eventually, freshDatabase } from '@switchboard/testing';
 import { connectClickHouse, type ClickHouseClient } from '../src/adapters/clickhouse/client.ts';
 import { applyClickHouseSchema } from '../src/adapters/clickhouse/schema.ts';
 import { INGEST_GROUP, startIngestion, type Ingestion } from '../src/application/ingest.ts';
+import { callArrived } from './fixtures/arrivals.ts';
 
-const call = (i: number | string) =>
-  encodeEvent(CallArrivedSchema, { callId: `call-${i}`, callingNumber: '+8613812345678', dialledNumber: '+8695105555' }, {
-    eventId: randomUUID(),
-    streamId: `call-${i}`,
-    streamVersion: 1,
-    occurredAt: new Date('2026-11-23T09:30:00Z'),
-    siteId: 'shenzhen',
-  });
+const call = (i: number | string) => callArrived(`call-${i}`);
 
 let bus: EventBus | undefined;
 let clickhouse: ClickHouseClient | undefined;

@@ -1,27 +1,17 @@
 // Ingestion on Kafka (the distributed mode's bus, here librdkafka's mock cluster): kafkajs hands over one partition's
 // batch at a time, so a batch waiting for the sink's next write held every other partition back — one partition per
 // write. Handed over while earlier batches wait (batchesInFlight), every partition's events go in the next write.
-import { randomUUID } from 'node:crypto';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CallArrivedSchema, encodeEvent } from '@switchboard/contracts';
 import { partitionForKey, type EventBus } from '@switchboard/eventbus';
 import { createTestKafkaBus, MOCK_PARTITIONS } from '@switchboard/eventbus/test-kafka';
 import { eventually, uniqueName } from '@switchboard/testing';
 import { connectClickHouse, type ClickHouseClient } from '../src/adapters/clickhouse/client.ts';
 import { applyClickHouseSchema } from '../src/adapters/clickhouse/schema.ts';
 import { startIngestion, type Ingestion } from '../src/application/ingest.ts';
-
-const arrived = (callId: string) =>
-  encodeEvent(CallArrivedSchema, { callId, callingNumber: '+8613812345678', dialledNumber: '+8695105555' }, {
-    eventId: randomUUID(),
-    streamId: callId,
-    streamVersion: 1,
-    occurredAt: new Date('2026-11-23T09:30:00Z'),
-    siteId: 'shenzhen',
-  });
+import { callArrived } from './fixtures/arrivals.ts';
 
 let bus: EventBus | undefined;
 let clickhouse: ClickHouseClient | undefined;
@@ -50,13 +40,13 @@ describe('ingestion on Kafka', () => {
       onWritten: (events) => void (written += events.length),
     });
     // A first event, so that a write has just happened and the next one is a whole interval away.
-    await bus.publish(topic, [{ key: 'call-first', value: arrived('call-first') }]);
+    await bus.publish(topic, [{ key: 'call-first', value: callArrived('call-first') }]);
     await eventually('the first event written', () => written === 1, 20_000);
 
     const calls = Array.from({ length: 40 }, (_, i) => `call-${i}`);
     expect(new Set(calls.map((c) => partitionForKey(c, MOCK_PARTITIONS))).size).toBe(MOCK_PARTITIONS);
     const writesBefore = writes;
-    await bus.publish(topic, calls.map((c) => ({ key: c, value: arrived(c) })));
+    await bus.publish(topic, calls.map((c) => ({ key: c, value: callArrived(c) })));
     await eventually('all 40 events written', () => written === 41, 30_000);
     // One write, or two if the partitions' batches reached the consumer on either side of one; one per partition before.
     expect(writes - writesBefore).toBeLessThanOrEqual(2);

@@ -2,9 +2,10 @@
 // or a bad message change no figure.
 import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CallArrivedSchema, CustomerRegisteredSchema, CustomerTier, encodeEvent } from '@switchboard/contracts';
+import { CustomerRegisteredSchema, CustomerTier, encodeEvent } from '@switchboard/contracts';
 import { deadLetterTopic, type BusMessage, type EventBus } from '@switchboard/eventbus';
 import { eventually } from '@switchboard/testing';
+import { callArrived } from './fixtures/arrivals.ts';
 import { ingestionBehind, reportingOnLocalLog } from './fixtures/local-log.ts';
 import { signedInAs } from './fixtures/people.ts';
 import { INGEST_GROUP, ingestedTopics } from '../src/application/ingest.ts';
@@ -19,14 +20,7 @@ const customer = (i: number) =>
     streamVersion: 1,
     occurredAt: at,
   });
-const call = (i: number) =>
-  encodeEvent(CallArrivedSchema, { callId: `call-${i}`, callingNumber: '+8613812345678', dialledNumber: '+8695105555' }, {
-    eventId: randomUUID(),
-    streamId: `call-${i}`,
-    streamVersion: 1,
-    occurredAt: at,
-    siteId: 'shenzhen',
-  });
+const call = (i: number) => callArrived(`call-${i}`, at);
 
 describe('ingestion into ClickHouse', () => {
   let bus: EventBus;
