@@ -341,6 +341,8 @@ export function eventBusContract(name: string, makeBus: () => Promise<EventBus>,
         await a.publish(t, [message('site-1', value)]);
         if (value !== 'c') await eventually(`batch ${value} handed over`, () => seen.has(value), 20_000);
       }
+      // Time for the first member to read the third batch and wait for room (nothing outside shows that it waits).
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
       const second = await b.subscribe({ groupId, topics: [t], fromBeginning: true, batchesInFlight: 2, handleBatch });
       // Split while the store is still down: the first member gave its held batches up to rejoin the group.
       await eventually(

@@ -1,7 +1,7 @@
 // One consumer-group member on kafkajs: batches per partition through deliverBatch, commit after success.
 import type { Consumer as KafkaConsumer, ConsumerConfig, EachBatchPayload, IMemberAssignment, Kafka } from 'kafkajs';
 import { batchesInFlightOf, deliverBatch, type DeadLetter } from '../delivery.ts';
-import type { BusMessage, Consumer, Subscription } from '../port.ts';
+import { DownstreamUnavailable, type BusMessage, type Consumer, type Subscription } from '../port.ts';
 import type { KafkaAdmin, PartitionOffsets } from './admin.ts';
 import { nextOffset, toBusMessage } from './messages.ts';
 import type { KafkaBusLogger, ResolvedKafkaOptions } from './options.ts';
@@ -233,8 +233,8 @@ export class KafkaGroupMember implements Consumer {
     if ((this.subscription.batchesInFlight ?? 1) > 1) return this.handOver(payload, messages);
     // A batch whose handler's store is down is retried until it goes in, unless this member stops or its group is
     // rebalancing (a heartbeat refused): then the batch is left uncommitted for the partition's next owner.
-    await this.heartbeatingWhile(payload, (heartbeatRefused) =>
-      deliverBatch(messages, this.subscription, this.context.deadLetter, () => heartbeatRefused() || !payload.isRunning() || payload.isStale()),
+    await this.heartbeatingWhile(payload, (refusal) =>
+      deliverBatch(messages, this.subscription, this.context.deadLetter, () => refusal() !== undefined || !payload.isRunning() || payload.isStale()),
     );
     const last = messages.at(-1)!.offset;
     payload.resolveOffset(last);
@@ -256,14 +256,14 @@ export class KafkaGroupMember implements Consumer {
   /**
    * `batchesInFlight` above 1: the batch is handed to the handler and the partition read on at once (its offset
    * resolved, which is what kafkajs fetches from), up to that many batches; each is committed once it and every
-   * batch before it are handled. A batch given up (the member stops, the group rebalances) is left uncommitted for
-   * the partition's next reader. One that fails (its dead letter could not be published) stops the partition's
-   * commits, and the next eachBatch throws, so kafkajs restarts the consumer from the committed offsets, as when a
-   * batch handled alone fails.
+   * batch before it are handled. A batch given up because the member stops or a new generation began is left
+   * uncommitted for the partition's next reader. One that fails (its dead letter could not be published), or is given
+   * up for a rebalance that has not come (yet), stops the partition's commits, and the next eachBatch throws, so
+   * kafkajs restarts the consumer from the committed offsets, as when a batch handled alone fails.
    */
   private async handOver(payload: EachBatchPayload, messages: BusMessage[]): Promise<void> {
     const { topic, partition } = payload.batch;
-    if (this.stopRequested || this.rebalancing) return;
+    if (this.stopRequested) return;
     if (this.failure) {
       const { error } = this.failure;
       this.failure = undefined;
@@ -276,24 +276,33 @@ export class KafkaGroupMember implements Consumer {
     const { batches } = state;
     const depth = this.subscription.batchesInFlight!;
     // Room for one more, but never past a rebalance: kafkajs can rejoin only once eachBatch returns.
-    let refused = false;
-    await this.heartbeatingWhile(payload, async (heartbeatRefused) => {
-      while (batches.size >= depth && !heartbeatRefused()) {
-        await Promise.race([...batches, new Promise((resolve) => setTimeout(resolve, this.context.options.heartbeatIntervalMs))]);
+    let refused: unknown;
+    await this.heartbeatingWhile(payload, async (refusal) => {
+      while (batches.size >= depth && refusal() === undefined) {
+        await Promise.race([...batches, new Promise((resolve) => setTimeout(resolve, this.context.options.heartbeatIntervalMs).unref())]);
       }
-      refused = heartbeatRefused();
+      refused = refusal();
     });
-    if (refused) this.rebalancing = true;
-    // Not resolved, so read again: after the rebalance, or by whoever reads the partition next.
-    if (refused || this.stopRequested || generation !== this.generation || !payload.isRunning() || payload.isStale()) return;
+    if (refused !== undefined) {
+      // Waiting here would hold the whole group up. The batches held for a store that is down are given up, this one
+      // is not handed over, and the heartbeat's refusal goes to kafkajs, which rejoins the group (a rebalance) or
+      // restarts the consumer; either way the partitions are read again from their committed offsets.
+      this.rebalancing = true;
+      throw refused;
+    }
+    // Not resolved, so read again by whoever reads the partition next.
+    if (this.stopRequested || generation !== this.generation || !payload.isRunning() || payload.isStale()) return;
     const givenUp = () => this.stopRequested || this.rebalancing || generation !== this.generation || !payload.isRunning();
     const handling = deliverBatch(messages, this.subscription, this.context.deadLetter, givenUp);
     const last = messages.at(-1)!.offset;
     payload.resolveOffset(last);
     const settled: Promise<void> = handling
       .catch((error: unknown) => {
-        if (givenUp()) return;
-        this.context.logger.error({ err: error, groupId: this.subscription.groupId, topic, partition }, 'a batch could not be handled; the consumer restarts from the committed offsets');
+        // Given up for a stop or a new generation: the partition's next reader gets it again.
+        if (this.stopRequested || generation !== this.generation) return;
+        if (!(error instanceof DownstreamUnavailable)) {
+          this.context.logger.error({ err: error, groupId: this.subscription.groupId, topic, partition }, 'a batch could not be handled; the consumer restarts from the committed offsets');
+        }
         this.failure ??= { error };
       })
       .finally(() => {
@@ -320,9 +329,9 @@ export class KafkaGroupMember implements Consumer {
    * at its own heartbeat after the batch, so the handled batch is still committed first; `work` is told of it,
    * so that a batch held back for a store that is down is given up instead (the partition may be going).
    */
-  private async heartbeatingWhile(payload: EachBatchPayload, work: (heartbeatRefused: () => boolean) => Promise<void>): Promise<void> {
-    let refused = false;
-    const timer = setInterval(() => void payload.heartbeat().catch(() => void (refused = true)), this.context.options.heartbeatIntervalMs);
+  private async heartbeatingWhile(payload: EachBatchPayload, work: (refusal: () => unknown) => Promise<void>): Promise<void> {
+    let refused: unknown;
+    const timer = setInterval(() => void payload.heartbeat().catch((error: unknown) => void (refused ??= error ?? new Error('heartbeat refused'))), this.context.options.heartbeatIntervalMs);
     try {
       await work(() => refused);
     } finally {
