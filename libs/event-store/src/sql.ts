@@ -2,7 +2,7 @@
 // parameter): what projections write their read models with. A projection's transaction goes straight to pg;
 // through Prisma's interactive transaction the same statements cost twice the time (bench/src/projections.ts).
 import type pg from 'pg';
-import { preparedName } from '@switchboard/postgres';
+import { namedStatement, type NamedStatement } from '@switchboard/postgres';
 
 export interface Sql {
   /** Runs a query; each `${value}` is a bound parameter, never spliced into the text. */
@@ -41,18 +41,17 @@ function parameterised(strings: TemplateStringsArray): string {
   return text;
 }
 
-const statements = new WeakMap<TemplateStringsArray, pg.QueryConfig>();
+const statements = new WeakMap<TemplateStringsArray, NamedStatement>();
 
 /**
  * The template's statement, named after its text: a named statement is parsed once per connection and, after a
  * few runs, planned once (Postgres's generic plan), where an unnamed one is parsed and planned at every run. A
  * template's strings are one object per call site, so each site's text is worked out once.
  */
-function statementOf(strings: TemplateStringsArray): pg.QueryConfig {
+function statementOf(strings: TemplateStringsArray): NamedStatement {
   let statement = statements.get(strings);
   if (!statement) {
-    const text = parameterised(strings);
-    statement = { name: preparedName(text), text };
+    statement = namedStatement(parameterised(strings));
     statements.set(strings, statement);
   }
   return statement;

@@ -3,4 +3,4 @@ export { embeddedServerUrl, startEmbeddedPostgres, type EmbeddedPostgresOptions,
 export { applyMigrations, readMigrations, type Migration } from './migrations.ts';
 export { ensureDatabase, dropDatabase, onServer, withDatabase } from './databases.ts';
 export { resetStatementStats, statementStats, statementStatsSettings, type DatabaseStat, type StatementStat } from './statement-stats.ts';
-export { preparedName } from './prepared.ts';
+export { namedStatement, type NamedStatement } from './prepared.ts';

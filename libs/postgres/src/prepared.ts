@@ -2,7 +2,23 @@
 // a few runs, plans it once (its generic plan); an unnamed one is parsed and planned again at every run.
 import { createHash } from 'node:crypto';
 
-/** A statement's name, from its text: the same text always gets the same name, different texts different ones. */
-export function preparedName(text: string): string {
-  return `sb_${createHash('sha1').update(text).digest('base64url').slice(0, 20)}`;
+export interface NamedStatement {
+  readonly name: string;
+  readonly text: string;
+}
+
+/** Callers pass fixed texts (their statements' SQL, values bound apart), so this holds one entry per statement. */
+const named = new Map<string, NamedStatement>();
+
+/**
+ * The statement of this text, named after it: the same text always gets the same name, different texts different
+ * ones. Worked out once per text; pass it to pg with the values (`{ ...namedStatement(text), values }`).
+ */
+export function namedStatement(text: string): NamedStatement {
+  let statement = named.get(text);
+  if (!statement) {
+    statement = { name: `sb_${createHash('sha1').update(text).digest('base64url').slice(0, 20)}`, text };
+    named.set(text, statement);
+  }
+  return statement;
 }

@@ -3,7 +3,7 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { preparedName } from '@switchboard/postgres';
+import { namedStatement } from '@switchboard/postgres';
 import { batchesInFlightOf, deliverBatch, deadLetterMessage } from '../delivery.ts';
 import { deadLetterTopic, DownstreamUnavailable, type BusMessage, type Consumer, type OutgoingMessage, type Subscription } from '../port.ts';
 import type { LocalLog } from './log.ts';
@@ -89,7 +89,7 @@ export class LocalGroupMember implements Consumer {
   /** One query at a time on the lock-holding session (pg clients must not be handed overlapping queries). */
   private session<R extends pg.QueryResultRow = pg.QueryResultRow>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>> {
     // Named: the member's statements are few and fixed (heartbeats, commits), each parsed once on this connection.
-    const run = this.sessionQueue.then(() => this.lockClient.query<R>({ name: preparedName(text), text, ...(values ? { values } : {}) }));
+    const run = this.sessionQueue.then(() => this.lockClient.query<R>({ ...namedStatement(text), ...(values ? { values } : {}) }));
     this.sessionQueue = run.catch(() => undefined);
     return run;
   }
@@ -228,6 +228,7 @@ export class LocalGroupMember implements Consumer {
           if (depth === 1) await settled;
           if (batch.length < this.timings.fetchMaxMessages && !failure) await waitForMessages();
         }
+        // Every batch settled before its failure is judged (one may fail after the loop ended).
         await Promise.all(inFlight);
         // The handler's store was down when this worker was told to stop: the batch stays uncommitted.
         if (failure && !(failure.error instanceof DownstreamUnavailable && worker.stopping)) throw failure.error;

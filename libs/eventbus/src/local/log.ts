@@ -3,12 +3,11 @@ import pg from 'pg';
 import { partitionForKey } from '../partitioner.ts';
 import type { BusMessage, OutgoingMessage, TopicSpec } from '../port.ts';
 import { APPEND_CHANNEL } from './wakeups.ts';
-import { preparedName } from '@switchboard/postgres';
+import { namedStatement } from '@switchboard/postgres';
 
 /** The log's hot statements, named (prepared once per connection): every consumer's fetches and every append. */
-const named = (text: string) => ({ name: preparedName(text), text });
-const APPEND = named('select eventbus.append($1, $2::int[], $3::text[], $4::bytea[], $5::jsonb[])');
-const FETCH = named(`select "offset", key, value, headers, appended_at from eventbus.messages
+const APPEND = namedStatement('select eventbus.append($1, $2::int[], $3::text[], $4::bytea[], $5::jsonb[])');
+const FETCH = namedStatement(`select "offset", key, value, headers, appended_at from eventbus.messages
        where topic = $1 and partition = $2 and "offset" >= $3 order by "offset" limit $4`);
 
 export interface LocalLogOptions {
