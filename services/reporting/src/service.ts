@@ -18,18 +18,27 @@ import type { ReportingConfig } from './config.ts';
 /** The console's session cookie (services/console/src/adapters/http/session.ts). */
 const SESSION_COOKIE = 'sb_session';
 
+/** A ClickHouse client that routes can be handed before it is connected: it answers once the workers have set it. */
+function connectedLater(): { readonly get: () => ClickHouseClient; set(client: ClickHouseClient): ClickHouseClient } {
+  let connected: ClickHouseClient | undefined;
+  return {
+    get: () => {
+      if (!connected) throw new Error('ClickHouse is not connected yet');
+      return connected;
+    },
+    set: (client) => (connected = client),
+  };
+}
+
 export function reportingService(config: ReportingConfig): EventSourcedServiceSpec {
-  let clickhouse: ClickHouseClient | undefined;
-  const connected = () => {
-    if (!clickhouse) throw new Error('ClickHouse is not connected yet');
-    return clickhouse;
-  };
-  // The analysts' statements run readonly, with limits: in a session of their own (client.ts says why).
-  let analystClickhouse: ClickHouseClient | undefined;
-  const analystConnected = () => {
-    if (!analystClickhouse) throw new Error('ClickHouse is not connected yet');
-    return analystClickhouse;
-  };
+  // Clients the routes get before the workers connect them. Each is a chDB session of its own (client.ts), and a
+  // session runs one statement at a time:
+  // - ingestion's writes and the wallboard's rebuilds;
+  const clickhouse = connectedLater();
+  // - the analysts' statements, readonly and with limits (settings stay with a chDB session);
+  const analystClickhouse = connectedLater();
+  // - reports, staffing's history and imports: a month's report (a second or two) must not hold the wallboard up.
+  const readersClickhouse = connectedLater();
   let wallboard: WallboardHub | undefined;
   const hub = () => {
     if (!wallboard) throw new Error('the wallboard has not started yet');
@@ -44,22 +53,21 @@ export function reportingService(config: ReportingConfig): EventSourcedServiceSp
       requireSignIn(app, { tokens: accessTokens(config.AUTH_TOKEN_SECRET), cookieName: SESSION_COOKIE, defaultAllow: ['supervisor', 'analyst', 'admin', 'service'] });
       // One line per group of routes.
       for (const routes of [
-        eventRoutes(connected),
-        reportRoutes(connected),
-        staffingRoutes({ readIntervalHistory: clickHouseIntervalHistory(connected) }),
+        eventRoutes(readersClickhouse.get),
+        reportRoutes(readersClickhouse.get),
+        staffingRoutes({ readIntervalHistory: clickHouseIntervalHistory(readersClickhouse.get) }),
         wallboardRoutes(hub),
-        analystSqlRoutes(analystConnected),
-        importRoutes(connected),
+        analystSqlRoutes(analystClickhouse.get),
+        importRoutes(readersClickhouse.get),
         pageRoutes(),
       ])
         await app.register(routes);
     },
     async workers(context) {
-      const client = await connectClickHouse(config);
-      clickhouse = client;
+      const client = clickhouse.set(await connectClickHouse(config));
       await applyClickHouseSchema(client);
-      const analysts = await connectClickHouse(config);
-      analystClickhouse = analysts;
+      const analysts = analystClickhouse.set(await connectClickHouse(config));
+      const readers = readersClickhouse.set(await connectClickHouse(config));
       await context.bus.ensureTopics(ingestedTopics.map((topic) => ({ topic, partitions: context.config.EVENTBUS_PARTITIONS })));
       wallboard = new WallboardHub(client, context.store, context.logger, {
         timezone: config.REPORTING_TIMEZONE,
@@ -76,11 +84,11 @@ export function reportingService(config: ReportingConfig): EventSourcedServiceSp
         onWriteFailed: (error) => board.writeFailed(error),
         logger: context.logger,
       });
-      return [() => ingestion.close(), () => board.close(), () => analysts.close(), () => client.close()];
+      return [() => ingestion.close(), () => board.close(), () => readers.close(), () => analysts.close(), () => client.close()];
     },
     async readiness() {
       try {
-        await connected().ping();
+        await clickhouse.get().ping();
         return undefined;
       } catch (error) {
         return `ClickHouse does not answer: ${String(error)}`;
