@@ -112,6 +112,9 @@ export async function startSimulation(options: SimulationOptions): Promise<Simul
         call.waiters.get('bridge')?.(command);
         return { ok: true };
       }
+      // The hand-over to a queue answers the caller's last IVR step, and routing's bridge can come before that
+      // answer is read: the caller waits from now, as a switch puts a caller in line on the platform's word.
+      if (call.stage === 'ivr') startWaiting(call);
       if (call.stage !== 'waiting') return { ok: false, status: 409, reason: `the call is ${call.stage}, not waiting for an agent` };
       track(ring(call, command.agentId, command.siteId ?? ''));
       return { ok: true };
@@ -344,11 +347,20 @@ export async function startSimulation(options: SimulationOptions): Promise<Simul
         return settle(callId, 'failed');
       }
     }
+    // Rung already if the bridge came before the hand-over's answer was read (onCommand).
+    if (call.stage === 'ivr') startWaiting(call);
+  }
+
+  /** The caller is in line for an agent: waiting from now, as patient as the plan says. */
+  function startWaiting(call: LiveCall): void {
     call.stage = 'waiting';
     call.waitingSince = Date.now();
-    call.patienceEndsAt = Date.now() + plan.patienceMs;
+    call.patienceEndsAt = Date.now() + call.plan.patienceMs;
     tally.waitingNow++;
-    if (cutOff.signal.aborted) return hangUpWaiting(call, 'cut-off');
+    if (cutOff.signal.aborted) {
+      track(hangUpWaiting(call, 'cut-off'));
+      return;
+    }
     startPatience(call);
   }
 
