@@ -49,6 +49,32 @@ describe('the local log', () => {
     await bus.close();
   });
 
+  it('reads at once what was appended while its listening connection was down, not at its next poll', async () => {
+    const reader = await createLocalEventBus({ databaseUrl, ...timings, pollIntervalMs: 60_000 });
+    const writer = await createLocalEventBus({ databaseUrl, ...timings });
+    const t = uniqueName('missed-wake');
+    await writer.ensureTopics([{ topic: t, partitions: 1 }]);
+    const seen: string[] = [];
+    await reader.subscribe({ groupId: uniqueName('g'), topics: [t], fromBeginning: true, handle: async (m) => void seen.push(Buffer.from(m.value).toString()) });
+    await writer.publish(t, [{ key: 'a', value: Buffer.from('before') }]);
+    await eventually('the first message, woken by its notification', () => seen.length === 1);
+
+    // Every bus's listening connection is dropped (the writer's too: it reads nothing), as in a Postgres restart.
+    const admin = new pg.Client({ connectionString: databaseUrl });
+    await admin.connect();
+    const listening = `select pid from pg_stat_activity where datname = current_database() and query = 'listen switchboard_eventbus_groups'`;
+    const { rows } = await admin.query<{ pid: number }>(listening);
+    expect(rows.length).toBeGreaterThanOrEqual(2);
+    await admin.query('select pg_terminate_backend(pid) from unnest($1::int[]) as pid', [rows.map((r) => r.pid)]);
+    await eventually('the listening connections gone', async () => (await admin.query(`select count(*)::int as n from pg_stat_activity where pid = any($1::int[])`, [rows.map((r) => r.pid)])).rows[0].n === 0);
+    await admin.end();
+    // Its notification reaches nobody; only the reconnection (a second later) can wake the reader before its 60 s poll.
+    await writer.publish(t, [{ key: 'a', value: Buffer.from('while down') }]);
+    await eventually('the message appended while nobody listened', () => seen.length === 2, 10_000);
+    expect(seen).toEqual(['before', 'while down']);
+    await Promise.all([reader.close(), writer.close()]);
+  });
+
   it('refuses a topic with no partitions, naming it', async () => {
     const bus = await createLocalEventBus({ databaseUrl, ...timings });
     await expect(bus.ensureTopics([{ topic: 'calls', partitions: 0 }])).rejects.toThrow(/topic calls: partitions must be a positive integer/);

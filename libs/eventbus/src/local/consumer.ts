@@ -80,6 +80,11 @@ export class LocalGroupMember implements Consumer {
       this.wakeups.on(GROUP_CHANNEL, (group) => {
         if (group === this.subscription.groupId) this.scheduleRebalance();
       }),
+      // Appends made while the listening connection was down woke nobody: every partition reads now, not at its next poll.
+      this.wakeups.onReconnect(() => {
+        for (const worker of this.workers.values()) worker.wake();
+        this.scheduleRebalance();
+      }),
     );
     await this.beat();
     await this.session('select pg_notify($1, $2)', [GROUP_CHANNEL, this.subscription.groupId]);

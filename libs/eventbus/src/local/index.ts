@@ -14,7 +14,11 @@ export interface LocalEventBusOptions {
   readonly heartbeatIntervalMs?: number;
   /** A member silent for this long is dropped from its group and its partitions reassigned (default 10 s). */
   readonly sessionTimeoutMs?: number;
-  /** How often an idle partition is read even without a notification (default 1 s). */
+  /**
+   * How often an idle partition is read even without a notification (default 5 s): a safety net, since an append's
+   * notification wakes its readers at once and a lost listening connection wakes them all when it is back. At 1 s a
+   * quarter of all reads were idle partitions' polls finding nothing (~140 a second at 20 calls/s).
+   */
   readonly pollIntervalMs?: number;
   readonly fetchMaxMessages?: number;
   /** How often messages past their topic's retention are deleted (default 60 s; 0 never). */
@@ -44,7 +48,7 @@ export async function createLocalEventBus(options: LocalEventBusOptions): Promis
   const timings = {
     heartbeatIntervalMs: options.heartbeatIntervalMs ?? 1000,
     sessionTimeoutMs: options.sessionTimeoutMs ?? 10_000,
-    pollIntervalMs: options.pollIntervalMs ?? 1000,
+    pollIntervalMs: options.pollIntervalMs ?? 5000,
     fetchMaxMessages: options.fetchMaxMessages ?? 500,
   };
   const retentionEvery = options.retentionCheckIntervalMs ?? 60_000;

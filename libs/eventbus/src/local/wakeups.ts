@@ -1,5 +1,6 @@
-// LISTEN for appends and group changes so consumers wake at once; a lost connection only slows them to
-// their polling interval, since correctness never depends on a notification arriving.
+// LISTEN for appends and group changes so consumers wake at once. Correctness never depends on a notification
+// arriving: consumers also read at their polling interval, and whoever listens is told when the connection came
+// back, since the notifications sent while it was gone are lost (consumers then read at once).
 import pg from 'pg';
 
 export const APPEND_CHANNEL = 'switchboard_eventbus';
@@ -10,7 +11,9 @@ type Listener = (payload: string) => void;
 export class Wakeups {
   private client: pg.Client | undefined;
   private readonly listeners = new Map<string, Set<Listener>>();
+  private readonly reconnectListeners = new Set<() => void>();
   private closed = false;
+  private started = false;
   private reconnectTimer: NodeJS.Timeout | undefined;
 
   private readonly databaseUrl: string;
@@ -29,7 +32,16 @@ export class Wakeups {
     await client.connect();
     await client.query(`listen ${APPEND_CHANNEL}`);
     await client.query(`listen ${GROUP_CHANNEL}`);
+    const reconnected = this.client === undefined && this.started;
     this.client = client;
+    this.started = true;
+    if (reconnected) for (const listener of this.reconnectListeners) listener();
+  }
+
+  /** Called each time the connection is back after it was lost: notifications sent meanwhile never came. */
+  onReconnect(listener: () => void): () => void {
+    this.reconnectListeners.add(listener);
+    return () => this.reconnectListeners.delete(listener);
   }
 
   on(channel: string, listener: Listener): () => void {
