@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import pg from 'pg';
-import { createLocalEventBus, type EventBusConfig } from '@switchboard/eventbus';
+import { createLocalEventBus, type BusMessage, type EventBusConfig } from '@switchboard/eventbus';
 import { eventually, freshDatabase, uniqueName } from '@switchboard/testing';
 import { eventBusContract } from './contract.ts';
 
@@ -73,6 +73,29 @@ describe('the local log', () => {
     await eventually('the message appended while nobody listened', () => seen.length === 2, 10_000);
     expect(seen).toEqual(['before', 'while down']);
     await Promise.all([reader.close(), writer.close()]);
+  });
+
+  it('hands a reader at the head the same messages from the append’s notification as a later reader gets from the log', async () => {
+    const bus = await createLocalEventBus({ databaseUrl, ...timings, pollIntervalMs: 60_000 });
+    const t = uniqueName('noted');
+    await bus.ensureTopics([{ topic: t, partitions: 2 }]);
+    const asSeen = (m: BusMessage) => ({ partition: m.partition, offset: m.offset, key: m.key, value: Buffer.from(m.value).toString('hex'), headers: m.headers, at: m.timestamp.getTime() });
+    const live: ReturnType<typeof asSeen>[] = [];
+    await bus.subscribe({ groupId: uniqueName('live'), topics: [t], handle: async (m) => void live.push(asSeen(m)) });
+    // Appends one after another, as the head reader waits: each wakes it with its own messages (a big one only announced).
+    await bus.publish(t, [{ key: 'call-1', value: Buffer.from([0, 1, 2, 255]), headers: { 'event-type': 'CallArrived', 'schema-version': '1' } }]);
+    await bus.publish(t, [
+      { key: 'call-1', value: Buffer.from('second'), headers: { 'event-type': 'CallQueued' } },
+      { key: 'call-2', value: Buffer.from('third') },
+    ]);
+    await bus.publish(t, [{ key: 'call-2', value: Buffer.alloc(10_000, 7) }]);
+    await eventually('the live reader has all four', () => live.length === 4);
+    const replayed: ReturnType<typeof asSeen>[] = [];
+    await bus.subscribe({ groupId: uniqueName('replay'), topics: [t], fromBeginning: true, handle: async (m) => void replayed.push(asSeen(m)) });
+    await eventually('the replay has all four', () => replayed.length === 4);
+    const order = (a: ReturnType<typeof asSeen>, b: ReturnType<typeof asSeen>) => a.partition - b.partition || Number(a.offset) - Number(b.offset);
+    expect(live.sort(order)).toEqual(replayed.sort(order));
+    await bus.close();
   });
 
   it('refuses a topic with no partitions, naming it', async () => {

@@ -6,7 +6,7 @@ import pg from 'pg';
 import { namedStatement } from '@switchboard/postgres';
 import { batchesInFlightOf, deliverBatch, deadLetterMessage } from '../delivery.ts';
 import { deadLetterTopic, DownstreamUnavailable, type BusMessage, type Consumer, type OutgoingMessage, type Subscription } from '../port.ts';
-import type { LocalLog } from './log.ts';
+import { notedMessages, type LocalLog } from './log.ts';
 import { APPEND_CHANNEL, GROUP_CHANNEL, type Wakeups } from './wakeups.ts';
 
 export interface MemberTimings {
@@ -21,6 +21,8 @@ interface PartitionWorker {
   readonly partition: number;
   stopping: boolean;
   wake: () => void;
+  /** An append's notification carried its messages (JSON, see log.ts). */
+  noted: (note: string) => void;
   done: Promise<void>;
 }
 
@@ -75,8 +77,15 @@ export class LocalGroupMember implements Consumer {
     // means a redelivery (at least once still holds), so they need not wait for the WAL flush.
     await this.lockClient.query('set synchronous_commit = off');
     this.unlisten.push(
-      // The payload is "topic:partition": only that partition's worker reads again.
-      this.wakeups.on(APPEND_CHANNEL, (payload) => this.workers.get(payload)?.wake()),
+      // The payload is "topic:partition", then the messages when they fit: only that partition's worker reads again,
+      // and it may take them from the notification.
+      this.wakeups.on(APPEND_CHANNEL, (payload) => {
+        const newline = payload.indexOf('\n');
+        const worker = this.workers.get(newline < 0 ? payload : payload.slice(0, newline));
+        if (worker === undefined) return;
+        if (newline >= 0) worker.noted(payload.slice(newline + 1));
+        worker.wake();
+      }),
       this.wakeups.on(GROUP_CHANNEL, (group) => {
         if (group === this.subscription.groupId) this.scheduleRebalance();
       }),
@@ -155,6 +164,9 @@ export class LocalGroupMember implements Consumer {
   private startWorker(topic: string, partition: number): PartitionWorker {
     let wakeUp: () => void = () => undefined;
     let pending = false;
+    // Messages that appends' notifications carried, in offset order (a partition's appends commit one after another,
+    // and notifications come in commit order). At most a fetch's worth: a reader that far behind reads the log.
+    let noted: BusMessage[] = [];
     const worker: PartitionWorker = {
       topic,
       partition,
@@ -163,7 +175,30 @@ export class LocalGroupMember implements Consumer {
         pending = true;
         wakeUp();
       },
+      noted: (note) => {
+        let messages: BusMessage[];
+        try {
+          messages = notedMessages(topic, partition, note);
+        } catch {
+          return; // not a note this version reads: the wake reads the log
+        }
+        noted = noted.length + messages.length > this.timings.fetchMaxMessages ? [] : noted.concat(messages);
+      },
       done: Promise.resolve(),
+    };
+    /** The messages from `from` on that notifications brought, when they begin right there; else the log is read. */
+    const takeNoted = (from: bigint): BusMessage[] | undefined => {
+      let start = 0;
+      while (start < noted.length && BigInt(noted[start]!.offset) < from) start++;
+      if (start === noted.length || BigInt(noted[start]!.offset) !== from) {
+        noted = noted.slice(start);
+        return undefined;
+      }
+      let end = start + 1;
+      while (end < noted.length && BigInt(noted[end]!.offset) === from + BigInt(end - start)) end++;
+      const taken = noted.slice(start, end);
+      noted = noted.slice(end);
+      return taken;
     };
     const waitForMessages = () =>
       new Promise<void>((resolve) => {
@@ -205,7 +240,7 @@ export class LocalGroupMember implements Consumer {
             continue;
           }
           pending = false;
-          const batch = await this.log.fetch(topic, partition, readFrom, this.timings.fetchMaxMessages);
+          const batch = takeNoted(readFrom) ?? (await this.log.fetch(topic, partition, readFrom, this.timings.fetchMaxMessages));
           if (batch.length === 0) {
             await waitForMessages();
             continue;

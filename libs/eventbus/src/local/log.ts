@@ -6,7 +6,47 @@ import { APPEND_CHANNEL } from './wakeups.ts';
 import { namedStatement } from '@switchboard/postgres';
 
 /** The log's hot statements, named (prepared once per connection): every consumer's fetches and every append. */
-const APPEND = namedStatement('select eventbus.append($1, $2::int[], $3::text[], $4::bytea[], $5::jsonb[])');
+const APPEND = namedStatement(
+  'select appended_partition, first_offset::text, appended_at from eventbus.append($1, $2::int[], $3::text[], $4::bytea[], $5::jsonb[])',
+);
+
+/** Postgres refuses a notification of 8,000 bytes or more: a partition's messages beyond that are only announced. */
+const MAX_NOTE_BYTES = 7_900;
+
+/**
+ * The notification of a partition's append: `topic:partition`, and when they fit, the messages themselves after a
+ * newline (their first offset, when they were appended, and each message's key, value and headers), so that a reader
+ * at that offset need not read them back (`notedMessages`).
+ */
+function appendNote(topic: string, partition: number, firstOffset: string, appendedAt: Date, messages: readonly { key: string; value: Buffer; headers: string }[]): string {
+  const name = `${topic}:${partition}`;
+  let bytes = name.length + 64;
+  const parts: string[] = [];
+  for (const m of messages) {
+    const part = `[${JSON.stringify(m.key)},"${m.value.toString('base64')}",${m.headers}]`;
+    bytes += Buffer.byteLength(part) + 1;
+    if (bytes > MAX_NOTE_BYTES) return name;
+    parts.push(part);
+  }
+  return `${name}\n{"offset":"${firstOffset}","at":${appendedAt.getTime()},"messages":[${parts.join(',')}]}`;
+}
+
+/** The messages a notification carries (none when it only announces its partition's growth). */
+export function notedMessages(topic: string, partition: number, note: string): BusMessage[] {
+  const { offset, at, messages } = JSON.parse(note) as { offset: string; at: number; messages: [string, string, Record<string, string>][] };
+  const first = BigInt(offset);
+  const timestamp = new Date(at);
+  return messages.map(([key, value, headers], i) => ({
+    topic,
+    partition,
+    offset: (first + BigInt(i)).toString(),
+    key,
+    value: Buffer.from(value, 'base64'),
+    headers,
+    timestamp,
+  }));
+}
+const NOTIFY = namedStatement(`select pg_notify('${APPEND_CHANNEL}', note) from unnest($1::text[]) as note`);
 const FETCH = namedStatement(`select "offset", key, value, headers, appended_at from eventbus.messages
        where topic = $1 and partition = $2 and "offset" >= $3 order by "offset" limit $4`);
 
@@ -105,11 +145,14 @@ export class LocalLog {
       values.push(Buffer.from(message.value.buffer, message.value.byteOffset, message.value.byteLength));
       headers.push(JSON.stringify(message.headers ?? {}));
     }
-    await this.pool.query({ ...APPEND, values: [topic, parts, keys, values, headers] });
+    const { rows } = await this.pool.query<{ appended_partition: number; first_offset: string; appended_at: Date }>({ ...APPEND, values: [topic, parts, keys, values, headers] });
     // After the commit, in a statement of its own that writes no WAL (see the migration); a lost
     // notification only delays a consumer until its next poll.
-    const grown = [...new Set(parts)].map((p) => `${topic}:${p}`);
-    await this.pool.query(`select pg_notify('${APPEND_CHANNEL}', p) from unnest($1::text[]) as p`, [grown]).catch(() => undefined);
+    const notes = rows.map((row) => {
+      const ofPartition = messages.flatMap((_, i) => (parts[i] === row.appended_partition ? [{ key: keys[i]!, value: values[i]!, headers: headers[i]! }] : []));
+      return appendNote(topic, row.appended_partition, row.first_offset, row.appended_at, ofPartition);
+    });
+    await this.pool.query({ ...NOTIFY, values: [notes] }).catch(() => undefined);
   }
 
   async fetch(topic: string, partition: number, fromOffset: bigint, limit: number): Promise<BusMessage[]> {
