@@ -25,24 +25,48 @@ export interface OutboxRelay {
 
 const RELAY_LOCK = 727_274_002;
 
+/** The relays of this process that hold their database's outbox lock, by the pool their stores append through. */
+const relaysHoldingLock = new WeakMap<pg.Pool, () => void>();
+
+/**
+ * Wakes the relay of this process when it is the one that moves this pool's outbox (it holds the lock), and answers
+ * whether it did: then an append needs no NOTIFY, a round trip to Postgres and back for a relay a function call away.
+ * Otherwise (another replica's relay holds the lock) the appender notifies through Postgres.
+ */
+export function wakeOutboxRelayHere(pool: pg.Pool): boolean {
+  const wake = relaysHoldingLock.get(pool);
+  if (wake === undefined) return false;
+  wake();
+  return true;
+}
+
 export async function startOutboxRelay(options: OutboxRelayOptions): Promise<OutboxRelay> {
   const { bus } = options;
-  const sql = sqlOn(poolOf(options.prisma));
+  const pool = poolOf(options.prisma);
+  const sql = sqlOn(pool);
   const batchSize = options.batchSize ?? 500;
   const pollIntervalMs = options.pollIntervalMs ?? 1000;
   const onError = options.onError ?? ((error: unknown) => process.stderr.write(`outbox relay: ${String(error)}\n`));
   const session = new pg.Client({ connectionString: options.databaseUrl });
-  session.on('error', (error) => onError(error));
-  await session.connect();
-  await session.query('listen switchboard_outbox');
-
   let stopping = false;
   let wake: () => void = () => undefined;
   let pending = false;
-  session.on('notification', () => {
+  const wakeUp = () => {
     pending = true;
     wake();
+  };
+  // The lock goes with the session: once it is lost, appenders here notify through Postgres again.
+  const forgetLock = () => {
+    if (relaysHoldingLock.get(pool) === wakeUp) relaysHoldingLock.delete(pool);
+  };
+  session.on('error', (error) => {
+    forgetLock();
+    onError(error);
   });
+  session.on('end', forgetLock);
+  await session.connect();
+  await session.query('listen switchboard_outbox');
+  session.on('notification', wakeUp);
   let emptyWaiters: (() => void)[] = [];
 
   const relayBatch = async (): Promise<number> => {
@@ -82,6 +106,7 @@ export async function startOutboxRelay(options: OutboxRelayOptions): Promise<Out
             await sleep();
             continue;
           }
+          relaysHoldingLock.set(pool, wakeUp);
         }
         pending = false;
         const moved = await relayBatch();
@@ -110,6 +135,7 @@ export async function startOutboxRelay(options: OutboxRelayOptions): Promise<Out
       }),
     async stop() {
       stopping = true;
+      forgetLock();
       wake();
       await loop;
       for (const done of emptyWaiters) done();

@@ -11,7 +11,9 @@ import {
   type EventMessage,
   type EventSchema,
 } from '@switchboard/contracts';
+import type pg from 'pg';
 import { poolOf } from './client.ts';
+import { wakeOutboxRelayHere } from './relay.ts';
 import { Prisma, type PrismaClient } from './generated/prisma/client.ts';
 import { sqlOn, type Sql } from './sql.ts';
 
@@ -75,11 +77,13 @@ export class EventStore {
 
   /** The store's reads and appends go straight to pg on the client's pool: they are every command's and every call's. */
   private readonly sql: Sql;
+  private readonly pool: pg.Pool;
 
   constructor(prisma: PrismaClient, options: EventStoreOptions) {
     this.prisma = prisma;
     this.options = options;
-    this.sql = sqlOn(poolOf(prisma));
+    this.pool = poolOf(prisma);
+    this.sql = sqlOn(this.pool);
   }
 
   /** The stream's events in order; with `afterVersion`, only those after it (the tail a snapshot at that version lacks). */
@@ -184,11 +188,12 @@ export class EventStore {
     }
     const result = appended[0]!;
     if (Number(result.inserted) !== rows.length) throw new StreamVersionConflict(streamId, expectedVersion, result.current);
-    // Wakes the relay after the commit, in a statement that writes no WAL: a NOTIFY inside the append
-    // would hold Postgres' global notify lock through the WAL flush and serialise every append. Not waited
-    // for: the append is done, and a writer that appends one command after another (an ACD site) would
-    // otherwise pay a second round trip per command; a lost wake-up costs the relay's poll, never an event.
-    void this.sql.$executeRaw`select pg_notify('switchboard_outbox', '')`.catch(() => undefined);
+    // Wakes the relay after the commit: this process's own relay directly when it is the one moving the outbox,
+    // else through Postgres, in a statement that writes no WAL (a NOTIFY inside the append would hold Postgres'
+    // global notify lock through the WAL flush and serialise every append). Not waited for: the append is done,
+    // and a writer that appends one command after another (an ACD site) would otherwise pay a second round trip
+    // per command; a lost wake-up costs the relay's poll, never an event.
+    if (!wakeOutboxRelayHere(this.pool)) void this.sql.$executeRaw`select pg_notify('switchboard_outbox', '')`.catch(() => undefined);
     return expectedVersion + messages.length;
   }
 }

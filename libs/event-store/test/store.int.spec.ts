@@ -228,6 +228,33 @@ describe('the outbox relay', () => {
     await relay.stop();
   });
 
+  it('wakes the relay of its own process without a NOTIFY, and a relay in another process through Postgres', async () => {
+    const topic = uniqueName('customers.events');
+    const listener = new pg.Client({ connectionString: databaseUrl });
+    await listener.connect();
+    let notifications = 0;
+    listener.on('notification', () => void notifications++);
+    await listener.query('listen switchboard_outbox');
+    // Polls once a minute: only a wake-up moves an event within the test's seconds.
+    const relay = await startOutboxRelay({ prisma, databaseUrl, bus, pollIntervalMs: 60_000 });
+    const received: string[] = [];
+    await bus.subscribe({ groupId: uniqueName('g'), topics: [topic], fromBeginning: true, handle: async (m) => void received.push(decodeEnvelope(m.value).envelope.streamId) });
+    await eventually('the relay holds the outbox', async () => (await listener.query(`select 1 from pg_locks where locktype = 'advisory' and objid = 727274002 and granted`)).rowCount === 1);
+    await new EventStore(prisma, { topic }).append(`${topic}-here`, 0, [registered('here')], { occurredAt: at });
+    await eventually('the event of this process relayed', () => received.length === 1, 5_000);
+    // Another process's store (its own pool) cannot reach the relay but through Postgres.
+    const elsewhere = connectPrisma(databaseUrl, 2);
+    await new EventStore(elsewhere, { topic }).append(`${topic}-elsewhere`, 0, [registered('elsewhere')], { occurredAt: at });
+    await eventually('the event of the other process relayed', () => received.length === 2, 5_000);
+    await eventually('its notification', () => notifications >= 1);
+    // Notifications come in commit order: had the first append notified too, both would be here by now.
+    expect(notifications).toBe(1);
+    expect(received).toEqual([`${topic}-here`, `${topic}-elsewhere`]);
+    await relay.stop();
+    await elsewhere.$disconnect();
+    await listener.end();
+  });
+
   it('lets only one relay work on a database at a time; the other takes over when it stops', async () => {
     const topic = uniqueName('customers.events');
     const relayStore = new EventStore(prisma, { topic });
