@@ -89,9 +89,11 @@ export function startSwitchDispatcher(options: SwitchDispatcherOptions): SwitchD
   const inFlight = new Set<Promise<void>>();
   const maxInFlight = batch * 4;
 
-  async function round(): Promise<number> {
+  /** Claims what is due and starts delivering it: true when the claim was full (more may be due behind it). */
+  async function round(): Promise<boolean> {
     while (inFlight.size >= maxInFlight) await Promise.race(inFlight);
-    const claimed = await options.outbox.claimDue(Math.min(batch, maxInFlight - inFlight.size));
+    const limit = Math.min(batch, maxInFlight - inFlight.size);
+    const claimed = await options.outbox.claimDue(limit);
     for (const c of claimed) {
       const delivery: Promise<void> = deliver(c)
         .catch((error: unknown) => {
@@ -106,18 +108,22 @@ export function startSwitchDispatcher(options: SwitchDispatcherOptions): SwitchD
         });
       inFlight.add(delivery);
     }
-    return claimed.length;
+    return claimed.length === limit;
   }
 
   const loop = (async () => {
     while (running) {
-      let found = 0;
+      let full = false;
+      // What woke this round is in its claim; a wake during it calls for another.
+      woken = false;
       try {
-        found = await round();
+        full = await round();
       } catch (error) {
         options.logger.error({ err: error }, 'could not read the switch-command outbox; retrying');
       }
-      if (found > 0 || !running) continue;
+      // A claim short of its limit took all that was due: the next is woken by an enqueue or a delivery's end (its
+      // call's next command is due then), not read again at once to find nothing (a third of the claims were that).
+      if (full || !running) continue;
       if (woken) {
         woken = false;
         continue;

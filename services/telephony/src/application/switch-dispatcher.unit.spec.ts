@@ -61,6 +61,24 @@ describe('the switch dispatcher', () => {
     expect(await outbox.status('slow-2')).toBe('delivered');
   });
 
+  it('reads the outbox once for a wake and once for the delivery’s end, not again to find it empty', async () => {
+    const outbox = memoryOutbox();
+    let claims = 0;
+    const counted = { ...outbox, claimDue: (limit: number) => (claims++, outbox.claimDue(limit)) };
+    const reached: string[] = [];
+    const control = { send: async (command: SwitchCommand): Promise<SwitchDelivery> => (reached.push(command.commandId), { kind: 'accepted' }) };
+    // Polls once a minute: every read in the test is the start's, a wake's or a delivery's end.
+    const dispatcher = startSwitchDispatcher({ outbox: counted, control, recordRefusal: async () => undefined, logger: silent, giveUpAfterMs: 60_000, pollMs: 60_000 });
+    await expect.poll(() => claims).toBe(1);
+    await outbox.enqueue(hold('call-7', 1));
+    dispatcher.wake();
+    await expect.poll(() => reached).toEqual(['call-7-1']);
+    await expect.poll(async () => outbox.status('call-7-1')).toBe('delivered');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(claims).toBe(3);
+    await dispatcher.stop();
+  });
+
   it('records a refusal with what the switch said, and ends a call the switch no longer has only after a grace for its own report', async () => {
     const outbox = memoryOutbox();
     const refusals: string[] = [];
