@@ -103,6 +103,8 @@ export async function startOutboxRelay(options: OutboxRelayOptions): Promise<Out
           const { rows } = await session.query<{ locked: boolean }>('select pg_try_advisory_lock($1) as locked', [RELAY_LOCK]);
           holding = rows[0]?.locked === true;
           if (!holding) {
+            // Appends' wake-ups are for the holder: this one tries again at its poll, not at once (it spun on the lock).
+            pending = false;
             await sleep();
             continue;
           }

@@ -98,6 +98,36 @@ describe('the local log', () => {
     await bus.close();
   });
 
+  it('reads the log for an append too large for its note even when a smaller one’s note came first', async () => {
+    const bus = await createLocalEventBus({ databaseUrl, ...timings, pollIntervalMs: 60_000 });
+    const t = uniqueName('large-after-small');
+    await bus.ensureTopics([{ topic: t, partitions: 1 }]);
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const seen: string[] = [];
+    await bus.subscribe({
+      groupId: uniqueName('g'),
+      topics: [t],
+      handle: async (m) => {
+        const text = Buffer.from(m.value).subarray(0, 5).toString();
+        seen.push(text);
+        if (text === 'first') await gate;
+      },
+    });
+    await bus.publish(t, [{ key: 'a', value: Buffer.from('first') }]);
+    await eventually('the reader busy with the first', () => seen.length === 1);
+    // While it is busy: a small append (its note brings it) and one too large for a note (only announced).
+    await bus.publish(t, [{ key: 'a', value: Buffer.from('small') }]);
+    await bus.publish(t, [{ key: 'a', value: Buffer.concat([Buffer.from('large'), Buffer.alloc(10_000, 1)]) }]);
+    // Both notifications reach the reader while it is still busy (they come a moment after the appends return).
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    release();
+    // Only a read of the log brings the large one: with a 60 s poll, within seconds means the announcement was heard.
+    await eventually('all three', () => seen.length === 3, 10_000);
+    expect(seen).toEqual(['first', 'small', 'large']);
+    await bus.close();
+  });
+
   it('refuses a topic with no partitions, naming it', async () => {
     const bus = await createLocalEventBus({ databaseUrl, ...timings });
     await expect(bus.ensureTopics([{ topic: 'calls', partitions: 0 }])).rejects.toThrow(/topic calls: partitions must be a positive integer/);

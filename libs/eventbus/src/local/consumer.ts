@@ -20,6 +20,7 @@ interface PartitionWorker {
   readonly topic: string;
   readonly partition: number;
   stopping: boolean;
+  /** Read the log: something was appended (or may have been) that no note brought. */
   wake: () => void;
   /** An append's notification carried its messages (JSON, see log.ts). */
   noted: (note: string) => void;
@@ -82,9 +83,8 @@ export class LocalGroupMember implements Consumer {
       this.wakeups.on(APPEND_CHANNEL, (payload) => {
         const newline = payload.indexOf('\n');
         const worker = this.workers.get(newline < 0 ? payload : payload.slice(0, newline));
-        if (worker === undefined) return;
-        if (newline >= 0) worker.noted(payload.slice(newline + 1));
-        worker.wake();
+        if (newline < 0) worker?.wake();
+        else worker?.noted(payload.slice(newline + 1));
       }),
       this.wakeups.on(GROUP_CHANNEL, (group) => {
         if (group === this.subscription.groupId) this.scheduleRebalance();
@@ -164,14 +164,19 @@ export class LocalGroupMember implements Consumer {
   private startWorker(topic: string, partition: number): PartitionWorker {
     let wakeUp: () => void = () => undefined;
     let pending = false;
-    // Messages that appends' notifications carried, in offset order (a partition's appends commit one after another,
-    // and notifications come in commit order). At most a fetch's worth: a reader that far behind reads the log.
+    // Messages that appends' notifications carried. Mostly in offset order, but not always: each append notifies after
+    // its own commit, so two appenders' notes may come the other way round. At most a fetch's worth: a reader that
+    // far behind reads the log.
     let noted: BusMessage[] = [];
+    // Something was appended that no note brought (a note too large, one this version cannot read, a poll, a lost
+    // connection): the next read goes to the log, whatever notes wait, or those messages would wait for the poll.
+    let mustRead = false;
     const worker: PartitionWorker = {
       topic,
       partition,
       stopping: false,
       wake: () => {
+        mustRead = true;
         pending = true;
         wakeUp();
       },
@@ -180,9 +185,12 @@ export class LocalGroupMember implements Consumer {
         try {
           messages = notedMessages(topic, partition, note);
         } catch {
-          return; // not a note this version reads: the wake reads the log
+          worker.wake(); // not a note this version reads
+          return;
         }
         noted = noted.length + messages.length > this.timings.fetchMaxMessages ? [] : noted.concat(messages);
+        pending = true;
+        wakeUp();
       },
       done: Promise.resolve(),
     };
@@ -203,7 +211,10 @@ export class LocalGroupMember implements Consumer {
     const waitForMessages = () =>
       new Promise<void>((resolve) => {
         if (pending || worker.stopping) return resolve();
-        const timer = setTimeout(resolve, this.timings.pollIntervalMs);
+        const timer = setTimeout(() => {
+          mustRead = true;
+          resolve();
+        }, this.timings.pollIntervalMs);
         wakeUp = () => {
           clearTimeout(timer);
           resolve();
@@ -240,7 +251,10 @@ export class LocalGroupMember implements Consumer {
             continue;
           }
           pending = false;
-          const batch = takeNoted(readFrom) ?? (await this.log.fetch(topic, partition, readFrom, this.timings.fetchMaxMessages));
+          const fromNotes = mustRead ? undefined : takeNoted(readFrom);
+          // This read covers every append committed before it; one announced from now on asks for another.
+          if (fromNotes === undefined) mustRead = false;
+          const batch = fromNotes ?? (await this.log.fetch(topic, partition, readFrom, this.timings.fetchMaxMessages));
           if (batch.length === 0) {
             await waitForMessages();
             continue;
@@ -262,11 +276,13 @@ export class LocalGroupMember implements Consumer {
             },
           );
           inFlight.add(settled);
-          // A short batch was the end of the partition when it was read: what was appended since has woken us
-          // (`pending`), so read again only then — not once more after every batch to find nothing (half of all
-          // fetches were empty). A full batch may have more behind it.
+          // A short batch from the log was the end of the partition when it was read: what was appended since has woken
+          // us (`pending`), so read again only then — not once more after every batch to find nothing (half of all
+          // fetches were empty). A full batch may have more behind it, and so may a run of notes when other notes
+          // wait or the log must be read: those are not the end of the partition.
           if (depth === 1) await settled;
-          if (batch.length < this.timings.fetchMaxMessages && !failure) await waitForMessages();
+          const more = batch.length >= this.timings.fetchMaxMessages || (fromNotes !== undefined && (mustRead || noted.length > 0));
+          if (!more && !failure) await waitForMessages();
         }
         // Every batch settled before its failure is judged (one may fail after the loop ended).
         await Promise.all(inFlight);

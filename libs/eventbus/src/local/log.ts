@@ -31,12 +31,24 @@ function appendNote(topic: string, partition: number, firstOffset: string, appen
   return `${name}\n{"offset":"${firstOffset}","at":${appendedAt.getTime()},"messages":[${parts.join(',')}]}`;
 }
 
-/** The messages a notification carries (none when it only announces its partition's growth). */
+/**
+ * The messages a notification carries. Anything but a note as `appendNote` writes it throws: a reader takes a note's
+ * messages as the log's, so it must be one. (Whoever may connect to the log's database may NOTIFY: such roles are
+ * trusted like the services, see docs/eventbus.md.)
+ */
 export function notedMessages(topic: string, partition: number, note: string): BusMessage[] {
-  const { offset, at, messages } = JSON.parse(note) as { offset: string; at: number; messages: [string, string, Record<string, string>][] };
+  const { offset, at, messages } = JSON.parse(note) as { offset: unknown; at: unknown; messages: unknown };
+  if (typeof offset !== 'string' || !/^\d+$/.test(offset) || typeof at !== 'number' || !Number.isFinite(at) || !Array.isArray(messages)) {
+    throw new TypeError('not a note of an append');
+  }
+  for (const m of messages as unknown[]) {
+    if (!Array.isArray(m) || typeof m[0] !== 'string' || typeof m[1] !== 'string' || typeof m[2] !== 'object' || m[2] === null || Array.isArray(m[2])) {
+      throw new TypeError('not a message of an append');
+    }
+  }
   const first = BigInt(offset);
   const timestamp = new Date(at);
-  return messages.map(([key, value, headers], i) => ({
+  return (messages as [string, string, Record<string, string>][]).map(([key, value, headers], i) => ({
     topic,
     partition,
     offset: (first + BigInt(i)).toString(),

@@ -23,7 +23,8 @@ export class Wakeups {
   }
 
   async start(): Promise<void> {
-    const client = new pg.Client({ connectionString: this.databaseUrl });
+    // Keep-alive: a half-open connection never errors, and would leave consumers to their polls.
+    const client = new pg.Client({ connectionString: this.databaseUrl, keepAlive: true });
     client.on('error', () => this.reconnectLater());
     client.on('end', () => this.reconnectLater());
     client.on('notification', (n) => {
