@@ -30,7 +30,7 @@ interface PartitionWorker {
 const partitionName = (topic: string, partition: number) => `${topic}:${partition}`;
 
 /** How often a partition's position is committed while its batches keep coming. */
-const COMMIT_EVERY_MS = 100;
+const COMMIT_EVERY_MS = 1000;
 
 export class LocalGroupMember implements Consumer {
   readonly memberId = `${hostname()}-${process.pid}-${randomBytes(4).toString('hex')}`;
