@@ -22,7 +22,7 @@ export interface Projection {
    */
   readonly handles?: (event: DecodedEvent) => boolean;
   /** Runs after an applied event's transaction committed: to wake a worker that reads what `apply` wrote. */
-  readonly committed?: (event: DecodedEvent) => void;
+  readonly committed?: (event: DecodedEvent, envelope: Envelope) => void;
   /** Empties the read model, for a rebuild. */
   readonly reset: (tx: ProjectionTx) => Promise<void>;
 }
@@ -48,20 +48,20 @@ export async function applyBatchToProjection(prisma: PrismaClient, projection: P
     })
     .filter(({ event }) => projection.handles === undefined || projection.handles(event));
   if (decoded.length === 0) return;
-  const applied: DecodedEvent[] = [];
+  const applied: { event: DecodedEvent; envelope: Envelope }[] = [];
   await inTransaction(poolOf(prisma), async (tx) => {
     const positions = await claimPositions(tx, projection.name, decoded);
     for (const [i, { message, envelope, event }] of decoded.entries()) {
       const one = async () => {
         if (!positions.fresh[i]) return;
         await projection.apply(tx, event, envelope);
-        applied.push(event);
+        applied.push({ event, envelope });
       };
       await (around ? around(message, one) : one());
     }
     await positions.settle();
   });
-  for (const event of applied) projection.committed?.(event);
+  for (const { event, envelope } of applied) projection.committed?.(event, envelope);
 }
 
 interface Claim {

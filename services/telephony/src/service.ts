@@ -97,7 +97,7 @@ export function telephonyService(config: TelephonyConfig, dependencies: Telephon
         await app.register(callControlRoutes(controlCall, (callId) => offerBook(context.sql).siteOf(callId)));
       };
     },
-    projections: (context) => [routingOffersReactor({ store: context.store, logger: context.logger, sendCommands: control !== undefined, wake })],
+    projections: (context) => [routingOffersReactor({ store: context.store, logger: context.logger, sendCommands: control !== undefined, dispatcher: () => dispatcher, recentCalls })],
     workers: async (context) => {
       const timeoutSeconds = config.TELEPHONY_UNATTENDED_CALL_TIMEOUT_SECONDS;
       const sweep = startUnattendedCallSweep(

@@ -1,6 +1,6 @@
 // An agent's desk controls a call through telephony: checked against the call as it stands, then sent to the switch as a command.
 import { randomUUID } from 'node:crypto';
-import { currentState, type EventStore } from '@switchboard/event-store';
+import { currentState, type EventStore, type RecentStates } from '@switchboard/event-store';
 import { callDecider } from '../domain/call/decide.ts';
 import type { CallState } from '../domain/call/state.ts';
 import { refusalOf, type ControlRefusal } from '../domain/switch-control/agent-control.ts';
@@ -20,8 +20,9 @@ export interface CallControlDeps {
   readonly wake: () => void;
 }
 
-export async function loadCall(store: EventStore, callId: string): Promise<CallState> {
-  return (await currentState(store, callDecider, callStream(callId))).state;
+/** A call's state: with `recent`, the copy this process keeps when it has one, else folded from the log. */
+export async function loadCall(store: EventStore, callId: string, recent?: RecentStates<CallState>): Promise<CallState> {
+  return (await currentState(store, callDecider, callStream(callId), recent)).state;
 }
 
 export function callControl(deps: CallControlDeps): (callId: string, request: ControlRequest) => Promise<ControlOutcome> {

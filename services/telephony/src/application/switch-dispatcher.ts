@@ -24,6 +24,13 @@ export interface SwitchDispatcherOptions {
 export interface SwitchDispatcher {
   /** A command was just enqueued: look now rather than at the next poll. */
   wake(): void;
+  /**
+   * Sends a command leased to this dispatcher when it was enqueued (its call's next, see `recordOffer`) at once: no
+   * claim. Stopped, it leaves the command to its lease, which runs out for the next claim to take it.
+   */
+  send(leased: ClaimedCommand): void;
+  /** Whether it sends: only then may a command be leased to it. */
+  readonly running: boolean;
   stop(): Promise<void>;
 }
 
@@ -89,25 +96,27 @@ export function startSwitchDispatcher(options: SwitchDispatcherOptions): SwitchD
   const inFlight = new Set<Promise<void>>();
   const maxInFlight = batch * 4;
 
+  function start(c: ClaimedCommand): void {
+    const delivery: Promise<void> = deliver(c)
+      .catch((error: unknown) => {
+        // The lease runs out and another round tries again.
+        options.logger.error({ err: error, commandId: c.command.commandId }, 'delivering a switch command failed');
+      })
+      .finally(() => {
+        inFlight.delete(delivery);
+        // The call's next command (if any) is due now.
+        woken = true;
+        wakeUp?.();
+      });
+    inFlight.add(delivery);
+  }
+
   /** Claims what is due and starts delivering it: true when the claim was full (more may be due behind it). */
   async function round(): Promise<boolean> {
     while (inFlight.size >= maxInFlight) await Promise.race(inFlight);
     const limit = Math.min(batch, maxInFlight - inFlight.size);
     const claimed = await options.outbox.claimDue(limit);
-    for (const c of claimed) {
-      const delivery: Promise<void> = deliver(c)
-        .catch((error: unknown) => {
-          // The lease runs out and another round tries again.
-          options.logger.error({ err: error, commandId: c.command.commandId }, 'delivering a switch command failed');
-        })
-        .finally(() => {
-          inFlight.delete(delivery);
-          // The call's next command (if any) is due now.
-          woken = true;
-          wakeUp?.();
-        });
-      inFlight.add(delivery);
-    }
+    for (const c of claimed) start(c);
     return claimed.length === limit;
   }
 
@@ -144,6 +153,12 @@ export function startSwitchDispatcher(options: SwitchDispatcherOptions): SwitchD
     wake() {
       woken = true;
       wakeUp?.();
+    },
+    send(leased) {
+      if (running) start(leased);
+    },
+    get running() {
+      return running;
     },
     async stop() {
       running = false;

@@ -79,6 +79,31 @@ describe('the switch dispatcher', () => {
     await dispatcher.stop();
   });
 
+  it('sends a command leased to it at its enqueue at once, without reading the outbox; stopped, it leaves it to its lease', async () => {
+    const outbox = memoryOutbox();
+    let claims = 0;
+    const counted = { ...outbox, claimDue: (limit: number) => (claims++, outbox.claimDue(limit)) };
+    const reached: string[] = [];
+    const control = { send: async (command: SwitchCommand): Promise<SwitchDelivery> => (reached.push(command.commandId), { kind: 'accepted' }) };
+    const dispatcher = startSwitchDispatcher({ outbox: counted, control, recordRefusal: async () => undefined, logger: silent, giveUpAfterMs: 60_000, pollMs: 60_000 });
+    await expect.poll(() => claims).toBe(1);
+    expect(dispatcher.running).toBe(true);
+    // Written leased (as `recordOffer` does for a call's next command): a claim would not take it.
+    const ring: SwitchCommand = { kind: 'bridge', commandId: 'call-9-ring', callId: 'call-9', switchCallRef: 'call-9', agentId: 'li-na', siteId: 'shenzhen', queueId: 'general', ring: true };
+    await outbox.enqueue(ring);
+    await outbox.claimDue(1);
+    dispatcher.send({ command: ring, attempts: 1, createdAt: new Date() });
+    await expect.poll(() => reached).toEqual(['call-9-ring']);
+    await expect.poll(async () => outbox.status('call-9-ring')).toBe('delivered');
+    // The start's read, and the one the delivery's end asks for (the call's next command would be due then).
+    await expect.poll(() => claims).toBe(2);
+    await dispatcher.stop();
+    expect(dispatcher.running).toBe(false);
+    dispatcher.send({ command: { ...ring, commandId: 'call-9-late' }, attempts: 1, createdAt: new Date() });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(reached).toEqual(['call-9-ring']);
+  });
+
   it('records a refusal with what the switch said, and ends a call the switch no longer has only after a grace for its own report', async () => {
     const outbox = memoryOutbox();
     const refusals: string[] = [];

@@ -52,12 +52,40 @@ export function switchCommandOutbox(sql: Sql): SwitchCommandOutbox {
   };
 }
 
-export async function recordOffer(sql: Sql, callId: string, offer: CurrentOffer): Promise<void> {
-  await sql.$executeRaw`
-    insert into call_offers (call_id, agent_id, site_id, queue_id) values (${callId}, ${offer.agentId}, ${offer.siteId}, ${offer.queueId})
-    on conflict (call_id) do update set agent_id = excluded.agent_id, site_id = excluded.site_id, queue_id = excluded.queue_id, offered_at = now()`;
-  // Kept after the offer is over: the call is that site's while it lasts (a supervisor's scope).
-  await sql.$executeRaw`insert into call_sites (call_id, site_id) values (${callId}, ${offer.siteId}) on conflict (call_id) do update set site_id = excluded.site_id`;
+/**
+ * Records routing's offer (who rings for the call, and the call's site, kept after the offer as a supervisor's scope)
+ * and, with `command`, the command that rings the agent: one statement in the reactor's transaction. With `lease`, the
+ * command is held for this process from the start (as a claim would) when it is its call's next (no command of the
+ * call is pending before it): the caller sends it as soon as the transaction commits, without a claim. Answers the
+ * command as claimed when it was leased; undefined when it waits for the dispatcher's claim (or was there already).
+ */
+export async function recordOffer(sql: Sql, callId: string, offer: CurrentOffer, command?: SwitchCommand, lease = false): Promise<ClaimedCommand | undefined> {
+  if (command === undefined) {
+    await sql.$executeRaw`
+      with offer as (
+        insert into call_offers (call_id, agent_id, site_id, queue_id) values (${callId}, ${offer.agentId}, ${offer.siteId}, ${offer.queueId})
+        on conflict (call_id) do update set agent_id = excluded.agent_id, site_id = excluded.site_id, queue_id = excluded.queue_id, offered_at = now()
+      )
+      insert into call_sites (call_id, site_id) values (${callId}, ${offer.siteId}) on conflict (call_id) do update set site_id = excluded.site_id`;
+    return undefined;
+  }
+  const rows = await sql.$queryRaw<{ leased: boolean; created_at: Date }[]>`
+    with offer as (
+      insert into call_offers (call_id, agent_id, site_id, queue_id) values (${callId}, ${offer.agentId}, ${offer.siteId}, ${offer.queueId})
+      on conflict (call_id) do update set agent_id = excluded.agent_id, site_id = excluded.site_id, queue_id = excluded.queue_id, offered_at = now()
+    ), site as (
+      insert into call_sites (call_id, site_id) values (${callId}, ${offer.siteId}) on conflict (call_id) do update set site_id = excluded.site_id
+    ), held as (
+      select ${lease} and not exists (select 1 from switch_commands e where e.call_id = ${command.callId} and e.status = 'pending') as leased
+    )
+    insert into switch_commands (command_id, call_id, kind, agent_id, body, leased_until, attempts)
+    select ${command.commandId}, ${command.callId}, ${command.kind}, ${command.agentId}, ${JSON.stringify(command)}::jsonb,
+      case when held.leased then now() + ${LEASE}::interval end, case when held.leased then 1 else 0 end
+    from held
+    on conflict (command_id) do nothing
+    returning leased_until is not null as leased, created_at`;
+  const row = rows[0];
+  return row?.leased === true ? { command, attempts: 1, createdAt: row.created_at } : undefined;
 }
 
 /** The offer is over (answered, rang out, the caller left): `agentId` undefined clears whoever had it. */
