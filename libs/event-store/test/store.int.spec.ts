@@ -239,7 +239,7 @@ describe('the outbox relay', () => {
     const relay = await startOutboxRelay({ prisma, databaseUrl, bus, pollIntervalMs: 60_000 });
     const received: string[] = [];
     await bus.subscribe({ groupId: uniqueName('g'), topics: [topic], fromBeginning: true, handle: async (m) => void received.push(decodeEnvelope(m.value).envelope.streamId) });
-    await eventually('the relay holds the outbox', async () => (await listener.query(`select 1 from pg_locks where locktype = 'advisory' and objid = 727274002 and granted`)).rowCount === 1);
+    await eventually('the relay holds the outbox', async () => (await listener.query(`select 1 from pg_locks where locktype = 'advisory' and objid = 727274002 and granted and database = (select oid from pg_database where datname = current_database())`)).rowCount === 1);
     await new EventStore(prisma, { topic }).append(`${topic}-here`, 0, [registered('here')], { occurredAt: at });
     await eventually('the event of this process relayed', () => received.length === 1, 5_000);
     // Another process's store (its own pool) cannot reach the relay but through Postgres.
