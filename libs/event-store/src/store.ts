@@ -108,8 +108,14 @@ export class EventStore {
 
   /** The stream's current version (0 for a stream not begun), without loading its events. */
   async version(streamId: string): Promise<number> {
-    const rows = await this.sql.$queryRaw<{ version: number }[]>`select max(version) as version from events where stream_id = ${streamId}`;
-    return rows[0]?.version ?? 0;
+    return (await this.versions([streamId])).get(streamId)!;
+  }
+
+  /** Several streams' current versions in one round trip (0 for a stream not begun). */
+  async versions(streamIds: readonly string[]): Promise<Map<string, number>> {
+    const rows = await this.sql.$queryRaw<{ stream_id: string; version: number }[]>`
+      select s.stream_id, (select max(version) from events where stream_id = s.stream_id) as version from unnest(${streamIds}::text[]) as s (stream_id)`;
+    return new Map(streamIds.map((id) => [id, rows.find((row) => row.stream_id === id)?.version ?? 0]));
   }
 
   /**

@@ -76,6 +76,15 @@ describe('the event store', () => {
     expect(loaded[1]!.siteId).toBe('bj');
   });
 
+  it("tells several streams' versions in one read, 0 for a stream not begun", async () => {
+    const [first, second, never] = [uniqueName('customer'), uniqueName('customer'), uniqueName('customer')];
+    await store.append(first, 0, [registered(first), tierChanged(first, CustomerTier.GOLD, CustomerTier.NORMAL)], { occurredAt: at });
+    await store.append(second, 0, [registered(second)], { occurredAt: at });
+    expect(await store.versions([first, never, second])).toEqual(new Map([[first, 2], [never, 0], [second, 1]]));
+    expect(await store.version(first)).toBe(2);
+    expect(await store.version(never)).toBe(0);
+  });
+
   it('refuses an append at a stale version with a typed conflict, and writes nothing to the outbox', async () => {
     const id = uniqueName('customer');
     await store.append(id, 0, [registered(id)], { occurredAt: at });

@@ -8,7 +8,7 @@ import type { Call } from '../domain/acd/state.ts';
 import { dialPlanDecider, dialPlanStream, type DialPlanState } from '../domain/dial-plan/dial-plan.ts';
 import { resolveSite, urgencyOf, type SiteConditions } from '../domain/dial-plan/resolve.ts';
 import { SITE_DIRECTORY_STREAM, siteDirectoryDecider, sitesOf, type SiteDirectory } from '../domain/dial-plan/site-directory.ts';
-import { tierOf } from './acd-tiers.ts';
+import { tierNamed } from './acd-tiers.ts';
 import type { SiteDesk } from './site-desk.ts';
 
 interface KnownCall {
@@ -16,6 +16,8 @@ interface KnownCall {
   readonly dialled_number: string;
   readonly switch_site_id: string;
   readonly queued_site_id: string;
+  /** The caller's tier in the read model; null for a caller it does not know (or a withheld number). */
+  readonly tier: string | null;
 }
 
 /** How long a call transferred to a named agent waits for that agent only, before anyone skilled may take it. */
@@ -33,16 +35,13 @@ export function telephonyCallsReactor(desk: SiteDesk, store: EventStore, logger:
   // The site directory and the dial plans, folded once and read again only when their stream has moved on
   // (one small query per call instead of reading and decoding every configuration event).
   const folded = new Map<string, { readonly version: number; readonly state: unknown }>();
-  async function foldedStream<S>(streamId: string, decider: { readonly initialState: S; evolve(state: S, event: DecodedEvent): S }): Promise<S> {
-    const version = await store.version(streamId);
+  async function foldedStream<S>(streamId: string, decider: { readonly initialState: S; evolve(state: S, event: DecodedEvent): S }, version: number): Promise<S> {
     const cached = folded.get(streamId);
     if (cached !== undefined && cached.version === version) return cached.state as S;
     const current = await currentState(store, decider, streamId);
     folded.set(streamId, { version: current.version, state: current.state });
     return current.state;
   }
-  const loadDirectory = (): Promise<SiteDirectory> => foldedStream(SITE_DIRECTORY_STREAM, siteDirectoryDecider);
-  const loadPlan = (nationalNumber: string): Promise<DialPlanState> => foldedStream(dialPlanStream(nationalNumber), dialPlanDecider);
 
   /** Live load of each configured site, from the ACD: the dial plan skips a site with nobody logged in or at capacity. */
   const conditionsOf = async (siteIds: readonly string[]): Promise<SiteConditions> => {
@@ -65,11 +64,14 @@ export function telephonyCallsReactor(desk: SiteDesk, store: EventStore, logger:
    * choice (undefined when neither places the call); the urgency the dial plan gives its business type.
    */
   const placementOf = async (call: KnownCall, businessType: string, at: Date): Promise<{ siteId: string | undefined; urgency: number }> => {
-    const plan = await loadPlan(call.dialled_number);
+    // Both streams' versions in one round trip, the directory's in case the dial plan picks the site.
+    const planStream = dialPlanStream(call.dialled_number);
+    const versions = await store.versions([planStream, SITE_DIRECTORY_STREAM]);
+    const plan = await foldedStream<DialPlanState>(planStream, dialPlanDecider, versions.get(planStream)!);
     const urgency = plan.status === 'published' ? urgencyOf(plan.plan, businessType) : 0;
     if (call.switch_site_id !== '') return { siteId: call.switch_site_id, urgency };
     if (plan.status !== 'published') return { siteId: undefined, urgency };
-    const sites = sitesOf(await loadDirectory());
+    const sites = sitesOf(await foldedStream<SiteDirectory>(SITE_DIRECTORY_STREAM, siteDirectoryDecider, versions.get(SITE_DIRECTORY_STREAM)!));
     const conditions = await conditionsOf([...sites.keys()]);
     const resolution = resolveSite({ plan: plan.plan, sites }, { dialledNumber: call.dialled_number, callingNumber: call.calling_number, businessType: businessType || undefined, at }, conditions);
     return { siteId: resolution.outcome === 'routed' ? resolution.siteId : undefined, urgency };
@@ -82,7 +84,12 @@ export function telephonyCallsReactor(desk: SiteDesk, store: EventStore, logger:
   };
 
   const knownCall = async (tx: ProjectionTx, callId: string): Promise<KnownCall | undefined> =>
-    (await tx.$queryRaw<KnownCall[]>`select calling_number, dialled_number, switch_site_id, queued_site_id from telephony_calls where call_id = ${callId}`)[0];
+    (
+      await tx.$queryRaw<KnownCall[]>`
+        select c.calling_number, c.dialled_number, c.switch_site_id, c.queued_site_id, t.tier
+        from telephony_calls c left join caller_tiers t on t.phone_number = c.calling_number and c.calling_number <> ''
+        where c.call_id = ${callId}`
+    )[0];
 
   /** Queues the call at its site once (a redelivery or a second request finds it there); the site, or undefined when none takes it. */
   async function queue(tx: ProjectionTx, callId: string, queueId: string, businessType: string, at: number, callbackNumber?: string): Promise<string | undefined> {
@@ -97,7 +104,7 @@ export function telephonyCallsReactor(desk: SiteDesk, store: EventStore, logger:
       logger.warn({ callId }, 'no site takes the call: the dial plan routes it nowhere');
       return undefined;
     }
-    await run(siteId, { type: 'QueueCall', callId, queueId, tier: await tierOf(tx, call.calling_number), urgency, ...(callbackNumber === undefined ? {} : { callbackNumber }), at });
+    await run(siteId, { type: 'QueueCall', callId, queueId, tier: tierNamed(call.tier), urgency, ...(callbackNumber === undefined ? {} : { callbackNumber }), at });
     await tx.$executeRaw`update telephony_calls set queued_site_id = ${siteId} where call_id = ${callId}`;
     return siteId;
   }
