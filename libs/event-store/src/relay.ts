@@ -25,20 +25,36 @@ export interface OutboxRelay {
 
 const RELAY_LOCK = 727_274_002;
 
+/** An outbox row as the relay moves it. */
+export interface OutboxRow {
+  readonly id: string;
+  readonly topic: string;
+  readonly key: string;
+  readonly value: Buffer;
+  readonly headers: Record<string, string>;
+}
+
 /** The relays of this process that hold their database's outbox lock, by the pool their stores append through. */
-const relaysHoldingLock = new WeakMap<pg.Pool, () => void>();
+const relaysHoldingLock = new WeakMap<pg.Pool, (rows: readonly OutboxRow[]) => void>();
 
 /**
- * Wakes the relay of this process when it is the one that moves this pool's outbox (it holds the lock), and answers
- * whether it did: then an append needs no NOTIFY, a round trip to Postgres and back for a relay a function call away.
- * Otherwise (another replica's relay holds the lock) the appender notifies through Postgres.
+ * Hands an append's committed outbox rows to the relay of this process when it is the one that moves this pool's
+ * outbox (it holds the lock), and answers whether it did: that relay publishes them without reading them back, and
+ * the append needs no NOTIFY (a round trip to Postgres and back for a relay a function call away). Otherwise (another
+ * replica's relay holds the lock) the appender notifies through Postgres. No rows (say, an old version's answer)
+ * only wake the relay, which then reads the outbox.
  */
-export function wakeOutboxRelayHere(pool: pg.Pool): boolean {
-  const wake = relaysHoldingLock.get(pool);
-  if (wake === undefined) return false;
-  wake();
+export function handOutboxRowsHere(pool: pg.Pool, rows: readonly OutboxRow[]): boolean {
+  const hand = relaysHoldingLock.get(pool);
+  if (hand === undefined) return false;
+  hand(rows);
   return true;
 }
+
+/** Rows handed and not yet moved, at most: past it (the bus is slow) the relay drops them and reads the outbox. */
+const MAX_HANDED = 5_000;
+/** Ids the relay read and moved lately: a row handed after its read had taken it is not published twice. */
+const RECENTLY_READ = 10_000;
 
 export async function startOutboxRelay(options: OutboxRelayOptions): Promise<OutboxRelay> {
   const { bus } = options;
@@ -51,13 +67,29 @@ export async function startOutboxRelay(options: OutboxRelayOptions): Promise<Out
   let stopping = false;
   let wake: () => void = () => undefined;
   let pending = false;
+  // Rows this process's appends handed over since the last batch, in commit order, and whether the outbox may hold
+  // rows none handed (another process's append notified, the poll came, a batch failed, the relay just started).
+  let handed: OutboxRow[] = [];
+  let mustRead = true;
+  const recentlyRead = new Set<string>();
   const wakeUp = () => {
+    pending = true;
+    mustRead = true;
+    wake();
+  };
+  const hand = (rows: readonly OutboxRow[]) => {
+    if (rows.length === 0 || handed.length + rows.length > MAX_HANDED) {
+      handed = [];
+      mustRead = true;
+    } else {
+      handed.push(...rows);
+    }
     pending = true;
     wake();
   };
   // The lock goes with the session: once it is lost, appenders here notify through Postgres again.
   const forgetLock = () => {
-    if (relaysHoldingLock.get(pool) === wakeUp) relaysHoldingLock.delete(pool);
+    if (relaysHoldingLock.get(pool) === hand) relaysHoldingLock.delete(pool);
   };
   session.on('error', (error) => {
     forgetLock();
@@ -69,10 +101,8 @@ export async function startOutboxRelay(options: OutboxRelayOptions): Promise<Out
   session.on('notification', wakeUp);
   let emptyWaiters: (() => void)[] = [];
 
-  const relayBatch = async (): Promise<number> => {
-    const rows = await sql.$queryRaw<{ id: string; topic: string; key: string; value: Buffer; headers: Record<string, string> }[]>`
-      select id, topic, key, value, headers from outbox order by id limit ${batchSize}`;
-    if (rows.length === 0) return 0;
+  /** Publishes rows oldest first, by topic, and deletes them once the bus took them. */
+  const move = async (rows: readonly OutboxRow[]): Promise<void> => {
     const byTopic = new Map<string, OutgoingMessage[]>();
     for (const row of rows) {
       const list = byTopic.get(row.topic) ?? [];
@@ -82,13 +112,38 @@ export async function startOutboxRelay(options: OutboxRelayOptions): Promise<Out
     for (const [topic, messages] of byTopic) await bus.publish(topic, messages);
     // Deleted only after the bus accepted them: a crash in between publishes them again (consumers are idempotent).
     await sql.$executeRaw`delete from outbox where id = any(${rows.map((r) => r.id)}::bigint[])`;
+  };
+
+  /** Moves a batch: the rows handed over when nothing else can be in the outbox, else what a read of it finds. */
+  const relayBatch = async (): Promise<number> => {
+    if (!mustRead) {
+      const rows = handed.splice(0, batchSize).filter((row) => !recentlyRead.has(row.id));
+      if (rows.length > 0) await move(rows);
+      return rows.length;
+    }
+    mustRead = false;
+    const rows = await sql.$queryRaw<OutboxRow[]>`select id::text, topic, key, value, headers from outbox order by id limit ${batchSize}`;
+    if (rows.length === 0) return 0;
+    await move(rows);
+    // A row both read here and handed (its append's answer came after this read) is moved once.
+    for (const row of rows) recentlyRead.add(row.id);
+    for (const id of recentlyRead) {
+      if (recentlyRead.size <= RECENTLY_READ) break;
+      recentlyRead.delete(id);
+    }
+    // A full read may have more behind it.
+    if (rows.length === batchSize) mustRead = true;
     return rows.length;
   };
 
   const sleep = () =>
     new Promise<void>((resolve) => {
       if (pending || stopping) return resolve();
-      const timer = setTimeout(resolve, pollIntervalMs);
+      const timer = setTimeout(() => {
+        // The poll: rows may be there that no append of this process handed (a lost notification).
+        mustRead = true;
+        resolve();
+      }, pollIntervalMs);
       wake = () => {
         clearTimeout(timer);
         resolve();
@@ -108,21 +163,26 @@ export async function startOutboxRelay(options: OutboxRelayOptions): Promise<Out
             await sleep();
             continue;
           }
-          relaysHoldingLock.set(pool, wakeUp);
+          relaysHoldingLock.set(pool, hand);
+          // What is in the outbox already (left by a crash, or appended before the lock was ours) is read first.
+          mustRead = true;
         }
         pending = false;
         const moved = await relayBatch();
-        // A full batch may have more behind it. A shorter one took all there was: the next read waits for an
-        // append's notification (one that came during this batch wakes it at once) or the poll, instead of
+        // A full batch may have more behind it, and so may rows handed meanwhile. A shorter one took all there was:
+        // the next batch waits for an append (one during this batch wakes it at once) or the poll, instead of
         // finding the outbox empty (a read in four at 20 calls/s).
-        if (moved === batchSize) continue;
-        if (moved === 0) {
+        if (moved === batchSize || handed.length > 0) continue;
+        if (moved === 0 && !mustRead) {
           for (const done of emptyWaiters) done();
           emptyWaiters = [];
         }
         await sleep();
       } catch (error) {
         onError(error);
+        // The batch's rows are still in the outbox: read it, rather than trust what was handed.
+        handed = [];
+        mustRead = true;
         await new Promise((r) => setTimeout(r, pollIntervalMs));
       }
     }
@@ -133,6 +193,7 @@ export async function startOutboxRelay(options: OutboxRelayOptions): Promise<Out
       new Promise<void>((resolve) => {
         emptyWaiters.push(resolve);
         pending = true;
+        mustRead = true;
         wake();
       }),
     async stop() {

@@ -18,6 +18,7 @@ import {
   connectPrisma,
   handleCommand,
   migrateEventStore,
+  poolOf,
   RecentStates,
   startOutboxRelay,
   type Decider,
@@ -262,6 +263,48 @@ describe('the outbox relay', () => {
     await relay.stop();
     await elsewhere.$disconnect();
     await listener.end();
+  });
+
+  it("moves its own process's appends without reading them back from the outbox, each stream in order", async () => {
+    const topic = uniqueName('customers.events');
+    const relayStore = new EventStore(prisma, { topic });
+    // Counts the relay's reads of the outbox on the pool it shares with the store.
+    const pool = poolOf(prisma);
+    const query = pool.query.bind(pool) as (...args: unknown[]) => unknown;
+    let reads = 0;
+    pool.query = ((...args: unknown[]) => {
+      const text = (args[0] as { text?: unknown } | undefined)?.text;
+      if (typeof text === 'string' && /from outbox order by id/.test(text)) reads++;
+      return query(...args);
+    }) as typeof pool.query;
+    const listener = new pg.Client({ connectionString: databaseUrl });
+    await listener.connect();
+    try {
+      // Polls once a minute: the read at its start is the only one it needs.
+      const relay = await startOutboxRelay({ prisma, databaseUrl, bus, pollIntervalMs: 60_000 });
+      await eventually('the relay holds the outbox and read it once', async () => reads === 1 && (await listener.query(`select 1 from pg_locks where locktype = 'advisory' and objid = 727274002 and granted and database = (select oid from pg_database where datname = current_database())`)).rowCount === 1);
+      const received: BusMessage[] = [];
+      await bus.subscribe({ groupId: uniqueName('g'), topics: [topic], fromBeginning: true, handle: async (m) => void received.push(m) });
+      const streams = Array.from({ length: 5 }, (_, i) => `${topic}-h${i}`);
+      await Promise.all(
+        streams.map(async (id) => {
+          await relayStore.append(id, 0, [registered(id)], { occurredAt: at });
+          await relayStore.append(id, 1, [tierChanged(id, CustomerTier.GOLD, CustomerTier.NORMAL), tierChanged(id, CustomerTier.PLATINUM, CustomerTier.GOLD)], { occurredAt: at });
+        }),
+      );
+      await eventually('15 events on the bus', () => received.length === 15, 5_000);
+      await eventually('the outbox emptied', async () => (await outboxCount()) === 0);
+      expect(reads).toBe(1);
+      for (const id of streams) {
+        const envelopes = received.map((m) => decodeEnvelope(m.value).envelope).filter((e) => e.streamId === id);
+        expect(envelopes.map((e) => Number(e.streamVersion))).toEqual([1, 2, 3]);
+      }
+      expect(received[0]!.headers).toMatchObject({ 'event-type': expect.stringMatching(/^switchboard\.customers\.v1\./) });
+      await relay.stop();
+    } finally {
+      pool.query = query as typeof pool.query;
+      await listener.end();
+    }
   });
 
   it('lets only one relay work on a database at a time; the other takes over when it stops', async () => {
