@@ -160,6 +160,8 @@ export async function system(): Promise<Figure[]> {
   });
   const figures: Figure[] = [];
   let socket: WebSocket | undefined;
+  // Kept for a look when a call was stuck (its Postgres and chDB folders, as the services left them).
+  let keepData = false;
   try {
     const upStarted = Date.now();
     await system.up();
@@ -229,9 +231,13 @@ export async function system(): Promise<Figure[]> {
       // Routing agrees: nobody left on a call or ringing, no caller still waiting except callbacks not yet dialled.
       const stuck: string[] = [];
       for (const site of simulation.network.sites) {
-        const view = (await (await fetch(`${system.urlOf('routing')}/acd/sites/${site.siteId}`, { headers: { authorization: `Bearer ${await simulatorToken(system.authSecret())()}` } })).json()) as { agents: { agentId: string; state: string }[]; queues: { waiting: { callId: string; callback?: boolean }[] }[] };
-        for (const a of view.agents) if (a.state === 'on-call' || a.state === 'reserved') stuck.push(`${site.siteId}: agent ${a.agentId} still ${a.state}`);
+        const view = (await (await fetch(`${system.urlOf('routing')}/acd/sites/${site.siteId}`, { headers: { authorization: `Bearer ${await simulatorToken(system.authSecret())()}` } })).json()) as { agents: { agentId: string; state: string; callId: string | null }[]; queues: { waiting: { callId: string; callback?: boolean }[] }[] };
+        for (const a of view.agents) if (a.state === 'on-call' || a.state === 'reserved') stuck.push(`${site.siteId}: agent ${a.agentId} still ${a.state}${a.callId ? ` (call ${a.callId})` : ''}`);
         for (const q of view.queues) for (const c of q.waiting) if (c.callback !== true) stuck.push(`${site.siteId}: call ${c.callId} still waiting`);
+      }
+      if (stuck.length > 0) {
+        keepData = true;
+        process.stderr.write(`  stuck after the drain:\n${stuck.map((line) => `    ${line}\n`).join('')}`);
       }
 
       // The log: when each call was handed to a queue (telephony) and how routing made its first offer.
@@ -377,7 +383,8 @@ export async function system(): Promise<Figure[]> {
   } finally {
     socket?.close();
     await system.stop();
-    await rm(dataDir, { recursive: true, force: true });
+    if (keepData) process.stderr.write(`  calls were stuck: the data is kept in ${dataDir} (start it with SWITCHBOARD_DATA_DIR=${dataDir} ./switchboard start)\n`);
+    else await rm(dataDir, { recursive: true, force: true });
   }
   return figures;
 }
