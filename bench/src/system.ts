@@ -228,13 +228,25 @@ export async function system(): Promise<Figure[]> {
       const wallSeconds = (Date.now() - started) / 1000;
       process.stderr.write(`${formatSummary({ elapsedMs: Date.now() - started, tally })}\n`);
 
-      // Routing agrees: nobody left on a call or ringing, no caller still waiting except callbacks not yet dialled.
-      const stuck: string[] = [];
-      for (const site of simulation.network.sites) {
-        const view = (await (await fetch(`${system.urlOf('routing')}/acd/sites/${site.siteId}`, { headers: { authorization: `Bearer ${await simulatorToken(system.authSecret())()}` } })).json()) as { agents: { agentId: string; state: string; callId: string | null }[]; queues: { waiting: { callId: string; callback?: boolean }[] }[] };
-        for (const a of view.agents) if (a.state === 'on-call' || a.state === 'reserved') stuck.push(`${site.siteId}: agent ${a.agentId} still ${a.state}${a.callId ? ` (call ${a.callId})` : ''}`);
-        for (const q of view.queues) for (const c of q.waiting) if (c.callback !== true) stuck.push(`${site.siteId}: call ${c.callId} still waiting`);
+      // Routing agrees: nobody left on a call or ringing, no caller still waiting except callbacks not yet dialled. The
+      // simulator is done when its last calls ended; routing hears of those ends a moment later (its consumers' lag),
+      // so a call counts as stuck only if routing still holds it 10 s on.
+      const stuckNow = async (): Promise<string[]> => {
+        const found: string[] = [];
+        for (const site of simulation.network.sites) {
+          const view = (await (await fetch(`${system.urlOf('routing')}/acd/sites/${site.siteId}`, { headers: { authorization: `Bearer ${await simulatorToken(system.authSecret())()}` } })).json()) as { agents: { agentId: string; state: string; callId: string | null }[]; queues: { waiting: { callId: string; callback?: boolean }[] }[] };
+          for (const a of view.agents) if (a.state === 'on-call' || a.state === 'reserved') found.push(`${site.siteId}: agent ${a.agentId} still ${a.state}${a.callId ? ` (call ${a.callId})` : ''}`);
+          for (const q of view.queues) for (const c of q.waiting) if (c.callback !== true) found.push(`${site.siteId}: call ${c.callId} still waiting`);
+        }
+        return found;
+      };
+      const settleStarted = Date.now();
+      let stuck = await stuckNow();
+      while (stuck.length > 0 && Date.now() - settleStarted < 10_000) {
+        await new Promise((resolve) => setTimeout(resolve, 250));
+        stuck = await stuckNow();
       }
+      if (stuck.length === 0) process.stderr.write(`  routing held no agent or caller ${Date.now() - settleStarted} ms after the simulator's last call\n`);
       if (stuck.length > 0) {
         keepData = true;
         process.stderr.write(`  stuck after the drain:\n${stuck.map((line) => `    ${line}\n`).join('')}`);
