@@ -1,7 +1,14 @@
 // Telephony's switch-command outbox on its real tables: routing's offer is written with its ring, leased to this
 // process when it is its call's next command (sent as soon as it commits, without a claim), and never twice.
+import { create } from '@bufbuild/protobuf';
+import { asDecodedEvent, CallOfferedSchema, type Envelope } from '@switchboard/contracts';
+import { inTransaction, poolOf, RecentStates } from '@switchboard/event-store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordOffer, switchCommandOutbox } from '../src/adapters/db/switch-commands.ts';
+import { callStream } from '../src/application/call-ids.ts';
+import type { ClaimedCommand } from '../src/application/ports.ts';
+import { routingOffersReactor } from '../src/application/routing-offers.ts';
+import type { CallState } from '../src/domain/call/state.ts';
 import type { SwitchCommand } from '../src/domain/switch-control/commands.ts';
 import { startTelephony, type RunningTelephony } from './fixtures/service.ts';
 
@@ -53,5 +60,34 @@ describe("the switch-command outbox's offers", () => {
     const outbox = switchCommandOutbox(sql);
     expect(await recordOffer(sql, 'call-c', offer('call-c'), ring('call-c', 1), false)).toBeUndefined();
     expect((await outbox.claimDue(10)).map((c) => c.command.commandId)).toEqual(['call-c-ring-1']);
+  });
+
+  it("sends nothing on a lease whose transaction rolled back, when the event's next try leases nothing", async () => {
+    const callId = 'call-d';
+    // The call as this process keeps it: waiting for an agent (no read of its stream).
+    const recentCalls = new RecentStates<CallState>(10);
+    recentCalls.set(callStream(callId), { status: 'waiting-for-agent', call: { callId, switchCallRef: `sip-${callId}`, callingNumber: '+8613812345678', dialledNumber: '+864008001234', siteId: 'shenzhen', recordings: [], lastAgentId: '' }, target: 'queue:general' }, 5);
+    const sent: string[] = [];
+    let wakes = 0;
+    const dispatcher = { running: true, send: (c: ClaimedCommand) => void sent.push(c.command.commandId), wake: () => void wakes++, stop: async () => undefined };
+    const silent = { info: () => undefined, warn: () => undefined, error: () => undefined } as never;
+    const reactor = routingOffersReactor({ store: service.context.store, logger: silent, sendCommands: true, dispatcher: () => dispatcher, recentCalls });
+    const event = asDecodedEvent(create(CallOfferedSchema, { callId, agentId: 'li-na', siteId: 'shenzhen', queueId: 'general' }));
+    const envelope = { eventId: 'ev-call-d-offer' } as Envelope;
+    const pool = poolOf(service.context.prisma);
+    // The first try leases the ring, then another event of its batch fails: the transaction rolls back.
+    await expect(
+      inTransaction(pool, async (tx) => {
+        await reactor.apply(tx, event, envelope);
+        throw new Error('another event of the batch failed');
+      }),
+    ).rejects.toThrow('another event');
+    // Meanwhile a hold of the call is on its way: the next try's ring must wait for it, through the claim.
+    await switchCommandOutbox(service.context.sql).enqueue(hold(callId));
+    await inTransaction(pool, (tx) => reactor.apply(tx, event, envelope));
+    reactor.committed!(event, envelope);
+    expect(sent).toEqual([]);
+    expect(wakes).toBe(1);
+    expect((await switchCommandOutbox(service.context.sql).claimDue(10)).map((c) => c.command.commandId)).toEqual([`${callId}-hold`]);
   });
 });

@@ -23,7 +23,10 @@ export interface RoutingOffersOptions {
   readonly recentCalls?: RecentStates<CallState>;
 }
 
-/** Commands leased in a transaction not yet committed, by the routing event's id; a rolled-back one's entry goes stale. */
+/**
+ * Commands leased in a transaction not yet committed, by the routing event's id. A rolled-back one's entry is dropped
+ * when the event is applied again, or pushed out by newer ones past this many.
+ */
 const MAX_UNCOMMITTED = 10_000;
 
 /** Deterministic from the routing event, so a redelivery enqueues nothing new. */
@@ -58,6 +61,8 @@ export function routingOffersReactor(options: RoutingOffersOptions): Projection 
         case 'CallOffered':
         case 'CallbackOffered': {
           const m = event.message;
+          // A lease from an earlier try of this event whose transaction was rolled back is no lease: this try decides.
+          leased.delete(envelope.eventId);
           // The call as this process last had it (its switch reports pass here), else from the log. Another replica's
           // newer report (the caller hung up there) only costs a bridge the switch refuses.
           const call = await loadCall(options.store, m.callId, options.recentCalls);

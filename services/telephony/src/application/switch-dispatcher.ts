@@ -26,7 +26,7 @@ export interface SwitchDispatcher {
   wake(): void;
   /**
    * Sends a command leased to this dispatcher when it was enqueued (its call's next, see `recordOffer`) at once: no
-   * claim. Stopped, it leaves the command to its lease, which runs out for the next claim to take it.
+   * claim. Stopped, it lets the lease go, for the next claim to take the command.
    */
   send(leased: ClaimedCommand): void;
   /** Whether it sends: only then may a command be leased to it. */
@@ -156,6 +156,9 @@ export function startSwitchDispatcher(options: SwitchDispatcherOptions): SwitchD
     },
     send(leased) {
       if (running) start(leased);
+      // Stopped: its lease is let go, for the next claim (another replica's, or this one's after a restart) to take it
+      // at once rather than after the lease.
+      else void options.outbox.retryAt(leased.command.commandId, new Date(), 'not sent: the dispatcher had stopped').catch(() => undefined);
     },
     get running() {
       return running;

@@ -79,7 +79,7 @@ describe('the switch dispatcher', () => {
     await dispatcher.stop();
   });
 
-  it('sends a command leased to it at its enqueue at once, without reading the outbox; stopped, it leaves it to its lease', async () => {
+  it('sends a command leased to it at its enqueue at once, without reading the outbox; stopped, it lets the lease go', async () => {
     const outbox = memoryOutbox();
     let claims = 0;
     const counted = { ...outbox, claimDue: (limit: number) => (claims++, outbox.claimDue(limit)) };
@@ -99,8 +99,12 @@ describe('the switch dispatcher', () => {
     await expect.poll(() => claims).toBe(2);
     await dispatcher.stop();
     expect(dispatcher.running).toBe(false);
-    dispatcher.send({ command: { ...ring, commandId: 'call-9-late' }, attempts: 1, createdAt: new Date() });
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    // Leased to it as it stopped: not sent, and let go at once for the next claim (not held for the lease's 30 s).
+    const late: SwitchCommand = { ...ring, commandId: 'call-9-late' };
+    await outbox.enqueue(late);
+    expect((await outbox.claimDue(1)).map((c) => c.command.commandId)).toEqual(['call-9-late']);
+    dispatcher.send({ command: late, attempts: 1, createdAt: new Date() });
+    await expect.poll(async () => (await outbox.claimDue(1)).map((c) => c.command.commandId)).toEqual(['call-9-late']);
     expect(reached).toEqual(['call-9-ring']);
   });
 
