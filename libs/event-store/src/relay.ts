@@ -35,26 +35,37 @@ export interface OutboxRow {
 }
 
 /** The relays of this process that hold their database's outbox lock, by the pool their stores append through. */
-const relaysHoldingLock = new WeakMap<pg.Pool, (rows: readonly OutboxRow[]) => void>();
+const relaysHoldingLock = new WeakMap<pg.Pool, (rows: readonly OutboxRow[], oldestId: string | null) => void>();
 
 /**
  * Hands an append's committed outbox rows to the relay of this process when it is the one that moves this pool's
  * outbox (it holds the lock), and answers whether it did: that relay publishes them without reading them back, and
  * the append needs no NOTIFY (a round trip to Postgres and back for a relay a function call away). Otherwise (another
- * replica's relay holds the lock) the appender notifies through Postgres. No rows (say, an old version's answer)
- * only wake the relay, which then reads the outbox.
+ * replica's relay holds the lock) the appender notifies through Postgres. `oldestId` is the oldest row the outbox held
+ * when the rows were written: one the relay was neither handed nor has read (another process's append, whose
+ * notification is late or lost) makes it read the outbox before the handed rows, so that a stream's earlier event
+ * never follows its later one. No rows (say, an old version's answer) only wake the relay, which then reads.
  */
-export function handOutboxRowsHere(pool: pg.Pool, rows: readonly OutboxRow[]): boolean {
+export function handOutboxRowsHere(pool: pg.Pool, rows: readonly OutboxRow[], oldestId: string | null): boolean {
   const hand = relaysHoldingLock.get(pool);
   if (hand === undefined) return false;
-  hand(rows);
+  hand(rows, oldestId);
   return true;
 }
 
 /** Rows handed and not yet moved, at most: past it (the bus is slow) the relay drops them and reads the outbox. */
 const MAX_HANDED = 5_000;
-/** Ids the relay read and moved lately: a row handed after its read had taken it is not published twice. */
-const RECENTLY_READ = 10_000;
+/** Ids the relay remembers (read, or handed to it), at most: one it has forgotten only costs a read of the outbox. */
+const REMEMBERED = 10_000;
+
+/** A set that forgets its oldest members past `limit`. */
+function rememberIn(set: Set<string>, ids: Iterable<string>, limit: number): void {
+  for (const id of ids) set.add(id);
+  for (const id of set) {
+    if (set.size <= limit) break;
+    set.delete(id);
+  }
+}
 
 export async function startOutboxRelay(options: OutboxRelayOptions): Promise<OutboxRelay> {
   const { bus } = options;
@@ -63,7 +74,9 @@ export async function startOutboxRelay(options: OutboxRelayOptions): Promise<Out
   const batchSize = options.batchSize ?? 500;
   const pollIntervalMs = options.pollIntervalMs ?? 1000;
   const onError = options.onError ?? ((error: unknown) => process.stderr.write(`outbox relay: ${String(error)}\n`));
-  const session = new pg.Client({ connectionString: options.databaseUrl });
+  let session!: pg.Client;
+  // Set when the session that holds (or asks for) the lock is gone: the lock went with it.
+  let sessionLost = false;
   let stopping = false;
   let wake: () => void = () => undefined;
   let pending = false;
@@ -71,18 +84,23 @@ export async function startOutboxRelay(options: OutboxRelayOptions): Promise<Out
   // rows none handed (another process's append notified, the poll came, a batch failed, the relay just started).
   let handed: OutboxRow[] = [];
   let mustRead = true;
-  const recentlyRead = new Set<string>();
+  // Ids read from the outbox lately (a row read there and handed too is published once), and ids read or handed.
+  const read = new Set<string>();
+  const known = new Set<string>();
   const wakeUp = () => {
     pending = true;
     mustRead = true;
     wake();
   };
-  const hand = (rows: readonly OutboxRow[]) => {
+  const hand = (rows: readonly OutboxRow[], oldestId: string | null) => {
+    // An older row nobody handed this relay (another process's append): the outbox is read first, in id order.
+    if (oldestId !== null && !known.has(oldestId)) mustRead = true;
     if (rows.length === 0 || handed.length + rows.length > MAX_HANDED) {
       handed = [];
       mustRead = true;
     } else {
       handed.push(...rows);
+      rememberIn(known, rows.map((row) => row.id), REMEMBERED);
     }
     pending = true;
     wake();
@@ -91,14 +109,33 @@ export async function startOutboxRelay(options: OutboxRelayOptions): Promise<Out
   const forgetLock = () => {
     if (relaysHoldingLock.get(pool) === hand) relaysHoldingLock.delete(pool);
   };
-  session.on('error', (error) => {
+  const lose = () => {
+    sessionLost = true;
     forgetLock();
-    onError(error);
-  });
-  session.on('end', forgetLock);
-  await session.connect();
-  await session.query('listen switchboard_outbox');
-  session.on('notification', wakeUp);
+  };
+  /** A session of its own: it holds the lock, and hears other processes' appends. */
+  const openSession = async (): Promise<void> => {
+    const client = new pg.Client({ connectionString: options.databaseUrl });
+    client.on('error', (error) => {
+      if (session !== client) return;
+      lose();
+      onError(error);
+    });
+    client.on('end', () => {
+      if (session === client) lose();
+    });
+    client.on('notification', wakeUp);
+    session = client;
+    try {
+      await client.connect();
+      await client.query('listen switchboard_outbox');
+      sessionLost = false;
+    } catch (error) {
+      sessionLost = true;
+      throw error;
+    }
+  };
+  await openSession();
   let emptyWaiters: (() => void)[] = [];
 
   /** Publishes rows oldest first, by topic, and deletes them once the bus took them. */
@@ -117,20 +154,19 @@ export async function startOutboxRelay(options: OutboxRelayOptions): Promise<Out
   /** Moves a batch: the rows handed over when nothing else can be in the outbox, else what a read of it finds. */
   const relayBatch = async (): Promise<number> => {
     if (!mustRead) {
-      const rows = handed.splice(0, batchSize).filter((row) => !recentlyRead.has(row.id));
+      const rows = handed.splice(0, batchSize).filter((row) => !read.has(row.id));
       if (rows.length > 0) await move(rows);
       return rows.length;
     }
     mustRead = false;
     const rows = await sql.$queryRaw<OutboxRow[]>`select id::text, topic, key, value, headers from outbox order by id limit ${batchSize}`;
     if (rows.length === 0) return 0;
+    // Remembered before they are published: a row both read here and handed (its append's answer came after this
+    // read) is moved once, and an append that finds one of them still in the outbox does not call for another read.
+    const ids = rows.map((row) => row.id);
+    rememberIn(read, ids, REMEMBERED);
+    rememberIn(known, ids, REMEMBERED);
     await move(rows);
-    // A row both read here and handed (its append's answer came after this read) is moved once.
-    for (const row of rows) recentlyRead.add(row.id);
-    for (const id of recentlyRead) {
-      if (recentlyRead.size <= RECENTLY_READ) break;
-      recentlyRead.delete(id);
-    }
     // A full read may have more behind it.
     if (rows.length === batchSize) mustRead = true;
     return rows.length;
@@ -154,6 +190,14 @@ export async function startOutboxRelay(options: OutboxRelayOptions): Promise<Out
     let holding = false;
     while (!stopping) {
       try {
+        if (sessionLost) {
+          // The lock went with the session: another replica's relay may hold it now. Ask again on a new session.
+          holding = false;
+          const old = session;
+          await openSession();
+          await old.end().catch(() => undefined);
+          // Appends made meanwhile notified nobody here: the outbox is read once the lock is ours again.
+        }
         if (!holding) {
           const { rows } = await session.query<{ locked: boolean }>('select pg_try_advisory_lock($1) as locked', [RELAY_LOCK]);
           holding = rows[0]?.locked === true;

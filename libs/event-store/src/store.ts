@@ -165,9 +165,9 @@ export class EventStore {
     // Two writers racing past the guard collide on (stream_id, version).
     const events = rows.map((r) => r.event);
     const outbox = rows.map((r) => r.outbox);
-    let appended: { inserted: bigint; current: number; outbox_ids: string[] | null }[];
+    let appended: { inserted: bigint; current: number; outbox_ids: string[] | null; oldest_outbox_id: string | null }[];
     try {
-      appended = await this.sql.$queryRaw<{ inserted: bigint; current: number; outbox_ids: string[] | null }[]>`
+      appended = await this.sql.$queryRaw<{ inserted: bigint; current: number; outbox_ids: string[] | null; oldest_outbox_id: string | null }[]>`
         with guard as (
           select coalesce(max(version), 0) as current from events where stream_id = ${streamId}
         ), new_events as (
@@ -188,7 +188,7 @@ export class EventStore {
           returning id
         )
         select (select count(*) from new_events) as inserted, (select current from guard)::int as current,
-          (select array_agg(id order by id) from new_outbox)::text[] as outbox_ids`;
+          (select array_agg(id order by id) from new_outbox)::text[] as outbox_ids, (select min(id) from outbox)::text as oldest_outbox_id`;
     } catch (error) {
       if (isUniqueViolation(error)) throw new StreamVersionConflict(streamId, expectedVersion, undefined);
       throw error;
@@ -196,13 +196,13 @@ export class EventStore {
     const result = appended[0]!;
     if (Number(result.inserted) !== rows.length) throw new StreamVersionConflict(streamId, expectedVersion, result.current);
     // Hands the committed outbox rows to this process's own relay when it is the one moving the outbox (it need not
-    // read them back), else wakes the relay through Postgres, in a statement that writes no WAL (a NOTIFY inside the
+    // read them back; with them, the oldest row the outbox held as they were written, one the relay may not know), else wakes the relay through Postgres, in a statement that writes no WAL (a NOTIFY inside the
     // append would hold Postgres' global notify lock through the WAL flush and serialise every append). Not waited
     // for: the append is done, and a writer that appends one command after another (an ACD site) would otherwise pay
     // a second round trip per command; a lost wake-up costs the relay's poll, never an event.
     const ids = result.outbox_ids ?? [];
     const handed = ids.length === outbox.length ? outbox.map((o, i) => ({ id: ids[i]!, topic: o.topic, key: o.key, value: Buffer.from(o.value), headers: o.headers })) : [];
-    if (!handOutboxRowsHere(this.pool, handed)) void this.sql.$executeRaw`select pg_notify('switchboard_outbox', '')`.catch(() => undefined);
+    if (!handOutboxRowsHere(this.pool, handed, result.oldest_outbox_id)) void this.sql.$executeRaw`select pg_notify('switchboard_outbox', '')`.catch(() => undefined);
     return expectedVersion + messages.length;
   }
 }

@@ -279,9 +279,10 @@ describe('the outbox relay', () => {
     }) as typeof pool.query;
     const listener = new pg.Client({ connectionString: databaseUrl });
     await listener.connect();
+    let relay: Awaited<ReturnType<typeof startOutboxRelay>> | undefined;
     try {
       // Polls once a minute: the read at its start is the only one it needs.
-      const relay = await startOutboxRelay({ prisma, databaseUrl, bus, pollIntervalMs: 60_000 });
+      relay = await startOutboxRelay({ prisma, databaseUrl, bus, pollIntervalMs: 60_000 });
       await eventually('the relay holds the outbox and read it once', async () => reads === 1 && (await listener.query(`select 1 from pg_locks where locktype = 'advisory' and objid = 727274002 and granted and database = (select oid from pg_database where datname = current_database())`)).rowCount === 1);
       const received: BusMessage[] = [];
       await bus.subscribe({ groupId: uniqueName('g'), topics: [topic], fromBeginning: true, handle: async (m) => void received.push(m) });
@@ -300,9 +301,66 @@ describe('the outbox relay', () => {
         expect(envelopes.map((e) => Number(e.streamVersion))).toEqual([1, 2, 3]);
       }
       expect(received[0]!.headers).toMatchObject({ 'event-type': expect.stringMatching(/^switchboard\.customers\.v1\./) });
-      await relay.stop();
     } finally {
+      await relay?.stop();
       pool.query = query as typeof pool.query;
+      await listener.end();
+    }
+  });
+
+  it("publishes another process's earlier event of a stream before this process's later one, though its notification was lost", async () => {
+    const topic = uniqueName('customers.events');
+    const listener = new pg.Client({ connectionString: databaseUrl });
+    await listener.connect();
+    // Another process of the service: its own pool, and its appends' notifications never arrive.
+    const elsewhere = connectPrisma(databaseUrl, 2);
+    const elsewherePool = poolOf(elsewhere);
+    const query = elsewherePool.query.bind(elsewherePool) as (...args: unknown[]) => unknown;
+    elsewherePool.query = ((...args: unknown[]) => {
+      const text = (args[0] as { text?: unknown } | undefined)?.text;
+      return typeof text === 'string' && text.includes('pg_notify') ? Promise.resolve({ rows: [], rowCount: 0 }) : query(...args);
+    }) as typeof elsewherePool.query;
+    // Polls once a minute: only the handed rows and what they call for move events within the test's seconds.
+    const relay = await startOutboxRelay({ prisma, databaseUrl, bus, pollIntervalMs: 60_000 });
+    try {
+      await eventually('the relay holds the outbox', async () => (await listener.query(`select 1 from pg_locks where locktype = 'advisory' and objid = 727274002 and granted and database = (select oid from pg_database where datname = current_database())`)).rowCount === 1);
+      const received: BusMessage[] = [];
+      await bus.subscribe({ groupId: uniqueName('g'), topics: [topic], fromBeginning: true, handle: async (m) => void received.push(m) });
+      const id = `${topic}-s`;
+      await new EventStore(elsewhere, { topic }).append(id, 0, [registered(id)], { occurredAt: at });
+      await new EventStore(prisma, { topic }).append(id, 1, [tierChanged(id, CustomerTier.GOLD, CustomerTier.NORMAL)], { occurredAt: at });
+      await eventually('both events on the bus', () => received.length === 2, 5_000);
+      expect(received.map((m) => Number(decodeEnvelope(m.value).envelope.streamVersion))).toEqual([1, 2]);
+      await eventually('the outbox emptied', async () => (await outboxCount()) === 0);
+    } finally {
+      await relay.stop();
+      await elsewhere.$disconnect();
+      await listener.end();
+    }
+  });
+
+  it('takes the lock again on a new session when its session is cut, and moves appends after it', async () => {
+    const topic = uniqueName('customers.events');
+    const listener = new pg.Client({ connectionString: databaseUrl });
+    await listener.connect();
+    const holder = async () =>
+      (await listener.query<{ pid: number }>(`select pid from pg_locks where locktype = 'advisory' and objid = 727274002 and granted and database = (select oid from pg_database where datname = current_database())`)).rows[0]?.pid;
+    const relay = await startOutboxRelay({ prisma, databaseUrl, bus, pollIntervalMs: 200, onError: () => undefined });
+    try {
+      await eventually('the relay holds the outbox', async () => (await holder()) !== undefined);
+      const first = (await holder())!;
+      // The server ends the session that holds the lock (a restart, a failover, an admin): the lock goes with it.
+      await listener.query('select pg_terminate_backend($1)', [first]);
+      await eventually('the lock held again, on another session', async () => {
+        const pid = await holder();
+        return pid !== undefined && pid !== first;
+      });
+      const received: string[] = [];
+      await bus.subscribe({ groupId: uniqueName('g'), topics: [topic], fromBeginning: true, handle: async (m) => void received.push(decodeEnvelope(m.value).envelope.streamId) });
+      await new EventStore(prisma, { topic }).append(`${topic}-after`, 0, [registered('after')], { occurredAt: at });
+      await eventually('the append after the cut relayed', () => received.length === 1, 5_000);
+    } finally {
+      await relay.stop();
       await listener.end();
     }
   });
