@@ -35,6 +35,17 @@ function memoryOutbox(): SwitchCommandOutbox & { add(command: SwitchCommand): vo
 
 const hold = (callId: string, n: number): SwitchCommand => ({ kind: 'hold', commandId: `${callId}-${n}`, callId, switchCallRef: callId, agentId: 'li-na' });
 
+/** A dispatcher polling once a minute on an outbox that counts its claims, to a switch that takes every command. */
+function countedDispatcher() {
+  const outbox = memoryOutbox();
+  const counted = { claims: 0 };
+  const reached: string[] = [];
+  const control = { send: async (command: SwitchCommand): Promise<SwitchDelivery> => (reached.push(command.commandId), { kind: 'accepted' }) };
+  const claimDue = (limit: number) => (counted.claims++, outbox.claimDue(limit));
+  const dispatcher = startSwitchDispatcher({ outbox: { ...outbox, claimDue }, control, recordRefusal: async () => undefined, logger: silent, giveUpAfterMs: 60_000, pollMs: 60_000 });
+  return { outbox, counted, reached, dispatcher };
+}
+
 describe('the switch dispatcher', () => {
   it("delivers another call's command while the switch is still answering about a slow one, and each call's in order", async () => {
     const outbox = memoryOutbox();
@@ -62,31 +73,21 @@ describe('the switch dispatcher', () => {
   });
 
   it('reads the outbox once for a wake and once for the delivery’s end, not again to find it empty', async () => {
-    const outbox = memoryOutbox();
-    let claims = 0;
-    const counted = { ...outbox, claimDue: (limit: number) => (claims++, outbox.claimDue(limit)) };
-    const reached: string[] = [];
-    const control = { send: async (command: SwitchCommand): Promise<SwitchDelivery> => (reached.push(command.commandId), { kind: 'accepted' }) };
     // Polls once a minute: every read in the test is the start's, a wake's or a delivery's end.
-    const dispatcher = startSwitchDispatcher({ outbox: counted, control, recordRefusal: async () => undefined, logger: silent, giveUpAfterMs: 60_000, pollMs: 60_000 });
-    await expect.poll(() => claims).toBe(1);
+    const { outbox, counted, reached, dispatcher } = countedDispatcher();
+    await expect.poll(() => counted.claims).toBe(1);
     await outbox.enqueue(hold('call-7', 1));
     dispatcher.wake();
     await expect.poll(() => reached).toEqual(['call-7-1']);
     await expect.poll(async () => outbox.status('call-7-1')).toBe('delivered');
     await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(claims).toBe(3);
+    expect(counted.claims).toBe(3);
     await dispatcher.stop();
   });
 
   it('sends a command leased to it at its enqueue at once, without reading the outbox; stopped, it lets the lease go', async () => {
-    const outbox = memoryOutbox();
-    let claims = 0;
-    const counted = { ...outbox, claimDue: (limit: number) => (claims++, outbox.claimDue(limit)) };
-    const reached: string[] = [];
-    const control = { send: async (command: SwitchCommand): Promise<SwitchDelivery> => (reached.push(command.commandId), { kind: 'accepted' }) };
-    const dispatcher = startSwitchDispatcher({ outbox: counted, control, recordRefusal: async () => undefined, logger: silent, giveUpAfterMs: 60_000, pollMs: 60_000 });
-    await expect.poll(() => claims).toBe(1);
+    const { outbox, counted, reached, dispatcher } = countedDispatcher();
+    await expect.poll(() => counted.claims).toBe(1);
     expect(dispatcher.running).toBe(true);
     // Written leased (as `recordOffer` does for a call's next command): a claim would not take it.
     const ring: SwitchCommand = { kind: 'bridge', commandId: 'call-9-ring', callId: 'call-9', switchCallRef: 'call-9', agentId: 'li-na', siteId: 'shenzhen', queueId: 'general', ring: true };
@@ -96,7 +97,7 @@ describe('the switch dispatcher', () => {
     await expect.poll(() => reached).toEqual(['call-9-ring']);
     await expect.poll(async () => outbox.status('call-9-ring')).toBe('delivered');
     // The start's read, and the one the delivery's end asks for (the call's next command would be due then).
-    await expect.poll(() => claims).toBe(2);
+    await expect.poll(() => counted.claims).toBe(2);
     await dispatcher.stop();
     expect(dispatcher.running).toBe(false);
     // Leased to it as it stopped: not sent, and let go at once for the next claim (not held for the lease's 30 s).
