@@ -20,6 +20,7 @@ import type { AcdCommand, AcdRejection } from './commands.ts';
 import { dispatch, overflow, queueCall } from './dispatch.ts';
 import { changeAgent, elapsedMs, nobodyLoggedIn, preferenceHolds, startDraft, statusNow, ts, type Draft } from './draft.ts';
 import { evolve } from './evolve.ts';
+import { ringTimerOf } from './timers.ts';
 import { validateAgent, validateQueue } from './validation.ts';
 import { initialState, MAX_URGENCY, type Agent, type Call, type RegisteredSite, type SiteRouting } from './state.ts';
 
@@ -114,16 +115,7 @@ function decideForSite(command: Exclude<AcdCommand, { type: 'RegisterSite' }>, s
         changeAgent(d, agent, 'on-call', { callId: call.callId });
       });
     case 'RecordNoAnswer':
-      return withOffer(site, command, (d, call, agent) => {
-        const consecutive = agent.consecutiveNoAnswers + 1;
-        d.events.push(create(OfferNotAnsweredSchema, { siteId: site.siteId, callId: call.callId, agentId: agent.agentId, consecutiveNoAnswers: consecutive, at: ts(d.at) }));
-        d.events.push(create(CallRequeuedSchema, { siteId: site.siteId, callId: call.callId, queueId: call.queueId, at: ts(d.at) }));
-        // Back in its old place: the head of the line for its priority.
-        const named = call.preference?.agentId === agent.agentId;
-        d.fresh.push({ ...call, phase: { status: 'waiting' }, noAnswers: call.noAnswers + 1, preference: named ? undefined : call.preference });
-        if (consecutive >= site.noAnswerLimit) changeAgent(d, agent, 'not-ready', { reason: 'no-answer' });
-        else changeAgent(d, agent, 'ready');
-      });
+      return withOffer(site, command, ringOut);
     case 'AbandonCall':
       return withCall(site, command.callId, command.at, (d, call) => {
         if (call.phase.status === 'connected') return reject('wrong-state', `call ${call.callId} is connected to agent ${call.phase.agentId}: end it instead`);
@@ -255,6 +247,19 @@ function overflowUnstaffedQueues(d: Draft, agent: Agent): void {
   }
 }
 
+/** The offer rang out (the switch said so, or the ACD's own ring timer ran out): the call goes back to the head of its line. */
+function ringOut(d: Draft, call: Call, agent: Agent): void {
+  const site = d.site;
+  const consecutive = agent.consecutiveNoAnswers + 1;
+  d.events.push(create(OfferNotAnsweredSchema, { siteId: site.siteId, callId: call.callId, agentId: agent.agentId, consecutiveNoAnswers: consecutive, at: ts(d.at) }));
+  d.events.push(create(CallRequeuedSchema, { siteId: site.siteId, callId: call.callId, queueId: call.queueId, at: ts(d.at) }));
+  // Back in its old place: the head of the line for its priority.
+  const named = call.preference?.agentId === agent.agentId;
+  d.fresh.push({ ...call, phase: { status: 'waiting' }, noAnswers: call.noAnswers + 1, preference: named ? undefined : call.preference });
+  if (consecutive >= site.noAnswerLimit) changeAgent(d, agent, 'not-ready', { reason: 'no-answer' });
+  else changeAgent(d, agent, 'ready');
+}
+
 function tick(site: RegisteredSite, at: number): Decision {
   const d = startDraft(site, at);
   for (const timer of site.timers) {
@@ -262,6 +267,14 @@ function tick(site: RegisteredSite, at: number): Decision {
     if (timer.kind === 'wrap-up') {
       const agent = site.agents.get(timer.id);
       if (agent !== undefined && statusNow(d, agent) === 'wrap-up') changeAgent(d, agent, 'ready');
+      continue;
+    }
+    if (timer.kind === 'ring') {
+      // Still ringing the same offer since the timer was set: nobody said whether it rang, so it rang out.
+      const call = site.calls.get(timer.id);
+      if (call === undefined || d.gone.has(call) || call.phase.status !== 'offered' || ringTimerOf(call.callId, call.phase.since).at !== timer.at) continue;
+      const agent = site.agents.get(call.phase.agentId);
+      if (agent !== undefined) ringOut(d, call, agent);
       continue;
     }
     const call = site.calls.get(timer.id);

@@ -101,6 +101,29 @@ describe('the ACD of a site', () => {
     expect(readyAt('chen', 40).flatMap((c) => offers(when(s, c)))).toEqual([['first', 'chen']]);
   });
 
+  it('takes back an offer nobody reported on after 60 s, as a ring-out: the caller to the head of the line, the agent missed it', () => {
+    const s = given(registerSite(), defineQueue('general', { general: 1 }), registerAgent('wang', { general: 5 }), registerAgent('chen', { general: 5 }), readyAt('wang', 0));
+    expect(offers(when(s, queueCall('first', 'general', 1)))).toEqual([['first', 'wang']]);
+    // The switch refused the ring, or never said it rang out: wang stays reserved, the caller waits.
+    expect(when(s, { type: 'Tick', at: at(60) })).toEqual([]);
+    const timedOut = when(s, { type: 'Tick', at: at(61) });
+    expect(typesOf(timedOut)).toEqual(['OfferNotAnswered', 'CallRequeued', 'AgentStateChanged', 'CallOffered', 'AgentStateChanged']);
+    expect(only(timedOut, 'switchboard.routing.v1.OfferNotAnswered')[0]).toMatchObject({ callId: 'first', agentId: 'wang', consecutiveNoAnswers: 1 });
+    // wang is the only ready agent again: the call rings her once more, timed afresh.
+    expect(only(timedOut, OFFERED)[0]).toMatchObject({ callId: 'first', agentId: 'wang', decision: { noAnswers: 1 } });
+    expect(when(s, { type: 'Tick', at: at(120) })).toEqual([]);
+    // Answered in time: the timer goes with the offer.
+    when(s, { type: 'AcceptOffer', callId: 'first', agentId: 'wang', at: at(100) });
+    expect(when(s, { type: 'Tick', at: at(200) })).toEqual([]);
+  });
+
+  it("does not time a callback's dial: reaching the customer is the desk's to record", () => {
+    const s = given(registerSite(), defineQueue('general', { general: 1 }), registerAgent('wang', { general: 5 }));
+    when(s, queueCall('cb', 'general', 1, CustomerTier.NORMAL, { callbackNumber: '+8613812345678' }));
+    expect(typesOf(readyAt('wang', 2).flatMap((c) => when(s, c)))).toContain('CallbackOffered');
+    expect(when(s, { type: 'Tick', at: at(600) })).toEqual([]);
+  });
+
   describe('overflow', () => {
     const complaints = defineQueue('complaints', { complaints: 5 }, { overflowThresholdMs: 60_000, overflowChain: [{ siteId: 'hq', queueId: 'complaints' }] });
 

@@ -15,7 +15,7 @@ import {
   type RegisteredSite,
   type SiteRouting,
 } from './state.ts';
-import { addTimer, removeTimer } from './timers.ts';
+import { addTimer, removeTimer, ringTimerOf } from './timers.ts';
 import { joinLine, leaveLine } from './waiting-line.ts';
 
 const ms = (t: Timestamp | undefined): number => (t === undefined ? 0 : timestampMs(t));
@@ -67,12 +67,17 @@ function apply(site: RegisteredSite, event: Exclude<AcdEvent, { type: 'SiteRegis
       const call = site.calls.get(event.message.callId);
       if (call === undefined) return;
       leaveQueue(site, call);
+      settleOffer(site, call);
       call.phase = { status: 'offered', agentId: event.message.agentId, since: ms(event.message.offeredAt) };
+      if (event.type === 'CallOffered') addTimer(site.timers, ringTimerOf(call.callId, call.phase.since));
       return;
     }
     case 'OfferAccepted': {
       const call = site.calls.get(event.message.callId);
-      if (call !== undefined) call.phase = { status: 'connected', agentId: event.message.agentId, since: ms(event.message.acceptedAt) };
+      if (call !== undefined) {
+        settleOffer(site, call);
+        call.phase = { status: 'connected', agentId: event.message.agentId, since: ms(event.message.acceptedAt) };
+      }
       const agent = site.agents.get(event.message.agentId);
       if (agent !== undefined) agent.consecutiveNoAnswers = 0;
       return;
@@ -91,6 +96,7 @@ function apply(site: RegisteredSite, event: Exclude<AcdEvent, { type: 'SiteRegis
     case 'CallRequeued': {
       const call = site.calls.get(event.message.callId);
       if (call === undefined) return;
+      settleOffer(site, call);
       call.phase = { status: 'waiting' };
       joinQueue(site, call);
       return;
@@ -305,7 +311,13 @@ function dropPreference(site: RegisteredSite, call: Call): void {
 
 function endCall(site: RegisteredSite, call: Call): void {
   leaveQueue(site, call);
+  settleOffer(site, call);
   site.calls.delete(call.callId);
+}
+
+/** The offer is over (answered, rung out, taken back, the caller gone): its ring timer goes with it. */
+function settleOffer(site: RegisteredSite, call: Call): void {
+  if (call.phase.status === 'offered') removeTimer(site.timers, ringTimerOf(call.callId, call.phase.since));
 }
 
 function recordHandleTime(queue: Queue, handleMs: number): void {

@@ -81,13 +81,22 @@ export interface Call {
   phase: CallPhase;
 }
 
-export type TimerKind = 'wrap-up' | 'preference' | 'overflow';
+export type TimerKind = 'wrap-up' | 'preference' | 'overflow' | 'ring';
+
+/**
+ * How long a live call's offer may ring before the ACD takes it back as not answered: longer than a switch's own
+ * ring-out (15–30 s), whose report normally comes first. It catches a ring that never rang (the switch refused it for
+ * a reason neither the agent's nor the call's end) and a ring-out the switch never reported, which would otherwise
+ * hold the agent reserved and the caller waiting until the caller gave up. A callback's dial is not timed: reaching
+ * the customer is the desk's to record.
+ */
+export const RING_TIMEOUT_MS = 60_000;
 
 /** Something due at a time: a Tick at or after `at` acts on it. */
 export interface Timer {
   readonly at: number;
   readonly kind: TimerKind;
-  /** The agent (wrap-up) or the call (preference, overflow). */
+  /** The agent (wrap-up) or the call (preference, overflow, ring). */
   readonly id: string;
 }
 

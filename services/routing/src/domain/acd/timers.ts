@@ -1,8 +1,8 @@
-// The site's timers (wrap-up ends, named-agent timeouts, overflow thresholds), sorted so the due ones are a prefix.
+// The site's timers (wrap-up ends, named-agent timeouts, overflow thresholds, rings), sorted so the due ones are a prefix.
 import { lowerBound } from './sorted.ts';
-import type { Timer, TimerKind } from './state.ts';
+import { RING_TIMEOUT_MS, type Timer, type TimerKind } from './state.ts';
 
-const kindOrder: Record<TimerKind, number> = { 'wrap-up': 0, preference: 1, overflow: 2 };
+const kindOrder: Record<TimerKind, number> = { 'wrap-up': 0, preference: 1, overflow: 2, ring: 3 };
 
 const before = (a: Timer, b: Timer): boolean =>
   a.at < b.at || (a.at === b.at && (kindOrder[a.kind] < kindOrder[b.kind] || (a.kind === b.kind && a.id < b.id)));
@@ -18,3 +18,6 @@ export function removeTimer(timers: Timer[], timer: Timer): void {
   const found = timers[at];
   if (found !== undefined && found.at === timer.at && found.kind === timer.kind && found.id === timer.id) timers.splice(at, 1);
 }
+
+/** The ring timer of a live call offered at `since` (see RING_TIMEOUT_MS). */
+export const ringTimerOf = (callId: string, since: number): Timer => ({ at: since + RING_TIMEOUT_MS, kind: 'ring', id: callId });
