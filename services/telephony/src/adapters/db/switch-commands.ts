@@ -59,7 +59,7 @@ export function switchCommandOutbox(sql: Sql): SwitchCommandOutbox {
  * call is pending before it): the caller sends it as soon as the transaction commits, without a claim. Answers the
  * command as claimed when it was leased; undefined when it waits for the dispatcher's claim (or was there already).
  * Like the claim's, the check sees only committed commands: one another transaction is writing for the same call at
- * the same moment (no flow issues two at once; an idle call's hang-up by the sweep could) is not waited for.
+ * the same moment is not waited for (no flow writes two for a call being offered: the desk's answer follows the ring).
  */
 export async function recordOffer(sql: Sql, callId: string, offer: CurrentOffer, command?: SwitchCommand, lease = false): Promise<ClaimedCommand | undefined> {
   if (command === undefined) {
