@@ -196,10 +196,11 @@ export class EventStore {
     const result = appended[0]!;
     if (Number(result.inserted) !== rows.length) throw new StreamVersionConflict(streamId, expectedVersion, result.current);
     // Hands the committed outbox rows to this process's own relay when it is the one moving the outbox (it need not
-    // read them back; with them, the oldest row the outbox held as they were written, one the relay may not know), else wakes the relay through Postgres, in a statement that writes no WAL (a NOTIFY inside the
-    // append would hold Postgres' global notify lock through the WAL flush and serialise every append). Not waited
-    // for: the append is done, and a writer that appends one command after another (an ACD site) would otherwise pay
-    // a second round trip per command; a lost wake-up costs the relay's poll, never an event.
+    // read them back), with the oldest row the outbox held as they were written (one the relay may not know). Else
+    // wakes the relay through Postgres, in a statement that writes no WAL (a NOTIFY inside the append would hold
+    // Postgres' global notify lock through the WAL flush and serialise every append). Not waited for: the append is
+    // done, and a writer that appends one command after another (an ACD site) would otherwise pay a second round trip
+    // per command; a lost wake-up costs the relay's poll, never an event.
     const ids = result.outbox_ids ?? [];
     const handed = ids.length === outbox.length ? outbox.map((o, i) => ({ id: ids[i]!, topic: o.topic, key: o.key, value: Buffer.from(o.value), headers: o.headers })) : [];
     if (!handOutboxRowsHere(this.pool, handed, result.oldest_outbox_id)) void this.sql.$executeRaw`select pg_notify('switchboard_outbox', '')`.catch(() => undefined);

@@ -18,32 +18,30 @@ import type { ReportingConfig } from './config.ts';
 /** The console's session cookie (services/console/src/adapters/http/session.ts). */
 const SESSION_COOKIE = 'sb_session';
 
-/** A ClickHouse client that routes can be handed before it is connected: it answers once the workers have set it. */
-function connectedLater(): { readonly get: () => ClickHouseClient; set(client: ClickHouseClient): ClickHouseClient } {
-  let connected: ClickHouseClient | undefined;
+/** What the routes are handed before the workers start it: it answers once they have set it, and says so until then. */
+function startedLater<T>(notYet: string): { readonly get: () => T; set(value: T): T } {
+  let started: T | undefined;
   return {
     get: () => {
-      if (!connected) throw new Error('ClickHouse is not connected yet');
-      return connected;
+      if (started === undefined) throw new Error(notYet);
+      return started;
     },
-    set: (client) => (connected = client),
+    set: (value) => (started = value),
   };
 }
+
+const clickHouseLater = () => startedLater<ClickHouseClient>('ClickHouse is not connected yet');
 
 export function reportingService(config: ReportingConfig): EventSourcedServiceSpec {
   // Clients the routes get before the workers connect them. Each is a chDB session of its own (client.ts), and a
   // session runs one statement at a time:
   // - ingestion's writes and the wallboard's rebuilds;
-  const clickhouse = connectedLater();
+  const clickhouse = clickHouseLater();
   // - the analysts' statements, readonly and with limits (settings stay with a chDB session);
-  const analystClickhouse = connectedLater();
+  const analystClickhouse = clickHouseLater();
   // - reports, staffing's history and imports: a month's report (a second or two) must not hold the wallboard up.
-  const readersClickhouse = connectedLater();
-  let wallboard: WallboardHub | undefined;
-  const hub = () => {
-    if (!wallboard) throw new Error('the wallboard has not started yet');
-    return wallboard;
-  };
+  const readersClickhouse = clickHouseLater();
+  const wallboard = startedLater<WallboardHub>('the wallboard has not started yet');
   return {
     name: 'reporting',
     defaultPort: 4106,
@@ -56,7 +54,7 @@ export function reportingService(config: ReportingConfig): EventSourcedServiceSp
         eventRoutes(readersClickhouse.get),
         reportRoutes(readersClickhouse.get),
         staffingRoutes({ readIntervalHistory: clickHouseIntervalHistory(readersClickhouse.get) }),
-        wallboardRoutes(hub),
+        wallboardRoutes(wallboard.get),
         analystSqlRoutes(analystClickhouse.get),
         importRoutes(readersClickhouse.get),
         pageRoutes(),
@@ -69,13 +67,14 @@ export function reportingService(config: ReportingConfig): EventSourcedServiceSp
       const analysts = analystClickhouse.set(await connectClickHouse(config));
       const readers = readersClickhouse.set(await connectClickHouse(config));
       await context.bus.ensureTopics(ingestedTopics.map((topic) => ({ topic, partitions: context.config.EVENTBUS_PARTITIONS })));
-      wallboard = new WallboardHub(client, context.store, context.logger, {
-        timezone: config.REPORTING_TIMEZONE,
-        refreshMs: config.REPORTING_WALLBOARD_REFRESH_MS,
-        thresholds: { serviceLevelTarget: config.REPORTING_SERVICE_LEVEL_TARGET, waitSeconds: config.REPORTING_WAIT_ALERT_SECONDS, minimumCallsForServiceLevel: 5 },
-      });
-      await wallboard.start();
-      const board = wallboard;
+      const board = wallboard.set(
+        new WallboardHub(client, context.store, context.logger, {
+          timezone: config.REPORTING_TIMEZONE,
+          refreshMs: config.REPORTING_WALLBOARD_REFRESH_MS,
+          thresholds: { serviceLevelTarget: config.REPORTING_SERVICE_LEVEL_TARGET, waitSeconds: config.REPORTING_WAIT_ALERT_SECONDS, minimumCallsForServiceLevel: 5 },
+        }),
+      );
+      await board.start();
       const ingestion = await startIngestion(context.bus, client, {
         flushIntervalMs: config.REPORTING_FLUSH_INTERVAL_MS,
         maxRows: config.REPORTING_MAX_BATCH_ROWS,
