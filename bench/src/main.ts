@@ -9,6 +9,7 @@ import { ingestion } from './ingestion.ts';
 import { flush } from './flush.ts';
 import { reports } from './reports.ts';
 import { system } from './system.ts';
+import { httpClient } from './http-client.ts';
 import { machine, type Figure } from './harness.ts';
 
 const suites: Record<string, () => Promise<Figure[]>> = {
@@ -22,6 +23,7 @@ const suites: Record<string, () => Promise<Figure[]>> = {
   flush,
   system,
   reports,
+  'http-client': httpClient,
 };
 
 const wanted = process.argv.slice(2);

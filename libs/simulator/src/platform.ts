@@ -1,5 +1,6 @@
 // The simulator's way into the platform: signed switch reports to telephony, and the admin and agent APIs of telephony, routing and customers.
 import { randomUUID } from 'node:crypto';
+import { httpRequest } from '@switchboard/service-kit/http-client';
 import { signBody, SIGNATURE_HEADER, TIMESTAMP_HEADER } from './switch-server.ts';
 
 export interface PlatformUrls {
@@ -30,20 +31,19 @@ export class Platform {
 
   async json(method: string, url: string, body?: unknown, timeoutMs = 15_000): Promise<Answer> {
     const signedIn: Record<string, string> = this.accessToken === undefined ? {} : { authorization: `Bearer ${await this.accessToken()}` };
-    const response = await fetch(url, {
+    const { status, text } = await httpRequest(url, {
       method,
       headers: body === undefined ? signedIn : { 'content-type': 'application/json', ...signedIn },
-      body: body === undefined ? undefined : JSON.stringify(body),
-      signal: AbortSignal.timeout(timeoutMs),
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      timeoutMs,
     });
-    const text = await response.text();
     let parsed: Record<string, unknown> = {};
     try {
       parsed = text ? (JSON.parse(text) as Record<string, unknown>) : {};
     } catch {
       parsed = { text };
     }
-    return { status: response.status, body: parsed };
+    return { status, body: parsed };
   }
 
   /** A switch report, signed; a network failure or a 5xx is sent again under the same event id (the webhook is idempotent). */
@@ -54,19 +54,18 @@ export class Platform {
       if (attempt > 0) await new Promise((r) => setTimeout(r, 200 * 2 ** attempt));
       const timestamp = String(Math.floor(Date.now() / 1000));
       try {
-        const response = await fetch(`${this.urls.telephony}/switch/events`, {
+        const { status, text } = await httpRequest(`${this.urls.telephony}/switch/events`, {
           method: 'POST',
           headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: signBody(this.secret, timestamp, raw), [TIMESTAMP_HEADER]: timestamp },
           body: raw,
-          signal: AbortSignal.timeout(15_000),
+          timeoutMs: 15_000,
         });
-        const text = await response.text();
         // 409 switch-event-in-progress: the first delivery is still being handled; ask again for its answer.
-        if (response.status >= 500 || (response.status === 409 && text.includes('switch-event-in-progress'))) {
-          last = `HTTP ${response.status}: ${text}`;
+        if (status >= 500 || (status === 409 && text.includes('switch-event-in-progress'))) {
+          last = `HTTP ${status}: ${text}`;
           continue;
         }
-        return { status: response.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+        return { status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
       } catch (error) {
         last = error;
       }

@@ -1,5 +1,6 @@
 // Calls another Switchboard service's JSON API on behalf of the signed-in person; its refusals come back as the console's own problems.
 import { ProblemError } from '@switchboard/service-kit';
+import { httpRequest, type HttpAnswer } from '@switchboard/service-kit/http-client';
 
 export interface ServiceCall {
   readonly method: 'GET' | 'POST' | 'PUT';
@@ -19,30 +20,30 @@ export function serviceClient(name: string, baseUrl: string): ServiceClient {
     const headers: Record<string, string> = {};
     if (call.body !== undefined) headers['content-type'] = 'application/json';
     if (call.token !== undefined) headers['authorization'] = `Bearer ${call.token}`;
-    let response: Response;
+    let answer: HttpAnswer;
     try {
-      response = await fetch(new URL(call.path, baseUrl), {
+      answer = await httpRequest(new URL(call.path, baseUrl), {
         method: call.method,
         headers,
         ...(call.body === undefined ? {} : { body: JSON.stringify(call.body) }),
-        signal: AbortSignal.timeout(TIMEOUT_MS),
+        timeoutMs: TIMEOUT_MS,
       });
     } catch {
       throw new ProblemError({ status: 503, code: `${name}-unavailable`, title: `The ${name} service does not answer`, detail: `the ${name} service at ${baseUrl} did not answer; try again in a moment, or ask an admin to check it` });
     }
-    const text = await response.text();
+    const { status, text } = answer;
     let body: unknown;
     try {
       body = text === '' ? {} : JSON.parse(text);
     } catch {
       body = {};
     }
-    if (response.ok) return body as T;
+    if (status >= 200 && status < 300) return body as T;
     const problem = body as { code?: unknown; detail?: unknown; title?: unknown };
-    const detail = typeof problem.detail === 'string' ? problem.detail : `${response.status} ${response.statusText}`;
-    if (response.status >= 400 && response.status < 500) {
+    const detail = typeof problem.detail === 'string' ? problem.detail : `HTTP ${status}`;
+    if (status >= 400 && status < 500) {
       throw new ProblemError({
-        status: response.status,
+        status,
         code: typeof problem.code === 'string' ? problem.code : `${name}-refused`,
         ...(typeof problem.title === 'string' ? { title: problem.title } : {}),
         detail: `${name}: ${detail}`,
