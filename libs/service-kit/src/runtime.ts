@@ -61,10 +61,11 @@ export interface EventSourcedServiceSpec {
   readonly readiness?: (context: ServiceContext) => Promise<string | undefined>;
 }
 
-/** host:port/database of a connection URL, never its password. */
+/** host:port/database (or the socket folder) of a connection URL, never its password. */
 function place(url: string): string {
   const u = new URL(url);
-  return `${u.hostname}:${u.port || 5432}${u.pathname}`;
+  const socket = u.searchParams.get('host');
+  return `${socket === null ? `${u.hostname}:${u.port || 5432}` : `${socket} (socket ${u.port || 5432})`}${u.pathname}`;
 }
 
 /** Runs one start-up step; a failure says which step and where, in words an operator can act on. */
