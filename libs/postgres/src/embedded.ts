@@ -5,7 +5,7 @@ import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { chmod, chown, mkdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir, userInfo } from 'node:os';
-import { dirname, join, parse } from 'node:path';
+import { dirname, join, parse, resolve } from 'node:path';
 import { withDatabase } from './databases.ts';
 import { statementStatsSettings } from './statement-stats.ts';
 
@@ -63,7 +63,9 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   // Clients on this machine talk to it over a Unix socket in the cluster's folder: a statement's round trip costs
   // a fifth less CPU and time than over TCP on 127.0.0.1, which stays open (the CLI's tools, anyone's psql).
   // A socket's path has at most 107 bytes: a folder too deep for one gets none.
-  const socketDir = `${options.dataDir}/.s.PGSQL.${options.port}.lock`.length <= 107 ? options.dataDir : undefined;
+  // (An absolute path: a client takes a relative one for a host name.)
+  const clusterDir = resolve(options.dataDir);
+  const socketDir = `${clusterDir}/.s.PGSQL.${options.port}.lock`.length <= 107 ? clusterDir : undefined;
   const child = spawn(
     binaries.postgres,
     [
