@@ -15,7 +15,7 @@ import {
   type RegisteredSite,
   type SiteRouting,
 } from './state.ts';
-import { addTimer, removeTimer, ringTimerOf } from './timers.ts';
+import { addTimer, removeTimer, ringIsTimed, ringTimerOf } from './timers.ts';
 import { joinLine, leaveLine } from './waiting-line.ts';
 
 const ms = (t: Timestamp | undefined): number => (t === undefined ? 0 : timestampMs(t));
@@ -69,7 +69,7 @@ function apply(site: RegisteredSite, event: Exclude<AcdEvent, { type: 'SiteRegis
       leaveQueue(site, call);
       settleOffer(site, call);
       call.phase = { status: 'offered', agentId: event.message.agentId, since: ms(event.message.offeredAt) };
-      if (event.type === 'CallOffered') addTimer(site.timers, ringTimerOf(call.callId, call.phase.since));
+      if (ringIsTimed(call)) addTimer(site.timers, ringTimerOf(call.callId, call.phase.since));
       return;
     }
     case 'OfferAccepted': {

@@ -18,7 +18,7 @@ import {
   type SkillRequirement,
   type Tally,
 } from './state.ts';
-import { addTimer, ringTimerOf } from './timers.ts';
+import { addTimer, ringIsTimed, ringTimerOf } from './timers.ts';
 import { joinLine } from './waiting-line.ts';
 
 /**
@@ -281,8 +281,7 @@ function indexCalls(site: RegisteredSite): void {
     if (agent.presence.status === 'wrap-up') addTimer(site.timers, { at: agent.presence.endsAt, kind: 'wrap-up', id: agent.agentId });
   }
   for (const call of site.calls.values()) {
-    // A live call's ring is timed; a callback's dial is not (see RING_TIMEOUT_MS).
-    if (call.phase.status === 'offered' && call.callbackNumber === undefined) addTimer(site.timers, ringTimerOf(call.callId, call.phase.since));
+    if (call.phase.status === 'offered' && ringIsTimed(call)) addTimer(site.timers, ringTimerOf(call.callId, call.phase.since));
     if (call.phase.status !== 'waiting') continue;
     const queue = site.queues.get(call.queueId);
     if (queue === undefined) throw new SiteSnapshotMismatch(site.siteId, `call ${call.callId} waits in queue ${call.queueId}, which is not defined`);
