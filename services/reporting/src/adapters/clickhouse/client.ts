@@ -31,6 +31,43 @@ export async function insertRows(client: ClickHouseClient, table: string, rows: 
   await client.command({ query: `insert into ${table} ${settings}format JSONEachRow\n${lines}` });
 }
 
+/** Makes a row object from a JSONCompact row, for one list of columns; see queryRows. */
+type RowBuilder = (values: readonly unknown[]) => Record<string, unknown>;
+const rowBuilders = new Map<string, RowBuilder>();
+
+function rowBuilderFor(columns: readonly string[], labels: ReadonlySet<string>): RowBuilder {
+  const key = `${columns.join('\u0000')}\u0001${[...labels].join('\u0000')}`;
+  let build = rowBuilders.get(key);
+  if (build === undefined) {
+    // (In a literal, "__proto__" would set the prototype rather than a column: no report has such a column.)
+    if (columns.includes('__proto__')) throw new Error('a column named __proto__ cannot be read into an object');
+    // One object literal with every column in order: V8 gives all rows one shape, made ~20 times faster than by setting
+    // the columns one by one (144,000 rows of 70 columns: 33–99 against 540–1,850 ms). Names are quoted as JSON strings.
+    const fields = columns.map((name, i) => `${JSON.stringify(name)}: ${labels.has(name) ? `v[${i}]` : `typeof v[${i}] === 'string' ? Number(v[${i}]) : v[${i}]`}`);
+    build = new Function('v', `return { ${fields.join(', ')} };`) as RowBuilder;
+    if (rowBuilders.size >= 100) rowBuilders.clear();
+    rowBuilders.set(key, build);
+  }
+  return build;
+}
+
+/**
+ * A report's rows as objects. Read as JSONCompact (names once, then each row as an array): JSONEachRow repeats every
+ * column's name in every row, and a month of hourly rows per queue (144,000 rows × 70 columns) came to 170 MB of JSON
+ * that chDB took longer to write than to compute, against 38 MB. Every column but `labels` is a number: ClickHouse
+ * sends 64-bit integers as strings, which become numbers here (nulls stay null).
+ */
+export async function queryRows<Row = Record<string, unknown>>(
+  client: ClickHouseClient,
+  params: { query: string; query_params?: Record<string, unknown> },
+  labels: ReadonlySet<string>,
+): Promise<Row[]> {
+  const result = await client.query({ ...params, format: 'JSONCompact' });
+  const { meta = [], data } = await result.json<unknown[]>();
+  const build = rowBuilderFor(meta.map((column) => column.name), labels);
+  return data.map(build) as Row[];
+}
+
 /** ClickHouse's error types that blame the rows themselves (a value it cannot parse or store), by name. */
 const ROW_ERROR = /^(CANNOT_PARSE_\w+|TYPE_MISMATCH|INCORRECT_DATA|CANNOT_CONVERT_TYPE|VALUE_IS_OUT_OF_RANGE_OF_DATA_TYPE|INCORRECT_NUMBER_OF_COLUMNS|CANNOT_READ_ALL_DATA|TOO_LARGE_STRING_SIZE|CANNOT_INSERT_NULL_IN_ORDINARY_COLUMN|DECIMAL_OVERFLOW|ILLEGAL_TYPE_OF_ARGUMENT|ARGUMENT_OUT_OF_BOUND)$/;
 

@@ -1,6 +1,6 @@
 // The historical reports, in SQL over the facts: each metric of docs/metrics.md computed once, here.
 // The wallboard's "today" reads the same functions, so live and history never disagree.
-import type { ClickHouseClient } from './client.ts';
+import { queryRows, type ClickHouseClient } from './client.ts';
 import { clickHouseTime } from '../../domain/facts/milestones-of-event.ts';
 
 export type ReportInterval = '15m' | 'hour' | 'day' | 'month' | 'all';
@@ -134,18 +134,8 @@ export interface QueueReportRow {
   readonly [column: string]: string | number | null;
 }
 
-/** The columns that name things; every other column is a number (ClickHouse sends 64-bit integers as strings). */
+/** The columns that name things; every other column is a number (queryRows makes ClickHouse's 64-bit integers numbers). */
 const labels = new Set(['site_id', 'queue_id', 'agent_id', 'interval_start']);
-const numeric = (row: Record<string, unknown>): QueueReportRow => {
-  // In place: a month of 15-minute rows is ~30,000 rows × 60 columns, and copying each row cost as much as the query.
-  // Only strings change (64-bit integers and decimals come quoted); numbers, nulls (and booleans, none yet) stay.
-  for (const key in row) {
-    const value = row[key];
-    if (typeof value === 'string' && !labels.has(key)) row[key] = Number(value);
-  }
-  return row as QueueReportRow;
-};
-
 /** The rollup's sums re-added over any interval (max for the longest wait): every bucket of the report. */
 const ROLLUP_SUMS = `
   sum(offered) as offered,
@@ -250,32 +240,34 @@ const intervalReportSql = (range: ReportRange, queueKey: string, groupBy: string
 
 /** The interval report per site and queue (or per site), every column and metric of docs/metrics.md, from the 15-minute rollup. */
 export async function queueIntervalReport(client: ClickHouseClient, range: ReportRange, grouping: QueueGrouping = 'queue'): Promise<QueueReportRow[]> {
-  const result = await client.query({
-    query: intervalReportSql(range, grouping === 'queue' ? 'queue_id' : "''", 'group by site_id, queue_key, interval_start'),
-    query_params: params(range),
-    format: 'JSONEachRow',
-  });
-  return (await result.json<Record<string, unknown>>()).map(numeric);
+  return queryRows<QueueReportRow>(
+    client,
+    { query: intervalReportSql(range, grouping === 'queue' ? 'queue_id' : "''", 'group by site_id, queue_key, interval_start'), query_params: params(range) },
+    labels,
+  );
 }
 
 /** The interval report per site and queue and per site, in one statement (the wallboard rebuilds both every few hundred ms). */
 export async function queueAndSiteIntervalReport(client: ClickHouseClient, range: ReportRange): Promise<{ queues: QueueReportRow[]; sites: QueueReportRow[] }> {
-  const result = await client.query({
-    query: intervalReportSql(
-      range,
-      'queue_id',
-      'group by grouping sets ((site_id, queue_key, interval_start), (site_id, interval_start))',
-      // 1 on the rows of the second set: queue_key summed over, so the row is the site's.
-      'grouping(queue_key) as site_row,',
-    ),
-    query_params: params(range),
-    format: 'JSONEachRow',
-  });
+  const rows = await queryRows<QueueReportRow & { site_row?: number }>(
+    client,
+    {
+      query: intervalReportSql(
+        range,
+        'queue_id',
+        'group by grouping sets ((site_id, queue_key, interval_start), (site_id, interval_start))',
+        // 1 on the rows of the second set: queue_key summed over, so the row is the site's.
+        'grouping(queue_key) as site_row,',
+      ),
+      query_params: params(range),
+    },
+    labels,
+  );
   const queues: QueueReportRow[] = [];
   const sites: QueueReportRow[] = [];
-  for (const { site_row, ...row } of await result.json<Record<string, unknown>>()) {
-    if (Number(site_row) === 1) sites.push(numeric({ ...row, queue_id: '' }));
-    else queues.push(numeric(row));
+  for (const { site_row, ...row } of rows) {
+    if (site_row === 1) sites.push({ ...row, queue_id: '' });
+    else queues.push(row);
   }
   return { queues, sites };
 }
@@ -288,7 +280,7 @@ export interface SelfServiceRow {
 
 /** Self-service per site and interval of arrival: containment, queries and orders by voice (docs/metrics.md). */
 export async function selfServiceReport(client: ClickHouseClient, range: ReportRange): Promise<SelfServiceRow[]> {
-  const result = await client.query({
+  const rows = await queryRows(client, {
     query: `
       select *,
         contained / nullIf(ivr_calls, 0) as containment_rate,
@@ -314,9 +306,8 @@ export async function selfServiceReport(client: ClickHouseClient, range: ReportR
       order by site_id, interval_start
       settings join_use_nulls = 0`,
     query_params: params(range),
-    format: 'JSONEachRow',
-  });
-  return (await result.json<Record<string, unknown>>()).map(numeric) as unknown as SelfServiceRow[];
+  }, labels);
+  return rows as unknown as SelfServiceRow[];
 }
 
 export interface AgentReportRow {
@@ -332,7 +323,7 @@ export interface AgentReportRow {
  */
 export async function agentIntervalReport(client: ClickHouseClient, range: ReportRange): Promise<AgentReportRow[]> {
   // An agent's latest state runs until now, not to the end of the range: the hours of today still to come hold no state time.
-  const result = await client.query({
+  const rows = await queryRows(client, {
     query: `
       with
       states as (
@@ -412,7 +403,6 @@ export async function agentIntervalReport(client: ClickHouseClient, range: Repor
       order by site_id, agent_id, interval_start
       settings join_use_nulls = 0`,
     query_params: { ...params(range), now: clickHouseTime(Date.now()) },
-    format: 'JSONEachRow',
-  });
-  return (await result.json<Record<string, unknown>>()).map(numeric) as unknown as AgentReportRow[];
+  }, labels);
+  return rows as unknown as AgentReportRow[];
 }
