@@ -3,7 +3,7 @@
 import type { AgentStateChange, CallMilestone } from '../../domain/facts/call-milestones.ts';
 import { clickHouseTime } from '../../domain/facts/milestones-of-event.ts';
 import type { CallFacts } from '../../domain/facts/call-facts.ts';
-import { insertRows, type ClickHouseClient } from './client.ts';
+import { insertRows, queryRows, type ClickHouseClient } from './client.ts';
 
 /** Inserts milestones; the same rows inserted again (a retried batch) are kept once. */
 export async function insertCallMilestones(client: ClickHouseClient, rows: readonly CallMilestone[]): Promise<void> {
@@ -17,21 +17,26 @@ export async function insertAgentStateChanges(client: ClickHouseClient, rows: re
   await insertRows(client, 'agent_states_v1', rows, rows.map((r) => r.change_id));
 }
 
+/** A milestone's columns that are not numbers (duration_ms is). */
+const MILESTONE_LABELS = new Set(['call_id', 'milestone_id', 'kind', 'at', 'site_id', 'queue_id', 'agent_id', 'tier', 'business_type', 'detail', 'source']);
+
 /** Every milestone of the given calls, grouped by call. */
 export async function milestonesOfCalls(client: ClickHouseClient, callIds: readonly string[]): Promise<Map<string, CallMilestone[]>> {
   const byCall = new Map<string, CallMilestone[]>();
   if (callIds.length === 0) return byCall;
-  const result = await client.query({
-    query: `select call_id, milestone_id, kind, toString(at) as at, site_id, queue_id, agent_id, tier, business_type, duration_ms, detail, source
-            from call_milestones_v1 where call_id in {ids: Array(String)}`,
-    query_params: { ids: [...callIds] },
-    format: 'JSONEachRow',
-  });
-  for (const row of await result.json<CallMilestone & { duration_ms: string | number }>()) {
-    const milestone = { ...row, duration_ms: Number(row.duration_ms) };
-    const list = byCall.get(row.call_id);
+  const rows = await queryRows<CallMilestone>(
+    client,
+    {
+      query: `select call_id, milestone_id, kind, toString(at) as at, site_id, queue_id, agent_id, tier, business_type, duration_ms, detail, source
+              from call_milestones_v1 where call_id in {ids: Array(String)}`,
+      query_params: { ids: [...callIds] },
+    },
+    MILESTONE_LABELS,
+  );
+  for (const milestone of rows) {
+    const list = byCall.get(milestone.call_id);
     if (list) list.push(milestone);
-    else byCall.set(row.call_id, [milestone]);
+    else byCall.set(milestone.call_id, [milestone]);
   }
   return byCall;
 }
@@ -61,9 +66,9 @@ export async function insertCallFacts(client: ClickHouseClient, facts: readonly 
       : [{ ...f.survey, visit_queued_at: time(f.survey.visit_queued_at), offered_at: time(f.survey.offered_at), answered_at: time(f.survey.answered_at), built_at: builtAt }],
   );
   await Promise.all([
-    visits.length > 0 ? client.insert({ table: 'queue_visits_v1', values: visits, format: 'JSONEachRow' }) : undefined,
-    segments.length > 0 ? client.insert({ table: 'call_segments_v1', values: segments, format: 'JSONEachRow' }) : undefined,
-    surveys.length > 0 ? client.insert({ table: 'call_surveys_v1', values: surveys, format: 'JSONEachRow' }) : undefined,
-    client.insert({ table: 'calls_v1', values: calls, format: 'JSONEachRow' }),
+    insertRows(client, 'queue_visits_v1', visits),
+    insertRows(client, 'call_segments_v1', segments),
+    insertRows(client, 'call_surveys_v1', surveys),
+    insertRows(client, 'calls_v1', calls),
   ]);
 }
