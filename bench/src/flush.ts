@@ -9,7 +9,7 @@ import { connectClickHouse } from '../../services/reporting/src/adapters/clickho
 import { applyClickHouseSchema } from '../../services/reporting/src/adapters/clickhouse/schema.ts';
 import { ingestedEvent, writeIngested } from '../../services/reporting/src/application/ingest.ts';
 import { wallboardSnapshot } from '../../services/reporting/src/application/wallboard.ts';
-import { plainInsert, wholeCalls } from './ingestion.ts';
+import { wholeCalls } from './ingestion.ts';
 import { now, percentile, seconds, type Figure } from './harness.ts';
 
 /** 20 calls/s × 13 events × a flush every 0.4–0.5 s. */
@@ -30,7 +30,7 @@ export async function flush(): Promise<Figure[]> {
     // Interleaved, batch by batch, so that the three share the same instance, table sizes and background merges.
     type Step = (batch: (typeof batches)[number]) => Promise<unknown>;
     const steps: Record<'baseline' | 'written' | 'rebuilt', Step> = {
-      baseline: (batch) => plainInsert(clickhouse, 'baseline', batch.map((e) => e.raw)),
+      baseline: (batch) => clickhouse.insert({ table: 'baseline', values: batch.map((e) => e.raw), format: 'JSONEachRow' }),
       written: (batch) => writeIngested(clickhouse, batch),
       rebuilt: () => wallboardSnapshot(clickhouse, new Date('2026-11-23T06:00:00Z'), 'Asia/Shanghai', watermark, []),
     };

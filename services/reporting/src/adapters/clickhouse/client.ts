@@ -18,25 +18,8 @@ export async function connectClickHouse(config: Pick<ReportingConfig, 'CLICKHOUS
   return createClient({ connection: createChdbConnection({ path: config.CHDB_PATH! }) } as Parameters<typeof createClient>[0]);
 }
 
-/** Writes a row as a JSONCompactEachRow line, for one list of columns; see insertRows. */
-type LineWriter = (row: object) => string;
-const lineWriters = new Map<string, LineWriter>();
-
-function lineWriterFor(columns: readonly string[]): LineWriter {
-  const key = columns.join('\u0000');
-  let write = lineWriters.get(key);
-  if (write === undefined) {
-    // An array literal of the columns in order (a missing one is written null, which ClickHouse reads as the default).
-    write = new Function('r', `return JSON.stringify([${columns.map((name) => `r[${JSON.stringify(name)}]`).join(', ')}]);`) as LineWriter;
-    if (lineWriters.size >= 100) lineWriters.clear();
-    lineWriters.set(key, write);
-  }
-  return write;
-}
-
 /**
- * Inserts rows, all with the columns of the first (JSONCompactEachRow: each row an array, the column names once in the
- * statement rather than in every row). With `deduplicationKeys` (what makes the rows these rows: event ids, bus positions)
+ * Inserts rows (JSONEachRow). With `deduplicationKeys` (what makes the rows these rows: event ids, bus positions)
  * the same rows inserted again (a retried batch) are kept once: their token goes in the statement's own SQL
  * (`insert … settings … format`), never in `clickhouse_settings`, which chDB would keep for every later statement
  * of the session — a token left behind would make ClickHouse drop a later insert into the same table as a repeat.
@@ -44,10 +27,8 @@ function lineWriterFor(columns: readonly string[]): LineWriter {
 export async function insertRows(client: ClickHouseClient, table: string, rows: readonly object[], deduplicationKeys?: readonly string[]): Promise<void> {
   if (rows.length === 0) return;
   const settings = deduplicationKeys === undefined ? '' : `settings insert_deduplication_token = '${createHash('sha256').update(deduplicationKeys.join(',')).digest('hex')}' `;
-  const columns = Object.keys(rows[0]!);
-  const write = lineWriterFor(columns);
-  const lines = rows.map(write).join('\n');
-  await client.command({ query: `insert into ${table} (${columns.map((c) => `\`${c}\``).join(', ')}) ${settings}format JSONCompactEachRow\n${lines}` });
+  const lines = rows.map((row) => JSON.stringify(row)).join('\n');
+  await client.command({ query: `insert into ${table} ${settings}format JSONEachRow\n${lines}` });
 }
 
 /** Makes a row object from a JSONCompact row, for one list of columns; see queryRows. */

@@ -66,9 +66,9 @@ export async function insertCallFacts(client: ClickHouseClient, facts: readonly 
       : [{ ...f.survey, visit_queued_at: time(f.survey.visit_queued_at), offered_at: time(f.survey.offered_at), answered_at: time(f.survey.answered_at), built_at: builtAt }],
   );
   await Promise.all([
-    insertRows(client, 'queue_visits_v1', visits),
-    insertRows(client, 'call_segments_v1', segments),
-    insertRows(client, 'call_surveys_v1', surveys),
-    insertRows(client, 'calls_v1', calls),
+    visits.length > 0 ? client.insert({ table: 'queue_visits_v1', values: visits, format: 'JSONEachRow' }) : undefined,
+    segments.length > 0 ? client.insert({ table: 'call_segments_v1', values: segments, format: 'JSONEachRow' }) : undefined,
+    surveys.length > 0 ? client.insert({ table: 'call_surveys_v1', values: surveys, format: 'JSONEachRow' }) : undefined,
+    client.insert({ table: 'calls_v1', values: calls, format: 'JSONEachRow' }),
   ]);
 }
