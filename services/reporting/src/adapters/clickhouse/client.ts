@@ -52,7 +52,7 @@ function rowBuilderFor(columns: readonly string[], labels: ReadonlySet<string>):
 }
 
 /**
- * A report's rows as objects. Read as JSONCompact (names once, then each row as an array): JSONEachRow repeats every
+ * Rows as objects (the reports', the milestones read back). Read as JSONCompact (names once, then each row as an array): JSONEachRow repeats every
  * column's name in every row, and a month of hourly rows per queue (144,000 rows × 70 columns) came to 170 MB of JSON
  * that chDB took longer to write than to compute, against 38 MB. Every column but `labels` is a number: ClickHouse
  * sends 64-bit integers as strings, which become numbers here (nulls stay null).
