@@ -18,6 +18,8 @@ export interface HttpRequest {
 
 export interface HttpAnswer {
   readonly status: number;
+  /** A 2xx status (fetch's `Response.ok`). */
+  readonly ok: boolean;
   readonly text: string;
 }
 
@@ -68,7 +70,8 @@ function send(target: URL, request: HttpRequest, headers: Record<string, string>
       response.on('data', (chunk: Buffer) => chunks.push(chunk));
       response.on('end', () => {
         clearTimeout(timer);
-        resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') });
+        const status = response.statusCode ?? 0;
+        resolve({ status, ok: status >= 200 && status < 300, text: Buffer.concat(chunks).toString('utf8') });
       });
       response.on('error', fail);
     });

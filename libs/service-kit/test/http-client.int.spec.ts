@@ -38,8 +38,8 @@ describe('httpRequest', () => {
     const first = await httpRequest(`${url}/switch/events`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-signature': 'abc' }, body: '{"ü":1}', timeoutMs: 2_000 });
     const second = await httpRequest(`${url}/missing`, { timeoutMs: 2_000 });
 
-    expect(first).toEqual({ status: 200, text: JSON.stringify({ echo: '{"ü":1}' }) });
-    expect(second.status).toBe(404);
+    expect(first).toEqual({ status: 200, ok: true, text: JSON.stringify({ echo: '{"ü":1}' }) });
+    expect(second).toMatchObject({ status: 404, ok: false });
     // content-length counts bytes, not characters.
     expect(seen).toEqual(['POST /switch/events abc 8 {"ü":1}', 'GET /missing undefined undefined ']);
     expect(connections()).toBe(1);
@@ -66,7 +66,7 @@ describe('httpRequest', () => {
     await httpRequest(url, { timeoutMs: 2_000 });
     const again = await httpRequest(url, { method: 'POST', body: 'x', timeoutMs: 2_000 });
 
-    expect(again).toEqual({ status: 200, text: 'ok' });
+    expect(again).toEqual({ status: 200, ok: true, text: 'ok' });
     expect(handled).toBe(2);
     expect(connections()).toBe(2);
   });

@@ -31,14 +31,14 @@ export function serviceClient(name: string, baseUrl: string): ServiceClient {
     } catch {
       throw new ProblemError({ status: 503, code: `${name}-unavailable`, title: `The ${name} service does not answer`, detail: `the ${name} service at ${baseUrl} did not answer; try again in a moment, or ask an admin to check it` });
     }
-    const { status, text } = answer;
+    const { status, ok, text } = answer;
     let body: unknown;
     try {
       body = text === '' ? {} : JSON.parse(text);
     } catch {
       body = {};
     }
-    if (status >= 200 && status < 300) return body as T;
+    if (ok) return body as T;
     const problem = body as { code?: unknown; detail?: unknown; title?: unknown };
     const detail = typeof problem.detail === 'string' ? problem.detail : `HTTP ${status}`;
     if (status >= 400 && status < 500) {

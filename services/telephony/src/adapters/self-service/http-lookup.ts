@@ -10,7 +10,7 @@ export const httpLookup: SelfServiceLookup = async (url, timeoutMs) => {
     const timedOut = error instanceof HttpTimeout;
     return { ok: false, reason: timedOut ? `no answer within ${timeoutMs} ms` : `unreachable: ${error instanceof Error ? error.message : String(error)}` };
   }
-  if (answer.status < 200 || answer.status >= 300) return { ok: false, reason: `answered HTTP ${answer.status}` };
+  if (!answer.ok) return { ok: false, reason: `answered HTTP ${answer.status}` };
   try {
     return { ok: true, body: JSON.parse(answer.text) as unknown };
   } catch {

@@ -42,7 +42,7 @@ export function httpSwitchControl(options: HttpSwitchControlOptions): SwitchCont
       } catch (error) {
         return { kind: 'failed', reason: `the switch at ${options.url} did not answer: ${error instanceof Error ? error.message : String(error)}` };
       }
-      if (answer.status >= 200 && answer.status < 300) return { kind: 'accepted' };
+      if (answer.ok) return { kind: 'accepted' };
       const { reason, code } = refusalOf(answer);
       if (answer.status >= 500 || TRANSIENT.has(answer.status)) return { kind: 'failed', reason: `HTTP ${answer.status}: ${reason}` };
       return { kind: 'refused', status: answer.status, reason, ...(code === undefined ? {} : { code }) };
