@@ -47,11 +47,15 @@ interface PhaseResult {
   readonly tally: TallySnapshot;
   /** Caller handed to a queue (telephony's AgentRequested) → the agent's phone rings at the switch, first offers made when an agent was free. */
   readonly freeOfferMs: number[];
+  /** The same offers in the order they were queued: [ms since the phase's first arrival, queued → rung ms]. */
+  readonly freeOfferTimeline: [number, number][];
   /** Same start → routing's CallOffered appended to the local log. */
   readonly freeDecisionMs: number[];
   /** First offers that came only after the caller waited for an agent (all busy) or overflowed. */
   readonly waitedOffers: number;
   readonly freshnessMs: number[];
+  /** The same pushes in order: [ms since the phase's first arrival, freshness ms]. */
+  readonly freshnessTimeline: [number, number][];
   /** Routing's offer (offeredAt) → the caller's card on the agent's desk, every offer the desks saw. */
   readonly cardMs: number[];
   /** How the desks got their cards: pushed by the console behind the offer, or asked for after the page's wait. */
@@ -119,6 +123,13 @@ class ProcessSampler {
   }
 }
 
+/** The times of a timeline ([ms into the phase, time]) by minute of the phase, each minute's sorted. */
+function byMinute(timeline: readonly (readonly [number, number])[]): number[][] {
+  const minutes: number[][] = [];
+  for (const [at, time] of timeline) (minutes[Math.max(0, Math.floor(at / 60_000))] ??= []).push(time);
+  return Array.from(minutes, (list) => (list ?? []).sort((a, b) => a - b));
+}
+
 /** The postmaster and its children (backends, background workers). */
 async function postgresPids(dataDir: string): Promise<number[]> {
   const postmaster = Number((await readFile(join(dataDir, 'postgres', 'postmaster.pid'), 'utf8').catch(() => '0')).split('\n')[0]);
@@ -137,6 +148,8 @@ export async function system(): Promise<Figure[]> {
   const seconds = env('BENCH_SYSTEM_SECONDS', 300);
   const steps = (process.env.BENCH_SYSTEM_STEPS ?? '40,60,80,100,120').split(',').filter(Boolean).map(Number);
   const stepSeconds = env('BENCH_SYSTEM_STEP_SECONDS', 60);
+  /** A first phase at the same rate, figures shown apart: the measured one starts on a warm system (JIT, caches, connections). */
+  const warmupSeconds = env('BENCH_SYSTEM_WARMUP_SECONDS', 30);
   const dataDir = await mkdtemp(join(tmpdir(), 'switchboard-bench-system-'));
   // The embedded Postgres may run as another system user (when we are root): it must be able to enter the folder.
   await chmod(dataDir, 0o755);
@@ -274,6 +287,7 @@ export async function system(): Promise<Figure[]> {
         }
       }
       const freeOfferMs: number[] = [];
+      const freeOfferTimeline: [number, number][] = [];
       const freeDecisionMs: number[] = [];
       let waitedOffers = 0;
       // Each hop of a free offer: telephony's outbox to the log, routing's consumer and decision, routing's outbox to the log, telephony's consumer to the switch.
@@ -301,6 +315,7 @@ export async function system(): Promise<Figure[]> {
           hops['routing relay'].push(offer.appendedAt - offer.occurredAt);
           if (ring !== undefined) {
             freeOfferMs.push(ring.at - t0);
+            freeOfferTimeline.push([t0 - started, ring.at - t0]);
             hops['telephony consumer + bridge command'].push(ring.at - offer.appendedAt);
             const written = bridgeWritten.get(callId);
             if (written !== undefined) {
@@ -313,9 +328,13 @@ export async function system(): Promise<Figure[]> {
       for (const list of Object.values(hops)) list.sort((a, b) => a - b);
       // Freshness: pushes after new events were counted, from the newest counted event's occurred-at to the push's arrival.
       const freshnessMs: number[] = [];
+      const freshnessTimeline: [number, number][] = [];
       let counted = pushes[pushesBefore - 1]?.eventsCounted ?? 0;
       for (const p of pushes.slice(pushesBefore)) {
-        if (p.eventsCounted > counted && p.lastEventAt !== undefined && p.arrivedAt <= arrivalsEnd) freshnessMs.push(p.arrivedAt - p.lastEventAt);
+        if (p.eventsCounted > counted && p.lastEventAt !== undefined && p.arrivedAt <= arrivalsEnd) {
+          freshnessMs.push(p.arrivedAt - p.lastEventAt);
+          freshnessTimeline.push([p.arrivedAt - started, p.arrivedAt - p.lastEventAt]);
+        }
         counted = Math.max(counted, p.eventsCounted);
       }
       return {
@@ -323,9 +342,11 @@ export async function system(): Promise<Figure[]> {
         seconds: phaseSeconds,
         tally,
         freeOfferMs: freeOfferMs.sort((a, b) => a - b),
+        freeOfferTimeline: freeOfferTimeline.sort((a, b) => a[0] - b[0]),
         freeDecisionMs: freeDecisionMs.sort((a, b) => a - b),
         waitedOffers,
         freshnessMs: freshnessMs.sort((a, b) => a - b),
+        freshnessTimeline,
         cardMs,
         cards,
         hops,
@@ -351,10 +372,12 @@ export async function system(): Promise<Figure[]> {
         { benchmark: name, figure: 'calls (outcomes)', value: `${c.arrived}`, note: `answered ${o.answered + o['overflowed-then-answered']}, abandoned ${o.abandoned}, self-served ${o['self-served']}, callbacks ${o['callback-pending'] + o['callback-reached'] + o['callback-not-reached']}, released by IVR ${o['released-by-ivr']}, cut off after the drain ${o['cut-off']}, failed ${o.failed}; ${countsAddUp(r.tally) ? 'one outcome each, counts add up' : `${r.tally.open} without an outcome`}` },
         { benchmark: name, figure: 'lost or stuck calls', value: String(lost(r)), note: `violations ${r.tally.violations.length}${r.tally.violations.length ? ` (first: ${r.tally.violations[0]})` : ''}; still held in routing after the drain ${r.stuck.length}${r.stuck.length ? ` (${r.stuck.slice(0, 3).join('; ')})` : ''}` },
         { benchmark: name, figure: 'queued → agent rung, an agent free: p50 / p99', value: `${ms(percentile(r.freeOfferMs, 50))} / ${ms(percentile(r.freeOfferMs, 99))}`, note: `target p99 < ${OFFER_TARGET_MS} ms; ${r.freeOfferMs.length} first offers made when queued; ${r.waitedOffers} others waited for an agent, rang out or overflowed` },
+        { benchmark: name, figure: 'queued → agent rung, an agent free: p99 by minute of the phase', value: byMinute(r.freeOfferTimeline).map((list) => ms(percentile(list, 99))).join(', '), note: 'is the tail spread over the run, or gathered in a minute? (the main phase’s every offer, in order: freeOfferTimeline in switchboard-bench-system-main.json in the temporary folder)' },
         { benchmark: name, figure: 'queued → CallOffered on the log, an agent free: p50 / p99', value: `${ms(percentile(r.freeDecisionMs, 50))} / ${ms(percentile(r.freeDecisionMs, 99))}`, note: 'routing’s part of the above' },
         ...Object.entries(r.hops).map(([hop, list]) => ({ benchmark: name, figure: `hop: ${hop}, p50 / p99`, value: `${ms(percentile(list, 50))} / ${ms(percentile(list, 99))}`, note: `${list.length} free offers` })),
         { benchmark: name, figure: 'offer → caller’s card at the desk: p50 / p99', value: `${ms(percentile(r.cardMs, 50))} / ${ms(percentile(r.cardMs, 99))}`, note: `target p99 < ${CARD_TARGET_MS} ms; ${r.cardMs.length} offers seen by the agents’ desks (/ws/desk), shown as the page shows them: ${r.cards.pushed} cards pushed behind their offer, ${r.cards.asked} asked for after ${PUSHED_CARD_WAIT_MS} ms (/desk/api/customer-card)` },
         { benchmark: name, figure: 'wallboard freshness: p50 / p99', value: `${ms(percentile(r.freshnessMs, 50))} / ${ms(percentile(r.freshnessMs, 99))}`, note: `target p99 ≤ ${FRESHNESS_TARGET_MS} ms; ${r.freshnessMs.length} pushes with new events of ${r.pushes}; max ${ms(r.freshnessMs.at(-1) ?? Number.NaN)}` },
+        { benchmark: name, figure: 'wallboard freshness: p99 by minute of the phase', value: byMinute(r.freshnessTimeline).map((list) => ms(percentile(list, 99))).join(', '), note: 'is it steady, or does it grow as the run goes on?' },
       );
       const usage = [...r.usage].sort((a, b) => b[1].cpuSeconds - a[1].cpuSeconds);
       figures.push({
@@ -366,6 +389,14 @@ export async function system(): Promise<Figure[]> {
       if (r.warnings.size > 0) figures.push({ benchmark: name, figure: 'service warnings', value: String([...r.warnings.values()].reduce((a, b) => a + b, 0)), note: [...r.warnings].map(([k, v]) => `${v}× ${k}`).join('; ') });
     };
 
+    // Seven processes that have just started compile their code, fill their caches and open their connections during
+    // the first seconds of traffic: one 120 s run from a cold start had 16 of its 792 free offers over 100 ms in its first
+    // second and 18 more around 19 s and 29 s, so its p99 measured the start (221 ms; 120 ms after the first 30 s).
+    // The cold start is a phase of its own, shown apart; the measured phase is a running system's.
+    if (warmupSeconds > 0) {
+      process.stderr.write(`  warming up: ${rate} calls/s for ${warmupSeconds} s from a cold start …\n`);
+      describe(await phase(rate, warmupSeconds, 30_000, 20261123), `system, cold start: the first ${warmupSeconds} s at ${rate} calls/s`);
+    }
     const main = await phase(rate, seconds, 60_000, 20261124);
     describe(main, `system, ${rate} calls/s × ${seconds} s`);
     // Already broken at the first rate: no point stepping up.
