@@ -152,14 +152,16 @@ type Listener = (wallboard: Wallboard) => void;
 
 /**
  * Keeps the latest wallboard and pushes it to listeners: rebuilt when ingestion writes (one rebuild at a
- * time; writes during a rebuild cause one more), and refreshMs after the last rebuild when nothing was written. Raises and clears alerts on
+ * time; a write that ends after a rebuild's snapshot began causes one more), and refreshMs after the last rebuild when nothing was written. Raises and clears alerts on
  * reporting.alerts through the event store.
  */
 export class WallboardHub {
   private latest: Wallboard | undefined;
   private readonly listeners = new Set<Listener>();
   private building: Promise<void> | undefined;
-  private again = false;
+  /** Rebuilds asked for (refresh), and how many of them a snapshot has begun after: those it serves. */
+  private requested = 0;
+  private served = 0;
   private timer: NodeJS.Timeout | undefined;
   private watermark: Watermark = { lastEventAt: null, lastEventId: null, eventsCounted: 0, lagSeconds: null, notCountingSince: null, notCountingBecause: null };
   private readonly alertsOn = new Map<string, Alert>();
@@ -236,19 +238,16 @@ export class WallboardHub {
 
   refresh(): void {
     if (this.closed) return;
-    if (this.building) {
-      this.again = true;
-      return;
-    }
+    this.requested++;
+    if (this.building) return;
     this.building = this.rebuild()
       .then(() => undefined)
       .catch((error: unknown) => this.logger.warn({ err: error }, 'the wallboard could not be rebuilt'))
       .finally(() => {
         this.building = undefined;
-        if (this.again) {
-          this.again = false;
-          this.refresh();
-        }
+        // Asked for after the last snapshot began (a write ended while it was read): one more rebuild. A write that
+        // ended before it began is in it already: a snapshot taken again after a write asks for no third one.
+        if (this.requested > this.served) this.refresh();
       });
   }
 
@@ -272,6 +271,8 @@ export class WallboardHub {
     for (let attempt = 1; ; attempt++) {
       await this.noWriteInFlight();
       const started = this.writesStarted;
+      // Whatever was asked for until now, this snapshot shows (and if it fails, the timer tries again).
+      this.served = this.requested;
       now = new Date();
       draft = await wallboardSnapshot(this.client, now, this.options.timezone, this.watermark, []);
       if (this.writesStarted === started || attempt >= 3) break;
