@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { EventStore } from '@switchboard/event-store';
 import type { Logger } from '@switchboard/service-kit';
+import { eventually } from '@switchboard/testing';
 import type { ClickHouseClient } from '../adapters/clickhouse/client.ts';
 import { WallboardHub, type Wallboard } from './wallboard.ts';
 
@@ -25,7 +26,7 @@ const SNAPSHOT_READS = 3;
 
 describe('the wallboard hub', () => {
   it('takes a snapshot again when a batch was written while it was read, counts the batch in it, and reads no third one', async () => {
-    const chdb = slowClickHouse(60);
+    const chdb = slowClickHouse(200);
     const hub = new WallboardHub(chdb.client, {} as EventStore, quiet, {
       timezone: 'UTC',
       thresholds: { serviceLevelTarget: 0.8, waitSeconds: 60, minimumCallsForServiceLevel: 10 },
@@ -38,13 +39,15 @@ describe('the wallboard hub', () => {
     await sleep(10);
     // Ingestion starts writing a batch while the snapshot is read: the snapshot may hold some of its rows uncounted.
     hub.writing();
-    await sleep(90);
+    await sleep(250);
     expect(chdb.reads()).toBe(SNAPSHOT_READS);
     expect(pushes).toHaveLength(0);
 
     // The write ends: the snapshot is taken again, with the batch's events in its watermark.
     hub.counted([event('e1'), event('e2')]);
-    await sleep(300);
+    await eventually('the snapshot taken again is pushed', () => pushes.length >= 1);
+    // The old hub read a third snapshot right after it (that write's end had asked for one too).
+    await sleep(250);
     expect(pushes).toHaveLength(1);
     expect(pushes[0]!.watermark.eventsCounted).toBe(2);
     expect(pushes[0]!.watermark.lastEventId).toBe('e2');
@@ -54,7 +57,8 @@ describe('the wallboard hub', () => {
     hub.refresh();
     await sleep(10);
     hub.writeFailed(new Error('Table is in readonly mode'));
-    await sleep(300);
+    await eventually('the news is pushed', () => pushes.length >= 3);
+    await sleep(250);
     expect(pushes).toHaveLength(3);
     expect(pushes[1]!.watermark.notCountingBecause).toBeNull();
     expect(pushes[2]!.watermark.notCountingBecause).toBe('Table is in readonly mode');
