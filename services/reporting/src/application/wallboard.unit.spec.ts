@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import type { EventStore } from '@switchboard/event-store';
 import type { Logger } from '@switchboard/service-kit';
@@ -11,7 +12,7 @@ function slowClickHouse(readMs: number) {
   const client = {
     query: async (params: { format?: string }) => {
       reads++;
-      await new Promise((resolve) => setTimeout(resolve, readMs));
+      await sleep(readMs);
       return { json: async () => (params.format === 'JSONCompact' ? { meta: [], data: [] } : []) };
     },
   } as unknown as ClickHouseClient;
@@ -20,7 +21,6 @@ function slowClickHouse(readMs: number) {
 
 const quiet = { warn: () => undefined } as unknown as Logger;
 const event = (id: string) => ({ raw: { event_id: id, occurred_at: '2026-12-08 09:00:00.000' } });
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** The reads of one snapshot: today's figures, who waits now, agents now. */
 const SNAPSHOT_READS = 3;
 
